@@ -1,0 +1,8 @@
+/**
+ * cortexflow core: the pipeline document, port types, the block API, the registry and the runtime.
+ * Headless: no DOM, no tfjs.
+ */
+export * from './schema.ts';
+export * from './ports.ts';
+export * from './block.ts';
+export * from './registry.ts';

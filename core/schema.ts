@@ -1,0 +1,161 @@
+/**
+ * Params schemas. A block declares its params once with these builders; the TypeScript type
+ * (`Static<typeof params>`) and the JSON Schema (`nodes --json`, the editor's params panel) are both
+ * derived from that one declaration. The builders are thin wrappers over TypeBox, so every schema is
+ * plain JSON Schema and any TypeBox type can be used where these are not enough.
+ */
+import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { ValueErrorType } from '@sinclair/typebox/errors';
+
+export { Type, type Static, type TSchema, type TObject, type TProperties };
+
+/** Options every param builder accepts. */
+export interface ParamOptions {
+  /** One sentence shown in the editor and in `nodes --json`. */
+  description?: string;
+  /** Unit shown next to the value ("steps", "ms"). */
+  unit?: string;
+}
+
+function opts(o: ParamOptions | undefined): Record<string, unknown> {
+  const r: Record<string, unknown> = {};
+  if (o?.description !== undefined) r['description'] = o.description;
+  if (o?.unit !== undefined) r['unit'] = o.unit;
+  return r;
+}
+
+/** An integer in [min, max] with a default. */
+export function int(min: number, max: number, defaultValue: number, o?: ParamOptions) {
+  return Type.Integer({ minimum: min, maximum: max, default: defaultValue, ...opts(o) });
+}
+
+/** A finite number in [min, max] with a default. */
+export function num(min: number, max: number, defaultValue: number, o?: ParamOptions) {
+  return Type.Number({ minimum: min, maximum: max, default: defaultValue, ...opts(o) });
+}
+
+/** A boolean with a default. */
+export function bool(defaultValue: boolean, o?: ParamOptions) {
+  return Type.Boolean({ default: defaultValue, ...opts(o) });
+}
+
+/** A string with a default. */
+export function str(defaultValue: string, o?: ParamOptions & { minLength?: number; maxLength?: number }) {
+  const extra: Record<string, unknown> = {};
+  if (o?.minLength !== undefined) extra['minLength'] = o.minLength;
+  if (o?.maxLength !== undefined) extra['maxLength'] = o.maxLength;
+  return Type.String({ default: defaultValue, ...extra, ...opts(o) });
+}
+
+/** One of a fixed list of strings. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number], o?: ParamOptions) {
+  const literals = values.map((v) => Type.Literal(v));
+  return Type.Union(literals, { default: defaultValue, ...opts(o) }) as unknown as TSchema & { static: T[number] };
+}
+
+/** A list of items of one schema. */
+export function list<S extends TSchema>(
+  item: S,
+  defaultValue: Static<S>[],
+  o?: ParamOptions & { minItems?: number; maxItems?: number },
+) {
+  const extra: Record<string, unknown> = {};
+  if (o?.minItems !== undefined) extra['minItems'] = o.minItems;
+  if (o?.maxItems !== undefined) extra['maxItems'] = o.maxItems;
+  return Type.Array(item, { default: defaultValue, ...extra, ...opts(o) });
+}
+
+/** A map from names to numbers (e.g. context levels keyed by task). */
+export function numberMap(defaultValue: Record<string, number>, o?: ParamOptions) {
+  return Type.Record(Type.String(), Type.Number(), { default: defaultValue, ...opts(o) });
+}
+
+/** The params object of a block: no unknown keys allowed. */
+export function schema<P extends TProperties>(properties: P) {
+  return Type.Object(properties, { additionalProperties: false });
+}
+
+/** One problem found in a value, with the path inside it (`samples`, `levels.and`). */
+export interface SchemaIssue {
+  path: string;
+  message: string;
+}
+
+/** JSON pointer `/a/0/b` to the dotted form `a[0].b` used in every error message. */
+export function pointerToPath(pointer: string): string {
+  if (pointer === '' || pointer === '/') return '';
+  let out = '';
+  for (const raw of pointer.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    out += /^\d+$/.test(seg) ? `[${seg}]` : out === '' ? seg : `.${seg}`;
+  }
+  return out;
+}
+
+function describeExpected(s: TSchema): string {
+  const r = s as Record<string, unknown>;
+  if (Array.isArray(r['anyOf'])) {
+    const consts = (r['anyOf'] as Array<Record<string, unknown>>).map((a) => a['const']);
+    if (consts.every((c) => c !== undefined)) return `one of ${consts.map((v) => JSON.stringify(v)).join(', ')}`;
+    return 'one of the allowed forms';
+  }
+  const t = r['type'];
+  const range =
+    r['minimum'] !== undefined || r['maximum'] !== undefined
+      ? ` in [${String(r['minimum'] ?? '-inf')}, ${String(r['maximum'] ?? 'inf')}]`
+      : '';
+  if (t === 'integer') return `an integer${range}`;
+  if (t === 'number') return `a number${range}`;
+  if (t === 'boolean') return 'true or false';
+  if (t === 'string') return 'a string';
+  if (t === 'array') return 'a list';
+  if (t === 'object') return 'an object';
+  return 'a valid value';
+}
+
+/**
+ * Check a value against a schema. Returns every issue with its path and what was expected;
+ * unknown keys are reported as such (with the allowed keys), not as a generic schema failure.
+ */
+export function checkValue(s: TSchema, value: unknown): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  const seen = new Set<string>();
+  for (const e of Value.Errors(s, value)) {
+    const path = pointerToPath(e.path);
+    const sch = e.schema as Record<string, unknown>;
+    let message: string;
+    if (e.type === ValueErrorType.ObjectAdditionalProperties) {
+      const allowed = Object.keys((sch['properties'] as Record<string, unknown> | undefined) ?? {});
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const key = path.split('.').pop() ?? path;
+      issues.push({ path, message: `unknown param "${key}"; expected one of: ${allowed.join(', ')}` });
+      continue;
+    }
+    // A union reports its own error after one per member: keep the union's, which names all choices.
+    if (seen.has(path)) {
+      if (Array.isArray(sch['anyOf'])) {
+        const i = issues.findIndex((x) => x.path === path);
+        if (i >= 0) issues.splice(i, 1, { path, message: `expected ${describeExpected(e.schema)}, got ${JSON.stringify(e.value)}` });
+      }
+      continue;
+    }
+    seen.add(path);
+    const got = e.value === undefined ? 'nothing' : JSON.stringify(e.value);
+    message = `expected ${describeExpected(e.schema)}, got ${got}`;
+    issues.push({ path, message });
+  }
+  return issues;
+}
+
+/** Fill missing keys with the schema's defaults (deep), without mutating the input. */
+export function withDefaults<S extends TSchema>(s: S, value: unknown): unknown {
+  const copy = value === undefined ? {} : structuredClone(value);
+  return Value.Default(s, copy);
+}
+
+/** The JSON Schema of a TypeBox schema, as plain JSON (TypeBox's symbols dropped). */
+export function toJsonSchema(s: TSchema): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(s)) as Record<string, unknown>;
+}

@@ -1,0 +1,33 @@
+/**
+ * The built-in blocks. Nothing is registered on import: call {@link registerBuiltins}.
+ */
+import type { AnyBlock, Disposer, Registry } from '../core/index.ts';
+import { tasksBlocks } from './tasks/index.ts';
+import { contextBlocks } from './context/index.ts';
+import { modelBlocks } from './model/index.ts';
+import { trainBlocks } from './train/index.ts';
+import { simBlocks } from './sim/index.ts';
+import { analysisBlocks } from './analysis/index.ts';
+import { plotBlocks } from './plot/index.ts';
+import { reportBlocks } from './report/index.ts';
+
+export * from './ports/index.ts';
+
+/** Every built-in block definition. */
+export function builtinBlocks(): AnyBlock[] {
+  return [
+    ...tasksBlocks,
+    ...contextBlocks,
+    ...modelBlocks,
+    ...trainBlocks,
+    ...simBlocks,
+    ...analysisBlocks,
+    ...plotBlocks,
+    ...reportBlocks,
+  ];
+}
+
+/** Register every built-in block; the disposer removes them. */
+export function registerBuiltins(registry: Registry): Disposer {
+  return registry.registerAll(builtinBlocks());
+}
