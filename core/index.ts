@@ -6,3 +6,4 @@ export * from './schema.ts';
 export * from './ports.ts';
 export * from './block.ts';
 export * from './registry.ts';
+export * from './testing.ts';
