@@ -161,3 +161,17 @@ export function defineBlock<I extends InputSpecs, O extends OutputSpecs, S exten
     throw new BlockDefinitionError(`block ${JSON.stringify(spec.type)}: ${problems.join('; ')}`);
   return Object.freeze({ ...spec, kind: 'cortexflow/block' as const });
 }
+
+/**
+ * An error a block throws when it fails but still has something worth keeping (e.g. the trainer's
+ * last good checkpoint after a NaN loss). The node is marked failed and its dependents skipped,
+ * but `outputs` are reported and written as artifacts so nothing is lost.
+ */
+export class BlockError extends Error {
+  override name = 'BlockError';
+  readonly outputs: Record<string, unknown> | undefined;
+  constructor(message: string, options: { outputs?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
+    this.outputs = options.outputs;
+  }
+}
