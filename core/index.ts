@@ -7,3 +7,6 @@ export * from './ports.ts';
 export * from './block.ts';
 export * from './registry.ts';
 export * from './testing.ts';
+export * from './document.ts';
+export * from './runtime.ts';
+export * from './hash.ts';

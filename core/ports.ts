@@ -87,15 +87,26 @@ export interface InputSpec<T = unknown, M extends boolean = boolean, O extends b
   readonly description?: string;
 }
 
-/** Declare an input port of a port type. */
-export function input<T, const M extends boolean = false, const O extends boolean = false>(
+interface InputOptions {
+  accepts?: readonly PortType[];
+  description?: string;
+}
+
+/**
+ * Declare an input port of a port type. Overloads (not inferred booleans) fix `multiple` and
+ * `optional` as literal types, so the block's `run` sees `T`, `T[]` or `T | undefined` exactly.
+ */
+export function input<T>(type: PortType<T>, options?: InputOptions & { multiple?: false; optional?: false }): InputSpec<T, false, false>;
+export function input<T>(type: PortType<T>, options: InputOptions & { multiple: true; optional?: boolean }): InputSpec<T, true, boolean>;
+export function input<T>(type: PortType<T>, options: InputOptions & { multiple?: false; optional: true }): InputSpec<T, false, true>;
+export function input<T>(
   type: PortType<T>,
-  options: { multiple?: M; optional?: O; accepts?: readonly PortType[]; description?: string } = {},
-): InputSpec<T, M, O> {
-  const spec: InputSpec<T, M, O> = {
+  options: InputOptions & { multiple?: boolean; optional?: boolean } = {},
+): InputSpec<T, boolean, boolean> {
+  const spec: InputSpec<T, boolean, boolean> = {
     type,
-    multiple: (options.multiple ?? false) as M,
-    optional: (options.optional ?? false) as O,
+    multiple: options.multiple ?? false,
+    optional: options.optional ?? false,
     accepts: (options.accepts ?? []).map((p) => p.name),
     ...(options.description !== undefined ? { description: options.description } : {}),
   };
