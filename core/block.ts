@@ -43,6 +43,12 @@ export interface RunEnvironment {
   platform: 'node' | 'browser';
   /** Requested compute backend ('wasm', 'cpu'); blocks report the one they actually use. */
   backend?: string;
+  /** The pipeline being run (name and nodes in document order), for reports. */
+  pipeline?: {
+    name: string;
+    description?: string;
+    nodes: Array<{ id: string; type: string; label: string; params: Record<string, unknown> }>;
+  };
 }
 
 /** Everything `run` is given. */

@@ -218,6 +218,11 @@ export function execute(pipeline: ResolvedPipeline, options: ExecuteOptions = {}
     const hard = new AbortController();
     const env: RunEnvironment = {
       platform: typeof window === 'undefined' && typeof process !== 'undefined' ? 'node' : 'browser',
+      pipeline: {
+        name: pipeline.name,
+        ...(pipeline.document.description !== undefined ? { description: pipeline.document.description } : {}),
+        nodes: pipeline.nodes.map((n) => ({ id: n.id, type: n.type, label: n.label, params: n.params })),
+      },
       ...options.env,
     };
     const counts = { done: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0 };
