@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../lib/rng.ts';
+import { tf, useBackend } from '../lib/tf.ts';
+import { simulate } from '../model/simulate.ts';
+import type { Activation, Model } from '../ports/model.ts';
+import { forward, lossAndGrad, type CellConfig } from './bptt.ts';
+import { autodiffLossAndGrad, ctrnnStep } from './cells.ts';
+import { packTheta, thetaLength, unpackTheta, type Batch } from './layout.ts';
+import { referenceLoss } from './reference.ts';
+
+function setup(cfg: CellConfig, B: number, T: number, seed: number) {
+  const rng = new Rng(seed);
+  const theta = new Float32Array(thetaLength(cfg));
+  for (let i = 0; i < theta.length; i++) theta[i] = rng.normal() * 0.5;
+  const batch: Batch = {
+    B,
+    T,
+    X: Float32Array.from({ length: T * B * cfg.I }, () => rng.normal()),
+    Y: Float32Array.from({ length: T * B * cfg.O }, () => rng.normal() * 0.5),
+    M: Float32Array.from({ length: T * B }, () => (rng.uniform() < 0.7 ? 1 : 0)),
+  };
+  return { theta, batch };
+}
+
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += ((a[i] as number) - (b[i] as number)) ** 2;
+    den += (b[i] as number) ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+function finiteDiff(cfg: CellConfig, theta: Float32Array, batch: Batch, noise?: Float32Array): Float64Array {
+  const th = Float64Array.from(theta);
+  const g = new Float64Array(th.length);
+  const eps = 1e-6;
+  for (let i = 0; i < th.length; i++) {
+    const v = th[i] as number;
+    th[i] = v + eps;
+    const lp = referenceLoss(cfg, th, batch, noise);
+    th[i] = v - eps;
+    const lm = referenceLoss(cfg, th, batch, noise);
+    th[i] = v;
+    g[i] = (lp - lm) / (2 * eps);
+  }
+  return g;
+}
+
+const model = (cfg: CellConfig): Model => ({
+  cell: 'ctrnn',
+  N: cfg.N,
+  inputSize: cfg.I,
+  outputSize: cfg.O,
+  alpha: cfg.alpha,
+  activation: cfg.activation,
+  useBias: cfg.bias,
+  noiseSigma: 0,
+  weights: unpackTheta(cfg, new Float32Array(thetaLength(cfg))),
+  seed: 0,
+  provenance: {},
+});
+
+const cases: Array<[Activation, number, boolean]> = [
+  ['tanh', 1, false],
+  ['tanh', 0.3, true],
+  ['relu', 0.5, true],
+  ['sigmoid', 1, true],
+  ['softplus', 0.2, false],
+];
+
+describe.each(['wasm', 'cpu'])('hand BPTT on %s', (backend) => {
+  it.each(cases)('%s alpha=%s bias=%s: matches float64 finite differences and tfjs autodiff', async (activation, alpha, bias) => {
+    const info = await useBackend(backend);
+    expect(info.backend).toBe(backend);
+    const cfg: CellConfig = { N: 6, I: 2, O: 2, bias, alpha, activation };
+    const { theta, batch } = setup(cfg, 3, 9, 7);
+    const before = tf.memory().numTensors;
+    const hand = lossAndGrad(cfg, theta, batch);
+    expect(tf.memory().numTensors).toBe(before);
+    const refLoss = referenceLoss(cfg, theta, batch);
+    expect(Math.abs(hand.loss - refLoss) / refLoss).toBeLessThan(1e-5);
+    const fd = finiteDiff(cfg, theta, batch);
+    const eFd = relErr(hand.grad, fd);
+    const auto = autodiffLossAndGrad(cfg, model(cfg), ctrnnStep, theta, batch);
+    expect(tf.memory().numTensors).toBe(before);
+    const eAuto = relErr(hand.grad, auto.grad);
+    console.info(`${backend} ${activation} alpha=${alpha} bias=${bias}: rel. error vs finite differences ${eFd.toExponential(2)}, vs autodiff ${eAuto.toExponential(2)}`);
+    expect(eFd).toBeLessThan(1e-4);
+    expect(eAuto).toBeLessThan(1e-5);
+    expect(Math.abs(auto.loss - hand.loss) / hand.loss).toBeLessThan(1e-5);
+  });
+
+  it('with recurrent noise the gradient still matches finite differences', async () => {
+    await useBackend(backend);
+    const cfg: CellConfig = { N: 5, I: 2, O: 1, bias: true, alpha: 0.5, activation: 'tanh' };
+    const { theta, batch } = setup(cfg, 2, 8, 3);
+    const rng = new Rng(9);
+    const noise = Float32Array.from({ length: 8 * 2 * 5 }, () => rng.normal() * 0.1);
+    const hand = lossAndGrad(cfg, theta, batch, noise);
+    expect(relErr(hand.grad, finiteDiff(cfg, theta, batch, noise))).toBeLessThan(1e-4);
+  });
+
+  it('forward equals the plain-JS reference simulation (nodes/model/simulate.ts)', async () => {
+    await useBackend(backend);
+    const cfg: CellConfig = { N: 7, I: 3, O: 2, bias: true, alpha: 0.4, activation: 'tanh' };
+    const { theta, batch } = setup(cfg, 4, 11, 5);
+    const m = { ...model(cfg), weights: unpackTheta(cfg, theta) };
+    expect(Array.from(packTheta(m))).toEqual(Array.from(theta));
+    const { y } = forward(cfg, theta, batch);
+    // simulate() takes batch-major inputs [B, T, I].
+    const { B, T } = batch;
+    const xb = new Float32Array(B * T * cfg.I);
+    for (let k = 0; k < B; k++)
+      for (let t = 0; t < T; t++)
+        for (let i = 0; i < cfg.I; i++) xb[(k * T + t) * cfg.I + i] = batch.X[(t * B + k) * cfg.I + i] as number;
+    const ref = simulate(m, xb, B, T);
+    let maxErr = 0;
+    for (let k = 0; k < B; k++)
+      for (let t = 0; t < T; t++)
+        for (let o = 0; o < cfg.O; o++)
+          maxErr = Math.max(maxErr, Math.abs((y[(t * B + k) * cfg.O + o] as number) - (ref.y[(k * T + t) * cfg.O + o] as number)));
+    expect(maxErr).toBeLessThan(1e-5);
+  });
+});
