@@ -2,7 +2,8 @@
  * `Dataset`: trials of a temporal task, stored in typed arrays (row-major).
  * Owned by the task library (issue 3).
  */
-import { definePortType } from '../../core/index.ts';
+import { definePortType, type Artifact } from '../../core/index.ts';
+import { encodeNpy } from '../lib/npy.ts';
 
 /** What one trial is: which task, which input values, which context, which jitter. */
 export interface ConditionLabel {
@@ -47,17 +48,104 @@ export interface Dataset {
   /** Free-form description of how it was made (block type and params), written to meta.json. */
   provenance: Record<string, unknown>;
   /**
-   * The task's distinct conditions, noise-free, one trial each (the multiplexer: each condition at
-   * a few jitters). `sim.run`, the trainer's criterion and the plots use it. Absent on a probe.
+   * The task's distinct conditions, noise-free, one trial each, made with the same timing rules as
+   * the training trials. `sim.run`, the trainer's criterion and the plots use it. Absent on a probe.
+   * - gates (AND/OR/XOR): the 4 (A, B) combinations in the order (0,0), (1,0), (0,1), (1,1); NOT: A = 0, 1.
+   * - time reproduction, oscillation: pulse absent, present.
+   * - flip-flop: 4 fixed set/reset patterns (see docs/tasks.md).
+   * - `context.mux`: every task's probe trials at each of its `probeJitters` (default 1, 25, 50),
+   *   jitter-major: all conditions at the first jitter, then at the second, ...
    */
   probe?: Dataset;
+  /** How the context was encoded, when a `context.mux` made the dataset. */
+  context?: ContextInfo;
 }
 
-/** The `Dataset` port type. Artifacts (.npy + meta.json) are added by the task library. */
+/** The context encoding of a multitask dataset (for analyses that need the constant context input). */
+export interface ContextInfo {
+  encoding: 'pulse' | 'tonic' | 'one-hot';
+  /** Input channel indices carrying the context (one for pulse/tonic, one per task for one-hot). */
+  channels: number[];
+  /** Level per task (pulse/tonic); for one-hot the value on the task's own channel. */
+  levels: Record<string, number>;
+  /** The pulse window [start, end) before the trial's jitter is added (pulse encoding). */
+  window?: [number, number];
+}
+
+/** Distinct conditions of a dataset and each sample's index into them. */
+export function conditionIndex(d: Dataset): { conditions: ConditionLabel[]; index: Int32Array } {
+  const byKey = new Map<string, number>();
+  const conditions: ConditionLabel[] = [];
+  const index = new Int32Array(d.samples);
+  for (let i = 0; i < d.samples; i++) {
+    const c = d.conditions[i] as ConditionLabel;
+    let k = byKey.get(c.key);
+    if (k === undefined) {
+      k = conditions.length;
+      byKey.set(c.key, k);
+      const { jitter: _j, ...rest } = c;
+      conditions.push({ ...rest, jitter: 0 });
+    }
+    index[i] = k;
+  }
+  return { conditions, index };
+}
+
+const NPY = 'application/octet-stream';
+
+/**
+ * The artifact files of a dataset: `inputs.npy` [samples, T, channels], `targets.npy`
+ * [samples, T, outputs], `mask.npy` [samples, T] (all '<f4'), `condition.npy` ('<i4' [samples],
+ * index into meta.json's `conditions`), `jitter.npy` ('<i4' [samples]), and `meta.json`; the probe
+ * the same way under `probe/`.
+ */
+export function datasetArtifacts(d: Dataset, prefix = ''): Artifact[] {
+  const { conditions, index } = conditionIndex(d);
+  const jitter = new Int32Array(d.samples);
+  for (let i = 0; i < d.samples; i++) jitter[i] = d.conditions[i]?.jitter ?? 0;
+  const files: Artifact[] = [
+    { suffix: `${prefix}/inputs.npy`, data: encodeNpy(d.inputs, [d.samples, d.T, d.channels]), mediaType: NPY },
+    { suffix: `${prefix}/targets.npy`, data: encodeNpy(d.targets, [d.samples, d.T, d.outputs]), mediaType: NPY },
+    { suffix: `${prefix}/mask.npy`, data: encodeNpy(d.mask, [d.samples, d.T]), mediaType: NPY },
+    { suffix: `${prefix}/condition.npy`, data: encodeNpy(index, [d.samples]), mediaType: NPY },
+    { suffix: `${prefix}/jitter.npy`, data: encodeNpy(jitter, [d.samples]), mediaType: NPY },
+  ];
+  const meta = {
+    format: 'cortexflow/dataset',
+    version: 1,
+    samples: d.samples,
+    T: d.T,
+    channels: d.channels,
+    outputs: d.outputs,
+    channelNames: d.channelNames,
+    outputNames: d.outputNames,
+    dt: d.dt,
+    seed: d.seed,
+    testCount: d.testCount,
+    tasks: d.tasks,
+    ...(d.context !== undefined ? { context: d.context } : {}),
+    conditions,
+    files: {
+      inputs: 'inputs.npy [samples, T, channels] float32',
+      targets: 'targets.npy [samples, T, outputs] float32',
+      mask: 'mask.npy [samples, T] float32, 1 where the loss counts',
+      condition: 'condition.npy [samples] int32, index into conditions',
+      jitter: 'jitter.npy [samples] int32, steps every pulse of the trial was shifted by',
+      ...(d.probe !== undefined ? { probe: 'probe/: the same files for the noise-free probe trials' } : {}),
+    },
+    provenance: d.provenance,
+  };
+  files.push({ suffix: `${prefix}/meta.json`, data: JSON.stringify(meta, null, 1), mediaType: 'application/json' });
+  if (d.probe !== undefined) files.push(...datasetArtifacts(d.probe, `${prefix}/probe`));
+  return files;
+}
+
+/** The `Dataset` port type; artifacts: see {@link datasetArtifacts}. */
 export const DatasetPort = definePortType<Dataset>({
   name: 'Dataset',
   description: 'Trials of a temporal task: inputs [samples, T, channels], targets, loss mask and labels.',
   color: '#4477aa',
   summarize: (d) =>
     `${d.samples} samples x ${d.T} steps, ${d.channels} in / ${d.outputs} out (${d.tasks.join(', ')})`,
+  artifacts: (d) => datasetArtifacts(d),
 });

@@ -1,0 +1,138 @@
+/**
+ * What every task generator shares: the common params, balanced condition lists, the trial loop
+ * (render noise-free, then add noise), the noise-free probe, and timing checks.
+ */
+import { int, num, type ParamIssue } from '../../core/index.ts';
+import type { ConditionLabel, Dataset } from '../ports/index.ts';
+import { deriveSeed, Rng } from '../lib/rng.ts';
+
+/** The authors' split: the first 50 of 15,050 samples are the test set. */
+export const AUTHORS_TEST_FRACTION = 50 / 15050;
+
+/** Params every task block has. */
+export function commonParams() {
+  return {
+    samples: int(0, 1_000_000, 15050, { description: 'Number of trials (the authors: 15,050 per task).' }),
+    seed: int(0, 2 ** 31 - 1, 1, { description: 'Seed of the generator: the same seed gives bit-identical data.' }),
+    testFraction: num(0, 0.99, AUTHORS_TEST_FRACTION, {
+      description: 'Fraction of samples held out as the test set, placed first (the authors: 50 of 15,050).',
+    }),
+  };
+}
+
+/** Number of held-out test samples for a sample count and test fraction. */
+export function testCountOf(samples: number, testFraction: number): number {
+  return Math.round(samples * testFraction);
+}
+
+/** A task's trial renderer: everything the shared generator loop needs. */
+export interface TrialRenderer {
+  /** Task name (the block type without `task.`). */
+  task: string;
+  T: number;
+  channelNames: string[];
+  outputNames: string[];
+  /**
+   * Write one noise-free trial. `x` is [T, channels] and `y` is [T, outputs] (row-major views into
+   * the dataset), both zero on entry.
+   */
+  render(label: ConditionLabel, x: Float32Array, y: Float32Array): void;
+}
+
+/** How the samples' labels and noise are made. */
+export interface GenerateOptions {
+  samples: number;
+  seed: number;
+  testFraction: number;
+  inputNoise: number;
+  targetNoise: number;
+  /** Labels for n trials (balanced or random), drawn from rng. */
+  labels(n: number, rng: Rng): ConditionLabel[];
+  /** The distinct noise-free conditions (the probe). */
+  probeLabels: ConditionLabel[];
+  provenance: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Labels for n trials with every condition equally often (the first n mod k conditions once more),
+ * in a seeded random order.
+ */
+export function balancedLabels(distinct: readonly ConditionLabel[], n: number, rng: Rng): ConditionLabel[] {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i % distinct.length;
+  rng.shuffle(order);
+  return Array.from(order, (k) => distinct[k] as ConditionLabel);
+}
+
+/** Fill a dataset's arrays from labels; adds noise from rng when the std is positive. */
+function fill(r: TrialRenderer, labels: readonly ConditionLabel[], inputNoise: number, targetNoise: number, rng: Rng | undefined, signal?: AbortSignal): Pick<Dataset, 'inputs' | 'targets' | 'mask'> {
+  const n = labels.length;
+  const C = r.channelNames.length;
+  const O = r.outputNames.length;
+  const inputs = new Float32Array(n * r.T * C);
+  const targets = new Float32Array(n * r.T * O);
+  const mask = new Float32Array(n * r.T).fill(1);
+  for (let i = 0; i < n; i++) {
+    if ((i & 1023) === 0 && signal?.aborted) throw new Error('task generation cancelled');
+    r.render(labels[i] as ConditionLabel, inputs.subarray(i * r.T * C, (i + 1) * r.T * C), targets.subarray(i * r.T * O, (i + 1) * r.T * O));
+  }
+  if (rng !== undefined && inputNoise > 0) for (let i = 0; i < inputs.length; i++) inputs[i] = (inputs[i] as number) + inputNoise * rng.normal();
+  if (rng !== undefined && targetNoise > 0) for (let i = 0; i < targets.length; i++) targets[i] = (targets[i] as number) + targetNoise * rng.normal();
+  return { inputs, targets, mask };
+}
+
+/**
+ * Generate a task dataset: test labels then training labels (each part balanced on its own), the
+ * noise-free trials, then input and target noise, all from one generator seeded with
+ * `deriveSeed(seed, task)` (so tasks given the same seed still get independent streams).
+ */
+export function generateTaskDataset(r: TrialRenderer, o: GenerateOptions): Dataset {
+  const rng = new Rng(deriveSeed(o.seed, r.task));
+  const testCount = testCountOf(o.samples, o.testFraction);
+  const labels = [...o.labels(testCount, rng), ...o.labels(o.samples - testCount, rng)];
+  const arrays = fill(r, labels, o.inputNoise, o.targetNoise, rng, o.signal);
+  const base = {
+    T: r.T,
+    channels: r.channelNames.length,
+    outputs: r.outputNames.length,
+    channelNames: [...r.channelNames],
+    outputNames: [...r.outputNames],
+    dt: 1,
+    seed: o.seed,
+    tasks: [r.task],
+    provenance: o.provenance,
+  };
+  const probe: Dataset = {
+    ...base,
+    samples: o.probeLabels.length,
+    ...fill(r, o.probeLabels, 0, 0, undefined),
+    conditions: o.probeLabels.map((l) => ({ ...l })),
+    testCount: 0,
+    provenance: { ...o.provenance, probe: true },
+  };
+  return { ...base, samples: o.samples, ...arrays, conditions: labels, testCount, probe };
+}
+
+/** Problems with samples / testFraction common to every task. */
+export function checkSamples(p: { samples: number; testFraction: number }): ParamIssue[] {
+  if (p.samples === 0) return [{ param: 'samples', message: 'samples = 0 gives an empty dataset; use at least 1 trial (the authors: 15050)' }];
+  const tc = testCountOf(p.samples, p.testFraction);
+  if (tc >= p.samples)
+    return [{ param: 'testFraction', message: `testFraction = ${p.testFraction} holds out all ${p.samples} samples and leaves none to train on; lower it` }];
+  return [];
+}
+
+/**
+ * A window [start, start + width) must lie inside the trial [0, T): a start outside is reported on
+ * `startParam`; a window that runs past the end is reported on `T` (too short for the timing).
+ */
+export function checkWindow(issues: ParamIssue[], what: string, startParam: string, start: number, end: number, T: number): void {
+  if (start >= T) issues.push({ param: startParam, message: `${startParam} = ${start} puts the ${what} outside the trial [0, ${T}); it must be below T = ${T}` });
+  else if (end > T) issues.push({ param: 'T', message: `T = ${T} is too short: the ${what} runs to step ${end}; raise T to at least ${end} or move the ${what} earlier` });
+}
+
+/** The response must start inside the trial (leaving at least one response step). */
+export function checkResponseStart(issues: ParamIssue[], start: number, T: number, how: string): void {
+  if (start >= T) issues.push({ param: 'T', message: `T = ${T} is too short: the response starts at step ${start} (${how}); raise T above ${start} or shorten memGap` });
+}
