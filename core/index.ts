@@ -10,3 +10,4 @@ export * from './testing.ts';
 export * from './document.ts';
 export * from './runtime.ts';
 export * from './hash.ts';
+export * from './plugins.ts';

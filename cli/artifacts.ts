@@ -1,0 +1,203 @@
+/**
+ * Writing run results to disk: every output's artifacts under DIR/NODE/PORT.EXT and a manifest,
+ * each file written atomically (temporary file in the same folder, then rename), so an interrupted
+ * run never leaves a half-written file.
+ */
+import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import type { Artifact, PortType, ResolvedPipeline, RunEvent } from '../core/index.ts';
+
+let tmpCounter = 0;
+
+/** Write a file atomically. */
+export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${++tmpCounter}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export type NodeStatus = 'queued' | 'running' | 'done' | 'cached' | 'failed' | 'skipped' | 'cancelled';
+
+export interface ManifestOutput {
+  type: string;
+  summary: string;
+  files: string[];
+}
+
+export interface ManifestNode {
+  type: string;
+  status: NodeStatus;
+  cached: boolean;
+  durationMs?: number;
+  error?: string;
+  reason?: string;
+  warnings: string[];
+  outputs: Record<string, ManifestOutput>;
+  /** Last metrics the node reported (final loss, ...). */
+  metrics?: Record<string, number>;
+}
+
+export interface Manifest {
+  format: 'cortexflow/run-manifest';
+  version: 1;
+  pipeline: string;
+  file: string;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  overrides: string[];
+  plugins: string[];
+  nodes: Record<string, ManifestNode>;
+}
+
+/** Keeps the manifest in step with the event stream and writes artifacts as outputs arrive. */
+export class RunRecorder {
+  readonly manifest: Manifest;
+  private pending: Promise<void> = Promise.resolve();
+  private readonly failures: string[] = [];
+
+  constructor(
+    readonly dir: string,
+    private readonly pipeline: ResolvedPipeline,
+    info: { file: string; overrides: string[]; plugins: string[] },
+  ) {
+    this.manifest = {
+      format: 'cortexflow/run-manifest',
+      version: 1,
+      pipeline: pipeline.name,
+      file: info.file,
+      status: 'running',
+      startedAt: new Date().toISOString(),
+      overrides: info.overrides,
+      plugins: info.plugins,
+      nodes: {},
+    };
+  }
+
+  /** Problems met while writing files (reported, never thrown mid-run). */
+  get writeFailures(): readonly string[] {
+    return this.failures;
+  }
+
+  private node(id: string): ManifestNode {
+    let n = this.manifest.nodes[id];
+    if (!n) {
+      n = {
+        type: this.pipeline.byId.get(id)?.type ?? '?',
+        status: 'queued',
+        cached: false,
+        warnings: [],
+        outputs: {},
+      };
+      this.manifest.nodes[id] = n;
+    }
+    return n;
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.pending = this.pending.then(task).catch((e: unknown) => {
+      this.failures.push(e instanceof Error ? e.message : String(e));
+    });
+  }
+
+  /** Update the manifest for one event (and queue artifact writes). */
+  record(e: RunEvent): void {
+    switch (e.type) {
+      case 'run-started':
+        this.enqueue(() => this.writeManifest());
+        break;
+      case 'node-queued':
+        this.node(e.data.node);
+        break;
+      case 'node-running': {
+        const n = this.node(e.data.node);
+        n.status = 'running';
+        if (e.data.metrics) n.metrics = e.data.metrics;
+        break;
+      }
+      case 'node-warning':
+        this.node(e.data.node).warnings.push(e.data.message);
+        break;
+      case 'node-cached':
+      case 'node-done': {
+        const n = this.node(e.data.node);
+        n.status = e.type === 'node-cached' ? 'cached' : 'done';
+        n.cached = e.type === 'node-cached';
+        if (e.type === 'node-done') n.durationMs = e.data.durationMs;
+        this.writeOutputs(e.data.node, e.data.outputs, e.data.values);
+        break;
+      }
+      case 'node-error': {
+        const n = this.node(e.data.node);
+        n.status = 'failed';
+        n.error = e.data.message;
+        n.durationMs = e.data.durationMs;
+        if (e.data.outputs && e.data.values) this.writeOutputs(e.data.node, e.data.outputs, e.data.values);
+        else this.enqueue(() => this.writeManifest());
+        break;
+      }
+      case 'node-skipped': {
+        const n = this.node(e.data.node);
+        n.status = 'skipped';
+        n.reason = e.data.reason;
+        break;
+      }
+      case 'node-cancelled':
+        this.node(e.data.node).status = 'cancelled';
+        break;
+      case 'run-finished':
+        this.manifest.status = e.data.status;
+        this.manifest.finishedAt = new Date().toISOString();
+        this.manifest.durationMs = e.data.durationMs;
+        break;
+    }
+  }
+
+  private writeOutputs(
+    nodeId: string,
+    outputs: Record<string, { type: string; summary: string }>,
+    values: Record<string, unknown>,
+  ): void {
+    const node = this.pipeline.byId.get(nodeId);
+    if (!node) return;
+    const n = this.node(nodeId);
+    for (const [port, o] of Object.entries(outputs)) n.outputs[port] = { type: o.type, summary: o.summary, files: [] };
+    this.enqueue(async () => {
+      for (const [port, value] of Object.entries(values)) {
+        const pt = node.block.outputs[port] as PortType | undefined;
+        if (!pt?.artifacts) continue;
+        let arts: Artifact[];
+        try {
+          arts = await pt.artifacts(value);
+        } catch (e) {
+          this.failures.push(`${nodeId}.${port}: could not serialise: ${e instanceof Error ? e.message : String(e)}`);
+          continue;
+        }
+        for (const a of arts) {
+          const file = join(this.dir, nodeId, `${port}${a.suffix}`);
+          await writeAtomic(file, a.data);
+          n.outputs[port]?.files.push(relative(this.dir, file));
+        }
+      }
+      await this.writeManifest();
+    });
+  }
+
+  /** Write manifest.json now (atomically). */
+  writeManifest(): Promise<void> {
+    return writeAtomic(join(this.dir, 'manifest.json'), `${JSON.stringify(this.manifest, null, 2)}\n`);
+  }
+
+  /** Wait for every queued write, then write the final manifest. */
+  async flush(): Promise<void> {
+    await this.pending;
+    await this.writeManifest();
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * The `cortexflow` command line: run, validate and list pipelines' blocks headless.
+ *
+ * Exit codes: 0 everything done; 1 a node failed; 2 invalid usage or invalid pipeline (nothing
+ * ran); 130 cancelled with Ctrl-C (the manifest marks what was cancelled).
+ */
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import {
+  applyOverrides,
+  execute,
+  formatErrors,
+  installPlugin,
+  loadPipeline,
+  parsePipelineText,
+  Registry,
+  toJsonSchema,
+  type DocumentError,
+  type InputSpec,
+  type PortType,
+  type ResolvedPipeline,
+  type RunEvent,
+} from '../core/index.ts';
+import { registerBuiltins } from '../nodes/index.ts';
+import { RunRecorder } from './artifacts.ts';
+import { barsDisplay, linesDisplay, type Display } from './progress.ts';
+
+/** A usage or validation failure: printed, exit code 2, nothing run. */
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+function looksLikePath(spec: string): boolean {
+  return spec.startsWith('.') || spec.startsWith('/') || /\.(m?[jt]s)$/.test(spec) || existsSync(spec);
+}
+
+/** Import and install each `--plugin`; errors name the plugin. */
+async function loadPlugins(registry: Registry, specs: readonly string[]): Promise<string[]> {
+  const names: string[] = [];
+  for (const spec of specs) {
+    let url: string;
+    if (looksLikePath(spec)) {
+      const path = isAbsolute(spec) ? spec : resolve(process.cwd(), spec);
+      if (!existsSync(path)) throw new UsageError(`plugin "${spec}": no such file (${path})`);
+      url = pathToFileURL(path).href;
+    } else {
+      try {
+        url = pathToFileURL(createRequire(join(process.cwd(), 'noop.js')).resolve(spec)).href;
+      } catch {
+        throw new UsageError(`plugin "${spec}": package not found from ${process.cwd()} (npm install it, or give a path)`);
+      }
+    }
+    let mod: unknown;
+    try {
+      mod = await import(url);
+    } catch (e) {
+      throw new UsageError(`plugin "${spec}": importing it threw: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    try {
+      names.push(installPlugin(spec, mod, registry).name);
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+  }
+  return names;
+}
+
+async function makeRegistry(plugins: readonly string[]): Promise<{ registry: Registry; plugins: string[] }> {
+  const registry = new Registry({ onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
+  registerBuiltins(registry);
+  return { registry, plugins: await loadPlugins(registry, plugins) };
+}
+
+async function readPipeline(
+  file: string,
+  registry: Registry,
+  sets: readonly string[],
+): Promise<{ pipeline: ResolvedPipeline; warnings: string[] } | { errors: DocumentError[] }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e)}`);
+  }
+  const parsed = parsePipelineText(text);
+  if (!parsed.ok) return { errors: [parsed.error] };
+  const over = applyOverrides(parsed.value, sets);
+  if (!over.ok) return { errors: over.errors };
+  const r = loadPipeline(over.document, registry);
+  return r.ok ? { pipeline: r.pipeline, warnings: r.warnings } : { errors: r.errors };
+}
+
+function slug(s: string): string {
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 48) || 'pipeline'
+  );
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
+}
+
+/** An event without in-process values, for NDJSON. */
+function serialisable(e: RunEvent): unknown {
+  if ('values' in e.data) {
+    const { values: _values, ...rest } = e.data as Record<string, unknown>;
+    return { type: e.type, data: rest };
+  }
+  return e;
+}
+
+interface RunOptions {
+  out?: string;
+  set: string[];
+  plugin: string[];
+  json?: boolean;
+  target: string[];
+  backend?: string;
+}
+
+async function runCommand(file: string, opts: RunOptions): Promise<number> {
+  const { registry, plugins } = await makeRegistry(opts.plugin);
+  const loaded = await readPipeline(file, registry, opts.set);
+  if ('errors' in loaded) {
+    if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'invalid-pipeline', data: { file, errors: loaded.errors } })}\n`);
+    process.stderr.write(`${file}: invalid pipeline, nothing was run:\n${formatErrors(loaded.errors)}\n`);
+    return 2;
+  }
+  const { pipeline } = loaded;
+  for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const t of opts.target)
+    if (!pipeline.byId.has(t)) throw new UsageError(`--target "${t}": no such node (nodes: ${[...pipeline.byId.keys()].join(', ')})`);
+  const dir = resolve(opts.out ?? join('runs', `${slug(pipeline.name)}-${stamp()}`));
+  const recorder = new RunRecorder(dir, pipeline, { file, overrides: opts.set, plugins });
+  const display: Display | undefined = opts.json
+    ? undefined
+    : process.stderr.isTTY
+      ? barsDisplay(process.stderr)
+      : linesDisplay(process.stderr);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\ncancelling (Ctrl-C again to quit at once)...\n');
+      controller.abort(new Error('cancelled by the user'));
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const final: { status: 'done' | 'failed' | 'cancelled' } = { status: 'done' };
+  const envBackend = opts.backend ?? process.env['CORTEXFLOW_BACKEND'];
+  await new Promise<void>((resolveRun, rejectRun) => {
+    execute(pipeline, {
+      signal: controller.signal,
+      ...(opts.target.length ? { targets: opts.target } : {}),
+      env: { platform: 'node', ...(envBackend ? { backend: envBackend } : {}) },
+    }).subscribe({
+      next: (e) => {
+        recorder.record(e);
+        display?.event(e);
+        if (opts.json) process.stdout.write(`${JSON.stringify(serialisable(e))}\n`);
+        if (e.type === 'run-finished') final.status = e.data.status;
+      },
+      error: rejectRun,
+      complete: resolveRun,
+    });
+  });
+  display?.stop();
+  await recorder.flush();
+  process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigint);
+  for (const f of recorder.writeFailures) process.stderr.write(`error writing results: ${f}\n`);
+  process.stderr.write(`results: ${dir}\n`);
+  if (final.status === 'cancelled') return 130;
+  return final.status === 'failed' || recorder.writeFailures.length > 0 ? 1 : 0;
+}
+
+async function validateCommand(file: string, opts: { set: string[]; plugin: string[]; json?: boolean }): Promise<number> {
+  const { registry } = await makeRegistry(opts.plugin);
+  const loaded = await readPipeline(file, registry, opts.set);
+  if ('errors' in loaded) {
+    if (opts.json) process.stdout.write(`${JSON.stringify({ valid: false, file, errors: loaded.errors }, null, 2)}\n`);
+    else process.stderr.write(`${file}: invalid pipeline:\n${formatErrors(loaded.errors)}\n`);
+    return 2;
+  }
+  const { pipeline, warnings } = loaded;
+  if (opts.json)
+    process.stdout.write(
+      `${JSON.stringify({ valid: true, file, name: pipeline.name, nodes: pipeline.nodes.length, edges: pipeline.edges.length, warnings }, null, 2)}\n`,
+    );
+  else {
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    process.stdout.write(`${file}: valid ("${pipeline.name}", ${pipeline.nodes.length} nodes, ${pipeline.edges.length} edges)\n`);
+  }
+  return 0;
+}
+
+async function nodesCommand(opts: { plugin: string[]; json?: boolean }): Promise<number> {
+  const { registry } = await makeRegistry(opts.plugin);
+  if (opts.json) {
+    const list = registry.list().map((b) => ({
+      type: b.type,
+      version: b.version,
+      category: b.category,
+      title: b.title,
+      description: b.description,
+      inputs: Object.fromEntries(
+        Object.entries(b.inputs as Record<string, InputSpec>).map(([k, i]) => [
+          k,
+          { type: i.type.name, multiple: i.multiple, optional: i.optional, accepts: i.accepts },
+        ]),
+      ),
+      outputs: Object.fromEntries(Object.entries(b.outputs as Record<string, PortType>).map(([k, p]) => [k, { type: p.name }])),
+      params: toJsonSchema(b.params),
+    }));
+    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    return 0;
+  }
+  for (const [cat, blocks] of registry.byCategory()) {
+    process.stdout.write(`${cat}\n`);
+    for (const b of blocks) {
+      const ins = Object.entries(b.inputs as Record<string, InputSpec>)
+        .map(([k, i]) => `${k}: ${i.type.name}${i.multiple ? '[]' : ''}${i.optional ? '?' : ''}`)
+        .join(', ');
+      const outs = Object.entries(b.outputs as Record<string, PortType>)
+        .map(([k, p]) => `${k}: ${p.name}`)
+        .join(', ');
+      process.stdout.write(`  ${b.type.padEnd(26)} ${b.title}  (${ins || '-'}) -> (${outs || '-'})\n`);
+    }
+  }
+  return 0;
+}
+
+/** Build the command-line program. `setExit` receives the exit code of the command that ran. */
+export function program(setExit: (code: number) => void): Command {
+  const p = new Command('cortexflow')
+    .description('Run, validate and inspect cortexflow pipelines headless.')
+    .exitOverride()
+    .showHelpAfterError();
+  p.command('run')
+    .description('run a pipeline; write artifacts and manifest.json to --out')
+    .argument('<pipeline>', 'pipeline JSON file')
+    .option('-o, --out <dir>', 'results folder (default runs/<pipeline-name>-<timestamp>/)')
+    .option('-s, --set <node.param=value>', 'override a param (repeatable); value parsed as JSON when it parses', collect, [])
+    .option('-p, --plugin <path|package>', 'load a plugin module first (repeatable)', collect, [])
+    .option('-t, --target <node>', 'run only what this node needs (repeatable)', collect, [])
+    .addOption(new Option('-b, --backend <name>', 'tfjs backend for compute blocks').choices(['wasm', 'cpu']))
+    .option('--json', 'print NDJSON run events on stdout instead of progress bars')
+    .action(async (file: string, o: RunOptions) => setExit(await runCommand(file, o)));
+  p.command('validate')
+    .description('check a pipeline file without running it')
+    .argument('<pipeline>', 'pipeline JSON file')
+    .option('-s, --set <node.param=value>', 'override a param (repeatable)', collect, [])
+    .option('-p, --plugin <path|package>', 'load a plugin module first (repeatable)', collect, [])
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, o: { set: string[]; plugin: string[]; json?: boolean }) =>
+      setExit(await validateCommand(file, o)),
+    );
+  p.command('nodes')
+    .description('list every block type with its ports (and params as JSON Schema with --json)')
+    .option('-p, --plugin <path|package>', 'load a plugin module first (repeatable)', collect, [])
+    .option('--json', 'print JSON')
+    .action(async (o: { plugin: string[]; json?: boolean }) => setExit(await nodesCommand(o)));
+  return p;
+}
+
+/** Entry point: parse argv, run, return the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const p = program((c) => {
+    code = c;
+  });
+  try {
+    await p.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`cortexflow: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`cortexflow: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
