@@ -1,4 +1,13 @@
 /** Built-in blocks of the "model" family. */
 import type { AnyBlock } from '../../core/index.ts';
+import { modelCtrnn } from './ctrnn.ts';
+import { modelLoad } from './load.ts';
 
-export const modelBlocks: AnyBlock[] = [];
+export const modelBlocks: AnyBlock[] = [modelCtrnn, modelLoad];
+
+export { modelCtrnn, createCtrnn, type CtrnnOptions } from './ctrnn.ts';
+export { modelLoad, modelFromFiles, loadModelFile, type ModelFile } from './load.ts';
+export { modelFromKerasH5, isHdf5 } from './keras.ts';
+export { encodeModel, decodeModel, modelArtifacts, type SavedModel, type SavedModelJson } from './format.ts';
+export { describeDataset, type DatasetDescription } from './describe.ts';
+export { simulate, activations, type SimulationResult } from './simulate.ts';

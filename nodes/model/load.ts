@@ -1,0 +1,125 @@
+/**
+ * `model.load`: a saved network, either our own (`model.json` + `weights.bin`, as written by every
+ * Model output) or a Keras 2 HDF5 file holding a SimpleRNN + Dense network (alpha = 1).
+ *
+ * `modelFromFiles` is the pure part (bytes in, Model out) the editor uses with files the user drops;
+ * the block adds reading from disk in Node.
+ */
+import { defineBlock, schema, str } from '../../core/index.ts';
+import { ModelPort, type Model } from '../ports/index.ts';
+import { decodeModel } from './format.ts';
+import { describeBytes, isHdf5, modelFromKerasH5 } from './keras.ts';
+
+/** One file handed to {@link modelFromFiles}. */
+export interface ModelFile {
+  /** File name (a path is fine; only the base name is matched against manifest paths). */
+  name: string;
+  bytes: Uint8Array;
+}
+
+function baseName(p: string): string {
+  const parts = p.split(/[\\/]/);
+  return parts[parts.length - 1] ?? p;
+}
+
+/**
+ * Decode a model from in-memory files. The first file is the model: a Keras HDF5 file, or a
+ * cortexflow `model.json` whose weights files (by manifest path) are among the other files.
+ */
+export async function modelFromFiles(files: ModelFile[]): Promise<{ model: Model; warnings: string[] }> {
+  const main = files[0];
+  if (main === undefined) throw new Error('no model file given');
+  if (isHdf5(main.bytes)) return modelFromKerasH5(main.bytes, main.name);
+  const text = new TextDecoder().decode(main.bytes.subarray(0, 64)).trimStart();
+  if (!text.startsWith('{'))
+    throw new Error(
+      `${main.name} is neither a cortexflow model.json nor an HDF5 file (found ${describeBytes(main.bytes)}); give the model.json of a saved model or a Keras .h5/.hdf5 file`,
+    );
+  const weights: Record<string, Uint8Array> = {};
+  for (const f of files.slice(1)) weights[baseName(f.name)] = f.bytes;
+  return { model: decodeModel(new TextDecoder().decode(main.bytes), weights, main.name), warnings: [] };
+}
+
+/** Names of the weight files a model.json's manifest refers to (to read them before decoding). */
+export function manifestPaths(jsonText: string): string[] {
+  try {
+    const doc = JSON.parse(jsonText) as { weightsManifest?: Array<{ paths?: unknown }> };
+    return (doc.weightsManifest ?? []).flatMap((g) => (Array.isArray(g.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : []));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Read a model from disk (Node only): `path` is a model.json, the folder holding one (a Model
+ * output's artifact folder), or a Keras .h5/.hdf5 file. Relative paths resolve against the
+ * working directory.
+ */
+export async function loadModelFile(path: string): Promise<{ model: Model; warnings: string[] }> {
+  const fs = await import('node:fs/promises');
+  const nodePath = await import('node:path');
+  const resolved = nodePath.resolve(path);
+  const shown = resolved === path ? path : `"${path}" (${resolved})`;
+  let stat;
+  try {
+    stat = await fs.stat(resolved);
+  } catch {
+    throw new Error(`no file at ${shown}; give the path of a model.json, of a folder holding one, or of a Keras .h5/.hdf5 file`);
+  }
+  let file = resolved;
+  if (stat.isDirectory()) {
+    file = nodePath.join(resolved, 'model.json');
+    try {
+      await fs.access(file);
+    } catch {
+      throw new Error(`the folder ${shown} holds no model.json; give a model.json, a folder holding one, or a Keras .h5/.hdf5 file`);
+    }
+  }
+  const bytes = new Uint8Array(await fs.readFile(file));
+  if (/\.keras$/i.test(file) && !isHdf5(bytes))
+    throw new Error(`${file} is a Keras 3 .keras archive, which cortexflow does not read; save the model in Keras 2 HDF5 form (model.save("net.h5"))`);
+  const files: ModelFile[] = [{ name: file, bytes }];
+  if (!isHdf5(bytes)) {
+    const dir = nodePath.dirname(file);
+    for (const p of manifestPaths(new TextDecoder().decode(bytes))) {
+      const wp = nodePath.resolve(dir, p);
+      try {
+        files.push({ name: p, bytes: new Uint8Array(await fs.readFile(wp)) });
+      } catch {
+        throw new Error(`${file} names the weights file "${p}", but there is no file at ${wp}; keep model.json and its weights.bin together`);
+      }
+    }
+  }
+  return modelFromFiles(files);
+}
+
+export const modelLoad = defineBlock({
+  type: 'model.load',
+  version: 1,
+  title: 'Load model',
+  category: 'Model',
+  description:
+    'Loads a saved network: a cortexflow model.json (with its weights.bin) or a Keras 2 HDF5 file holding a SimpleRNN + Dense ' +
+    'network, as the authors (Jarne & Laje) published theirs. A Keras net runs with alpha = 1 and gives the outputs Keras gives ' +
+    '(kernel, recurrent_kernel and the Dense kernel are transposed into W_in, W_rec and W_out).',
+  inputs: {},
+  outputs: { model: ModelPort },
+  params: schema({
+    path: str('', {
+      description: 'A model.json, the folder holding one (a Model output), or a Keras .h5/.hdf5 file. Relative to the working directory.',
+    }),
+  }),
+  validate: (p) => (p.path.trim() === '' ? [{ param: 'path', message: 'give the path of a model.json, of a folder holding one, or of a Keras .h5/.hdf5 file' }] : []),
+  run: async ({ params, env, warn }) => {
+    if (env.platform !== 'node')
+      throw new Error('model.load reads files from disk only in Node; in the editor, open the model file from the node (its bytes are loaded directly)');
+    let result;
+    try {
+      result = await loadModelFile(params.path);
+    } catch (e) {
+      throw new Error(`path: ${(e as Error).message}`, { cause: e });
+    }
+    for (const w of result.warnings) warn(w);
+    return { model: result.model };
+  },
+});
