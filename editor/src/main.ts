@@ -1,0 +1,2 @@
+/** Entry point of the editor page. */
+import './app.ts';

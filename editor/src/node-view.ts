@@ -1,0 +1,172 @@
+/**
+ * How a node and a socket look on the canvas (Lit, light DOM so the page stylesheet applies).
+ * The node shows its status badge (`data-status`), a progress bar while running, a live loss curve
+ * while a trainer runs, figure thumbnails once a plot is done, and the error or skip reason.
+ */
+import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import type { CfNode, PortSocket } from './graph.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Emit = (data: any) => void;
+
+const STATUS_TEXT: Record<string, string> = {
+  idle: '',
+  queued: 'queued',
+  running: 'running',
+  cached: 'cached',
+  done: 'done',
+  error: 'error',
+  skipped: 'skipped',
+  cancelled: 'stopped',
+};
+
+/** Sparkline of a series as an SVG path in a w x h box (log scale when it spans decades). */
+export function sparkPath(values: readonly number[], w: number, h: number): string {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length < 2) return '';
+  const positive = finite.every((v) => v > 0);
+  const lo0 = Math.min(...finite);
+  const hi0 = Math.max(...finite);
+  const useLog = positive && hi0 / lo0 > 20;
+  const f = (v: number): number => (useLog ? Math.log10(v) : v);
+  const lo = f(lo0);
+  const hi = f(hi0);
+  const span = hi - lo || 1;
+  let d = '';
+  const n = values.length;
+  values.forEach((v, i) => {
+    if (!Number.isFinite(v)) return;
+    const x = (i / (n - 1)) * w;
+    const y = h - ((f(v) - lo) / span) * (h - 2) - 1;
+    d += `${d === '' ? 'M' : 'L'}${x.toFixed(1)},${y.toFixed(1)}`;
+  });
+  return d;
+}
+
+/** `data:` URL of an SVG document, for <img> thumbnails (scripts in it never run). */
+export function svgDataUrl(svgText: string): string {
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgText)}`;
+}
+
+export class CfNodeView extends LitElement {
+  static override properties = { data: { attribute: false }, emit: { attribute: false } };
+  declare data: CfNode | undefined;
+  declare emit: Emit | undefined;
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  protected override willUpdate(_changed: PropertyValues): void {
+    const n = this.data;
+    if (!n) return;
+    this.dataset['nodeId'] = n.id;
+    this.dataset['status'] = n.status;
+    this.dataset['blockType'] = n.type;
+    this.classList.toggle('selected', n.selected === true);
+    this.style.width = `${n.width}px`;
+  }
+
+  private socket(side: 'input' | 'output', key: string, socket: PortSocket) {
+    const n = this.data as CfNode;
+    return html`<rete-ref
+      class="socket-ref"
+      .data=${{ type: 'socket', side, key, nodeId: n.id, payload: socket }}
+      .emit=${this.emit}
+    ></rete-ref>`;
+  }
+
+  override render() {
+    const n = this.data;
+    if (!n) return nothing;
+    const inputs = Object.entries(n.inputs);
+    const outputs = Object.entries(n.outputs);
+    const p = n.progress;
+    const pct = p && p.max > 0 ? Math.max(0, Math.min(100, (100 * p.value) / p.max)) : undefined;
+    const last = n.losses[n.losses.length - 1];
+    return html`
+      <div class="node-head" title=${n.block.description}>
+        <span class="node-title">${n.label}</span>
+        ${n.status !== 'idle'
+          ? html`<span class="badge badge-${n.status}" data-testid="status">${STATUS_TEXT[n.status]}</span>`
+          : nothing}
+      </div>
+      <div class="node-sub">${n.id} · ${n.type}</div>
+      ${n.status === 'running' || pct !== undefined
+        ? html`<div class="progress" data-testid="progress" title=${p ? `${p.value} / ${p.max}` : ''}>
+            <div class="bar" style="width:${pct ?? 0}%"></div>
+          </div>`
+        : n.status !== 'idle'
+          ? html`<div class="node-meta">${n.durationMs !== undefined ? `${formatMs(n.durationMs)}` : ''}</div>`
+          : nothing}
+      <div class="ports">
+        ${outputs.map(
+          ([key, o]) =>
+            html`<div class="port out" data-port=${key}>
+              <span class="port-name" title=${n.results[key]?.summary ?? ''}>${key}</span>
+              ${o ? this.socket('output', key, o.socket) : nothing}
+            </div>`,
+        )}
+        ${inputs.map(
+          ([key, i]) =>
+            html`<div class="port in" data-port=${key}>
+              ${i ? this.socket('input', key, i.socket) : nothing}
+              <span class="port-name">${key}${i?.multipleConnections ? html`<small> (many)</small>` : nothing}</span>
+            </div>`,
+        )}
+      </div>
+      ${n.losses.length > 1
+        ? html`<div class="loss" data-testid="loss-curve" title="training loss">
+            <svg viewBox="0 0 200 40" preserveAspectRatio="none" width="100%" height="40">
+              ${svg`<path d=${sparkPath(n.losses, 200, 40)}></path>`}
+            </svg>
+            <div class="loss-label">loss ${last !== undefined ? formatNum(last) : ''} (${n.losses.length})</div>
+          </div>`
+        : nothing}
+      ${n.figures.length > 0
+        ? html`<div class="thumbs">
+            ${n.figures.map(
+              (f) => html`<img class="thumb" data-testid="thumbnail" alt=${f.title} title=${f.title} src=${svgDataUrl(f.svg)} />`,
+            )}
+          </div>`
+        : nothing}
+      ${n.message ? html`<div class="node-msg ${n.status}" data-testid="node-message" title=${n.message}>${n.message}</div>` : nothing}
+    `;
+  }
+}
+
+export class CfSocketView extends LitElement {
+  static override properties = { data: { attribute: false } };
+  declare data: PortSocket | undefined;
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override render() {
+    const s = this.data;
+    if (!s) return nothing;
+    return html`<div
+      class="cf-socket"
+      data-testid="socket"
+      data-port-type=${s.port.name}
+      style="--socket-color:${s.port.color}"
+      title=${`${s.port.name}: ${s.port.description}`}
+    ></div>`;
+  }
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function formatNum(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(2);
+  return String(Number(v.toPrecision(4)));
+}
+
+if (!customElements.get('cf-node')) customElements.define('cf-node', CfNodeView);
+if (!customElements.get('cf-socket')) customElements.define('cf-socket', CfSocketView);

@@ -1,0 +1,89 @@
+/**
+ * The runtime worker: validates the pipeline document with the core, runs it with the core runtime
+ * (RxJS, the same code the CLI runs) and streams its events to the page. tfjs uses the wasm backend
+ * here (single-thread SIMD: the page is not cross-origin isolated), falling back to cpu.
+ * A RunCache lives as long as the worker, so a re-run only re-executes what changed.
+ */
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { Subscription } from 'rxjs';
+import { execute, loadPipeline, Registry, RunCache } from '../../core/index.ts';
+import { registerBuiltins } from '../../nodes/index.ts';
+import { configureWasmPaths, describeBackend, useBackend } from '../../nodes/lib/tf.ts';
+import { previewsOf, type FromWorker, type ToWorker, type WireEvent } from './protocol.ts';
+
+interface WorkerScope {
+  postMessage(message: FromWorker): void;
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+}
+const scope = self as unknown as WorkerScope;
+
+const registry = new Registry({ onWarning: () => {} });
+registerBuiltins(registry);
+const cache = new RunCache(512);
+let backend = 'cpu';
+
+const ready = (async (): Promise<void> => {
+  configureWasmPaths({
+    'tfjs-backend-wasm.wasm': wasmUrl,
+    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+  });
+  try {
+    const info = await useBackend(undefined, 'wasm');
+    backend = info.backend;
+    scope.postMessage({ type: 'ready', backend: describeBackend(info) });
+  } catch (e) {
+    scope.postMessage({ type: 'ready', backend: `cpu (${e instanceof Error ? e.message : String(e)})` });
+  }
+})();
+
+let current: { runId: number; sub: Subscription; abort: AbortController } | undefined;
+
+function toWire(e: import('../../core/index.ts').RunEvent): WireEvent {
+  if (e.type === 'node-done' || e.type === 'node-cached') {
+    const { values, ...rest } = e.data;
+    return { type: e.type, data: { ...rest, previews: previewsOf(values) } } as WireEvent;
+  }
+  if (e.type === 'node-error') {
+    const { values, ...rest } = e.data;
+    return { type: 'node-error', data: { ...rest, ...(values ? { previews: previewsOf(values) } : {}) } };
+  }
+  return e;
+}
+
+async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+  await ready;
+  current?.abort.abort();
+  current?.sub.unsubscribe();
+  const loaded = loadPipeline(msg.document, registry);
+  if (!loaded.ok) {
+    scope.postMessage({ type: 'invalid', runId: msg.runId, errors: loaded.errors.map(({ path, message }) => ({ path, message })) });
+    return;
+  }
+  const abort = new AbortController();
+  try {
+    const sub = execute(loaded.pipeline, {
+      cache,
+      signal: abort.signal,
+      env: { platform: 'browser', backend },
+      ...(msg.targets ? { targets: msg.targets } : {}),
+    }).subscribe({
+      next: (event) => scope.postMessage({ type: 'event', runId: msg.runId, event: toWire(event) }),
+      error: (e: unknown) =>
+        scope.postMessage({ type: 'crashed', runId: msg.runId, message: e instanceof Error ? e.message : String(e) }),
+    });
+    current = { runId: msg.runId, sub, abort };
+  } catch (e) {
+    scope.postMessage({ type: 'crashed', runId: msg.runId, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+scope.onmessage = (e: MessageEvent<ToWorker>) => {
+  const msg = e.data;
+  if (msg.type === 'run') void run(msg);
+  else if (msg.type === 'stop') {
+    if (current && current.runId === msg.runId) current.abort.abort(new Error('stopped from the editor'));
+  } else if (msg.type === 'clear-cache') cache.clear();
+};
