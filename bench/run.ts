@@ -32,7 +32,8 @@ for (const f of files) {
 }
 
 const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-const fmt = (v: number | undefined) => (v === undefined ? '' : Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)) : String(v));
+const fmt = (v: number | undefined) =>
+  v === undefined ? '' : Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)) : String(v);
 const header = ['suite', 'benchmark', 'value', 'unit', 'peer', 'ratio', 'note'];
 const table = rows.map((r) => [r.suite, r.name, fmt(r.value), r.unit, r.peer ?? '', fmt(r.ratio), r.note ?? '']);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => (t[i] ?? '').length)));

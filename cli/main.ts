@@ -53,7 +53,9 @@ async function loadPlugins(registry: Registry, specs: readonly string[]): Promis
       try {
         url = pathToFileURL(createRequire(join(process.cwd(), 'noop.js')).resolve(spec)).href;
       } catch {
-        throw new UsageError(`plugin "${spec}": package not found from ${process.cwd()} (npm install it, or give a path)`);
+        throw new UsageError(
+          `plugin "${spec}": package not found from ${process.cwd()} (npm install it, or give a path)`,
+        );
       }
     }
     let mod: unknown;
@@ -86,7 +88,9 @@ async function readPipeline(
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e)}`);
+    throw new UsageError(
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e)}`,
+    );
   }
   const parsed = parsePipelineText(text);
   if (!parsed.ok) return { errors: [parsed.error] };
@@ -132,14 +136,16 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   const { registry, plugins } = await makeRegistry(opts.plugin);
   const loaded = await readPipeline(file, registry, opts.set);
   if ('errors' in loaded) {
-    if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'invalid-pipeline', data: { file, errors: loaded.errors } })}\n`);
+    if (opts.json)
+      process.stdout.write(`${JSON.stringify({ type: 'invalid-pipeline', data: { file, errors: loaded.errors } })}\n`);
     process.stderr.write(`${file}: invalid pipeline, nothing was run:\n${formatErrors(loaded.errors)}\n`);
     return 2;
   }
   const { pipeline } = loaded;
   for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
   for (const t of opts.target)
-    if (!pipeline.byId.has(t)) throw new UsageError(`--target "${t}": no such node (nodes: ${[...pipeline.byId.keys()].join(', ')})`);
+    if (!pipeline.byId.has(t))
+      throw new UsageError(`--target "${t}": no such node (nodes: ${[...pipeline.byId.keys()].join(', ')})`);
   const dir = resolve(opts.out ?? join('runs', `${slug(pipeline.name)}-${stamp()}`));
   const recorder = new RunRecorder(dir, pipeline, { file, overrides: opts.set, plugins });
   const display: Display | undefined = opts.json
@@ -186,7 +192,10 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   return final.status === 'failed' || recorder.writeFailures.length > 0 ? 1 : 0;
 }
 
-async function validateCommand(file: string, opts: { set: string[]; plugin: string[]; json?: boolean }): Promise<number> {
+async function validateCommand(
+  file: string,
+  opts: { set: string[]; plugin: string[]; json?: boolean },
+): Promise<number> {
   const { registry } = await makeRegistry(opts.plugin);
   const loaded = await readPipeline(file, registry, opts.set);
   if ('errors' in loaded) {
@@ -201,7 +210,9 @@ async function validateCommand(file: string, opts: { set: string[]; plugin: stri
     );
   else {
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-    process.stdout.write(`${file}: valid ("${pipeline.name}", ${pipeline.nodes.length} nodes, ${pipeline.edges.length} edges)\n`);
+    process.stdout.write(
+      `${file}: valid ("${pipeline.name}", ${pipeline.nodes.length} nodes, ${pipeline.edges.length} edges)\n`,
+    );
   }
   return 0;
 }
@@ -221,7 +232,9 @@ async function nodesCommand(opts: { plugin: string[]; json?: boolean }): Promise
           { type: i.type.name, multiple: i.multiple, optional: i.optional, accepts: i.accepts },
         ]),
       ),
-      outputs: Object.fromEntries(Object.entries(b.outputs as Record<string, PortType>).map(([k, p]) => [k, { type: p.name }])),
+      outputs: Object.fromEntries(
+        Object.entries(b.outputs as Record<string, PortType>).map(([k, p]) => [k, { type: p.name }]),
+      ),
       params: toJsonSchema(b.params),
     }));
     process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
@@ -252,7 +265,12 @@ export function program(setExit: (code: number) => void): Command {
     .description('run a pipeline; write artifacts and manifest.json to --out')
     .argument('<pipeline>', 'pipeline JSON file')
     .option('-o, --out <dir>', 'results folder (default runs/<pipeline-name>-<timestamp>/)')
-    .option('-s, --set <node.param=value>', 'override a param (repeatable); value parsed as JSON when it parses', collect, [])
+    .option(
+      '-s, --set <node.param=value>',
+      'override a param (repeatable); value parsed as JSON when it parses',
+      collect,
+      [],
+    )
     .option('-p, --plugin <path|package>', 'load a plugin module first (repeatable)', collect, [])
     .option('-t, --target <node>', 'run only what this node needs (repeatable)', collect, [])
     .addOption(new Option('-b, --backend <name>', 'tfjs backend for compute blocks').choices(['wasm', 'cpu']))
@@ -286,7 +304,8 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return 0;
       return 2;
     }
     if (e instanceof UsageError) {

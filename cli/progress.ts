@@ -52,7 +52,11 @@ export function barsDisplay(stream: NodeJS.WriteStream): Display {
     const b = bar(node);
     if (max !== undefined) b.setTotal(Math.max(1, max));
     const v = value ?? (status === 'done    ' || status === 'cached  ' ? b.getTotal() : undefined);
-    b.update(v ?? (b as unknown as { value: number }).value, { node: node.padEnd(width), status, info: info.slice(0, 90) });
+    b.update(v ?? (b as unknown as { value: number }).value, {
+      node: node.padEnd(width),
+      status,
+      info: info.slice(0, 90),
+    });
   };
   return {
     event(e) {
@@ -62,7 +66,13 @@ export function barsDisplay(stream: NodeJS.WriteStream): Display {
           for (const n of e.data.nodes) bar(n);
           break;
         case 'node-running':
-          set(e.data.node, 'running ', metricsText(e.data.metrics) || e.data.message || '', e.data.progress?.value, e.data.progress?.max);
+          set(
+            e.data.node,
+            'running ',
+            metricsText(e.data.metrics) || e.data.message || '',
+            e.data.progress?.value,
+            e.data.progress?.max,
+          );
           break;
         case 'node-warning':
           multi.log(`warning [${e.data.node}] ${e.data.message}\n`);

@@ -5,8 +5,8 @@ describe('block API types', () => {
   it('gives run exactly typed inputs and params', () => {
     const single = input(NumberPort);
     const many = input(NumberPort, { multiple: true });
-    const maybe = input(Json, { optional: true });
-    expectTypeOf<InputValues<{ a: typeof single; b: typeof many; c: typeof maybe }>>().toEqualTypeOf<{
+    const _maybe = input(Json, { optional: true });
+    expectTypeOf<InputValues<{ a: typeof single; b: typeof many; c: typeof _maybe }>>().toEqualTypeOf<{
       a: number;
       b: number[];
       c: unknown;

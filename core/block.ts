@@ -14,13 +14,7 @@ export type OutputSpecs = Record<string, PortType<any>>; // eslint-disable-line 
 
 /** The value a block receives for one input declaration. */
 export type InputValue<S> =
-  S extends InputSpec<infer T, infer M, infer O>
-    ? M extends true
-      ? T[]
-      : O extends true
-        ? T | undefined
-        : T
-    : never;
+  S extends InputSpec<infer T, infer M, infer O> ? (M extends true ? T[] : O extends true ? T | undefined : T) : never;
 
 /** The values a block receives for its inputs. */
 export type InputValues<I extends InputSpecs> = { [K in keyof I]: InputValue<I[K]> };
@@ -105,10 +99,9 @@ export interface BlockSpec<I extends InputSpecs, O extends OutputSpecs, S extend
    */
   migrations?: Record<number, (params: Record<string, unknown>) => Record<string, unknown>>;
   /** Checks across params (and the connected upstream) that a schema cannot express. */
-  validate?: (params: Static<S>, ctx: ValidationContext) => ParamIssue[];
-  run: (
-    ctx: RunContext<I, Static<S>>,
-  ) => Promise<OutputValues<O>> | Observable<BlockEmission<OutputValues<O>>>;
+  // Method syntax on purpose: parameters stay bivariant, so any block is assignable to AnyBlock.
+  validate?(params: Static<S>, ctx: ValidationContext): ParamIssue[];
+  run(ctx: RunContext<I, Static<S>>): Promise<OutputValues<O>> | Observable<BlockEmission<OutputValues<O>>>;
 }
 
 /** A defined block (the same object, frozen, with its kind tag). */
@@ -119,7 +112,7 @@ export type BlockDefinition<
 > = Readonly<BlockSpec<I, O, S>> & { readonly kind: 'cortexflow/block' };
 
 /** Any block definition, for registries and runtimes that do not care about its types. */
-export type AnyBlock = BlockDefinition<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyBlock = BlockDefinition;
 
 const TYPE_RE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 
@@ -163,8 +156,7 @@ export function defineBlock<I extends InputSpecs, O extends OutputSpecs, S exten
   spec: BlockSpec<I, O, S>,
 ): BlockDefinition<I, O, S> {
   const problems = blockDefinitionProblems(spec);
-  if (problems.length > 0)
-    throw new BlockDefinitionError(`block ${JSON.stringify(spec.type)}: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new BlockDefinitionError(`block ${JSON.stringify(spec.type)}: ${problems.join('; ')}`);
   return Object.freeze({ ...spec, kind: 'cortexflow/block' as const });
 }
 

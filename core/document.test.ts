@@ -28,7 +28,10 @@ describe('loadPipeline: valid documents', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.pipeline.byId.get('b')?.params).toEqual({ value: 1 });
-    expect(r.pipeline.byId.get('s')?.inputs).toEqual({ a: [{ node: 'a', port: 'value' }], b: [{ node: 'b', port: 'value' }] });
+    expect(r.pipeline.byId.get('s')?.inputs).toEqual({
+      a: [{ node: 'a', port: 'value' }],
+      b: [{ node: 'b', port: 'value' }],
+    });
     expect(r.pipeline.document.nodes[1]?.params).toEqual({ value: 1 });
   });
   it('does not mutate the input', () => {
@@ -59,7 +62,10 @@ describe('loadPipeline: valid documents', () => {
 describe('loadPipeline: one test per error kind', () => {
   it('not an object / wrong format / newer version', () => {
     expect(errorsOf(42)[0]).toMatchObject({ path: '', code: 'format' });
-    expect(errorsOf({ format: 'x' })[0]).toMatchObject({ path: 'format', message: 'expected "cortexflow/pipeline", got "x"' });
+    expect(errorsOf({ format: 'x' })[0]).toMatchObject({
+      path: 'format',
+      message: 'expected "cortexflow/pipeline", got "x"',
+    });
     expect(errorsOf({ ...doc([], []), version: 9 })[0]).toMatchObject({ path: 'version', code: 'version' });
   });
   it('bad structure names the path', () => {
@@ -88,15 +94,35 @@ describe('loadPipeline: one test per error kind', () => {
   });
   it('out-of-range param', () => {
     const e = errorsOf(doc([{ id: 'a', type: 'test.slow', params: { steps: 0 } }], []));
-    expect(e[0]).toEqual({ path: 'nodes[0].params.steps', message: 'expected an integer in [1, 1000], got 0', code: 'param' });
+    expect(e[0]).toEqual({
+      path: 'nodes[0].params.steps',
+      message: 'expected an integer in [1, 1000], got 0',
+      code: 'param',
+    });
   });
   it('dangling edge', () => {
-    const e = errorsOf(doc([{ id: 'a', type: 'test.const' }, { id: 's', type: 'test.sum' }], [['a', 'value', 'ss', 'values']]));
+    const e = errorsOf(
+      doc(
+        [
+          { id: 'a', type: 'test.const' },
+          { id: 's', type: 'test.sum' },
+        ],
+        [['a', 'value', 'ss', 'values']],
+      ),
+    );
     expect(e[0]).toMatchObject({ path: 'edges[0].to.node', code: 'dangling-edge' });
     expect(e[0]?.message).toContain('did you mean "s"');
   });
   it('unknown port', () => {
-    const e = errorsOf(doc([{ id: 'a', type: 'test.const' }, { id: 's', type: 'test.sum' }], [['a', 'val', 's', 'values']]));
+    const e = errorsOf(
+      doc(
+        [
+          { id: 'a', type: 'test.const' },
+          { id: 's', type: 'test.sum' },
+        ],
+        [['a', 'val', 's', 'values']],
+      ),
+    );
     expect(e[0]).toEqual({
       path: 'edges[0].from.port',
       message: 'block "test.const" has no output "val"; expected one of: value',
@@ -135,16 +161,34 @@ describe('loadPipeline: one test per error kind', () => {
     expect(e[0]?.message).toContain('already has one (edges[0])');
   });
   it('duplicate ids', () => {
-    const e = errorsOf(doc([{ id: 'a', type: 'test.const' }, { id: 'a', type: 'test.const' }], []));
-    expect(e[0]).toEqual({ path: 'nodes[1].id', message: 'duplicate node id "a" (first used at nodes[0])', code: 'duplicate-id' });
+    const e = errorsOf(
+      doc(
+        [
+          { id: 'a', type: 'test.const' },
+          { id: 'a', type: 'test.const' },
+        ],
+        [],
+      ),
+    );
+    expect(e[0]).toEqual({
+      path: 'nodes[1].id',
+      message: 'duplicate node id "a" (first used at nodes[0])',
+      code: 'duplicate-id',
+    });
   });
   it('unconnected required input', () => {
-    const e = errorsOf(doc([{ id: 'a', type: 'test.const' }, { id: 's', type: 'test.add' }], [['a', 'value', 's', 'a']]));
+    const e = errorsOf(
+      doc(
+        [
+          { id: 'a', type: 'test.const' },
+          { id: 's', type: 'test.add' },
+        ],
+        [['a', 'value', 's', 'a']],
+      ),
+    );
     expect(e[0]).toMatchObject({ path: 'nodes[1]', code: 'missing-input' });
     expect(e[0]?.message).toContain('input "b"');
-    expect(
-      loadPipeline(doc([{ id: 's', type: 'test.add' }], []), reg, { allowIncomplete: true }).ok,
-    ).toBe(true);
+    expect(loadPipeline(doc([{ id: 's', type: 'test.add' }], []), reg, { allowIncomplete: true }).ok).toBe(true);
   });
   it('cycles name the nodes in the cycle', () => {
     const e = errorsOf(
@@ -163,11 +207,19 @@ describe('loadPipeline: one test per error kind', () => {
       ),
     );
     expect(e).toHaveLength(1);
-    expect(e[0]).toEqual({ path: 'edges', message: 'cycle: x -> y -> z -> x; a pipeline must be acyclic', code: 'cycle' });
+    expect(e[0]).toEqual({
+      path: 'edges',
+      message: 'cycle: x -> y -> z -> x; a pipeline must be acyclic',
+      code: 'cycle',
+    });
   });
   it('block validate hooks report on the param', () => {
     const e = errorsOf(doc([{ id: 'r', type: 'test.renamed', params: { samples: 13 } }], []));
-    expect(e[0]).toEqual({ path: 'nodes[0].params.samples', message: 'unlucky: choose anything but 13', code: 'param' });
+    expect(e[0]).toEqual({
+      path: 'nodes[0].params.samples',
+      message: 'unlucky: choose anything but 13',
+      code: 'param',
+    });
   });
   it('reports all problems at once', () => {
     const e = errorsOf(
@@ -199,7 +251,16 @@ describe('migrations', () => {
   it('migrates the document format forward', () => {
     // Pretend the current format is version 2 and version 1 wrote edges as "node.port -> node.port"
     // strings: a version-1 file must load through the migration.
-    const old = { ...doc([{ id: 'a', type: 'test.const' }, { id: 'b', type: 'test.const' }, { id: 's', type: 'test.add' }], []) };
+    const old = {
+      ...doc(
+        [
+          { id: 'a', type: 'test.const' },
+          { id: 'b', type: 'test.const' },
+          { id: 's', type: 'test.add' },
+        ],
+        [],
+      ),
+    };
     old['edges'] = ['a.value -> s.a', 'b.value -> s.b'];
     const migrations = {
       1: (d: Record<string, unknown>) => ({
@@ -231,7 +292,13 @@ describe('parsePipelineText and overrides', () => {
     if (!r.ok) expect(r.error.message).toMatch(/not valid JSON at line 4/);
   });
   it('applies --set values as JSON or strings and reports unknown nodes', () => {
-    const raw = doc([{ id: 'a', type: 'test.const' }, { id: 'j', type: 'test.json' }], []);
+    const raw = doc(
+      [
+        { id: 'a', type: 'test.const' },
+        { id: 'j', type: 'test.json' },
+      ],
+      [],
+    );
     const r = applyOverrides(raw, ['a.value=5', 'j.label=hello']);
     expect(r.ok).toBe(true);
     if (!r.ok) return;

@@ -198,7 +198,11 @@ export function loadPipeline(raw: unknown, registry: Registry, options: LoadOpti
   let doc: Record<string, unknown> = structuredClone(raw);
   const version = doc['version'];
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    errors.push({ path: 'version', message: `expected an integer >= 1, got ${JSON.stringify(version)}`, code: 'version' });
+    errors.push({
+      path: 'version',
+      message: `expected an integer >= 1, got ${JSON.stringify(version)}`,
+      code: 'version',
+    });
     return fail();
   }
   if (version > current) {
@@ -234,7 +238,11 @@ export function loadPipeline(raw: unknown, registry: Registry, options: LoadOpti
   d.nodes.forEach((n, i) => {
     const prev = firstIndex.get(n.id);
     if (prev !== undefined) {
-      errors.push({ path: `nodes[${i}].id`, message: `duplicate node id "${n.id}" (first used at nodes[${prev}])`, code: 'duplicate-id' });
+      errors.push({
+        path: `nodes[${i}].id`,
+        message: `duplicate node id "${n.id}" (first used at nodes[${prev}])`,
+        code: 'duplicate-id',
+      });
       return;
     }
     firstIndex.set(n.id, i);
@@ -270,11 +278,16 @@ export function loadPipeline(raw: unknown, registry: Registry, options: LoadOpti
       }
       params = m(structuredClone(params));
     }
-    if (nodeVersion < block.version) warnings.push(`node "${n.id}": params migrated from ${n.type} v${nodeVersion} to v${block.version}`);
+    if (nodeVersion < block.version)
+      warnings.push(`node "${n.id}": params migrated from ${n.type} v${nodeVersion} to v${block.version}`);
     const full = withDefaults(block.params, params) as Record<string, unknown>;
     const issues = checkValue(block.params, full);
     for (const issue of issues)
-      errors.push({ path: `nodes[${i}].params${issue.path ? `.${issue.path}` : ''}`, message: issue.message, code: 'param' });
+      errors.push({
+        path: `nodes[${i}].params${issue.path ? `.${issue.path}` : ''}`,
+        message: issue.message,
+        code: 'param',
+      });
     const inputs: Record<string, EdgeEnd[]> = {};
     for (const k of Object.keys(block.inputs)) inputs[k] = [];
     resolved.push({ id: n.id, index: i, type: n.type, block, params: full, label: n.label ?? n.id, inputs });
@@ -305,7 +318,9 @@ export function loadPipeline(raw: unknown, registry: Registry, options: LoadOpti
           errors.push({
             path: `edges[${i}].${side}.port`,
             message: `block "${node.type}" has no ${side === 'from' ? 'output' : 'input'} "${end.port}"; expected ${
-              names.length ? `one of: ${names.join(', ')}` : 'none (it has no ' + (side === 'from' ? 'outputs' : 'inputs') + ')'
+              names.length
+                ? `one of: ${names.join(', ')}`
+                : 'none (it has no ' + (side === 'from' ? 'outputs' : 'inputs') + ')'
             }`,
             code: 'unknown-port',
           });
@@ -441,7 +456,7 @@ function findCycles(nodes: ResolvedNode[]): string[][] {
     }
     if (low.get(v) === idx.get(v)) {
       const comp: string[] = [];
-      let w: string | undefined;
+      let w: string;
       do {
         w = stack.pop() as string;
         on.delete(w);

@@ -49,14 +49,24 @@ export function installPlugin(source: string, mod: unknown, registry: Registry):
   const name = typeof ns['name'] === 'string' && ns['name'] !== '' ? ns['name'] : source;
   const api = ns['apiVersion'];
   if (api === undefined)
-    throw new PluginError(name, `it does not declare "apiVersion" (this cortexflow provides API version ${CORE_API_VERSION})`);
+    throw new PluginError(
+      name,
+      `it does not declare "apiVersion" (this cortexflow provides API version ${CORE_API_VERSION})`,
+    );
   if (api !== CORE_API_VERSION)
-    throw new PluginError(name, `it targets API version ${JSON.stringify(api)}, but this cortexflow provides version ${CORE_API_VERSION}`);
+    throw new PluginError(
+      name,
+      `it targets API version ${JSON.stringify(api)}, but this cortexflow provides version ${CORE_API_VERSION}`,
+    );
   const blocks = ns['blocks'];
   const register = ns['register'];
   if (blocks === undefined && typeof register !== 'function')
-    throw new PluginError(name, 'it exports neither "blocks" (an array of block definitions) nor a "register(registry)" function');
-  if (blocks !== undefined && !Array.isArray(blocks)) throw new PluginError(name, '"blocks" must be an array of block definitions');
+    throw new PluginError(
+      name,
+      'it exports neither "blocks" (an array of block definitions) nor a "register(registry)" function',
+    );
+  if (blocks !== undefined && !Array.isArray(blocks))
+    throw new PluginError(name, '"blocks" must be an array of block definitions');
 
   // Collect and check everything first, so a failure changes nothing.
   const collected: AnyBlock[] = [];
@@ -68,11 +78,16 @@ export function installPlugin(source: string, mod: unknown, registry: Registry):
       throw new PluginError(name, `it defines block type "${block.type}" twice`);
     collected.push(block);
   };
-  (blocks as unknown[] | undefined)?.forEach((b, i) => add(b, `blocks[${i}]${isRecord(b) && typeof b['type'] === 'string' ? ` ("${b['type']}")` : ''}`));
+  (blocks as unknown[] | undefined)?.forEach((b, i) =>
+    add(b, `blocks[${i}]${isRecord(b) && typeof b['type'] === 'string' ? ` ("${b['type']}")` : ''}`),
+  );
   if (typeof register === 'function') {
     const proxy = {
       register: (b: AnyBlock) => {
-        add(b, `a block passed to register()${isRecord(b) && typeof b['type'] === 'string' ? ` ("${b['type']}")` : ''}`);
+        add(
+          b,
+          `a block passed to register()${isRecord(b) && typeof b['type'] === 'string' ? ` ("${b['type']}")` : ''}`,
+        );
         return () => undefined;
       },
       registerAll: (bs: AnyBlock[]) => {

@@ -71,7 +71,7 @@ function summarizeUnknown(v: unknown): string {
   if (typeof v === 'number') return formatNumber(v);
   if (Array.isArray(v)) return `list of ${v.length}`;
   if (typeof v === 'object') return `object with ${Object.keys(v).length} keys`;
-  const s = String(v);
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
@@ -96,9 +96,18 @@ interface InputOptions {
  * Declare an input port of a port type. Overloads (not inferred booleans) fix `multiple` and
  * `optional` as literal types, so the block's `run` sees `T`, `T[]` or `T | undefined` exactly.
  */
-export function input<T>(type: PortType<T>, options?: InputOptions & { multiple?: false; optional?: false }): InputSpec<T, false, false>;
-export function input<T>(type: PortType<T>, options: InputOptions & { multiple: true; optional?: boolean }): InputSpec<T, true, boolean>;
-export function input<T>(type: PortType<T>, options: InputOptions & { multiple?: false; optional: true }): InputSpec<T, false, true>;
+export function input<T>(
+  type: PortType<T>,
+  options?: InputOptions & { multiple?: false; optional?: false },
+): InputSpec<T, false, false>;
+export function input<T>(
+  type: PortType<T>,
+  options: InputOptions & { multiple: true; optional?: boolean },
+): InputSpec<T, true, boolean>;
+export function input<T>(
+  type: PortType<T>,
+  options: InputOptions & { multiple?: false; optional: true },
+): InputSpec<T, false, true>;
 export function input<T>(
   type: PortType<T>,
   options: InputOptions & { multiple?: boolean; optional?: boolean } = {},

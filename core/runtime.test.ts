@@ -147,7 +147,10 @@ describe('execute', () => {
       { node: 'after2', reason: 'upstream node "f" failed' },
     ]);
     expect(kinds(events, 'ok')).toContain('node-done');
-    expect(events.at(-1)).toMatchObject({ type: 'run-finished', data: { status: 'failed', counts: { failed: 1, skipped: 2, done: 1 } } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'run-finished',
+      data: { status: 'failed', counts: { failed: 1, skipped: 2, done: 1 } },
+    });
   });
 
   it('keeps the partial outputs of a BlockError', async () => {
@@ -214,7 +217,14 @@ describe('execute', () => {
 
   it('handles blocks that return an Observable (progress, warning, outputs)', async () => {
     const events = await collect(load(doc([{ id: 's', type: 'test.stream', params: { n: 2 } }], [])));
-    expect(kinds(events, 's')).toEqual(['node-queued', 'node-running', 'node-running', 'node-running', 'node-warning', 'node-done']);
+    expect(kinds(events, 's')).toEqual([
+      'node-queued',
+      'node-running',
+      'node-running',
+      'node-running',
+      'node-warning',
+      'node-done',
+    ]);
   });
 
   it('emits the first event synchronously with the plan', async () => {
@@ -252,12 +262,27 @@ describe('execute (marble)', () => {
         inputs: { v: input(NumberPort) },
         outputs: { v: NumberPort },
         params: schema({}),
-        run: ({ inputs }) => cold<BlockEmission<{ v: number }>>('--(o|)', { o: { kind: 'outputs', outputs: { v: inputs.v + 1 } } }),
+        run: ({ inputs }) =>
+          cold<BlockEmission<{ v: number }>>('--(o|)', { o: { kind: 'outputs', outputs: { v: inputs.v + 1 } } }),
       });
       r.registerAll([src, sink]);
-      const p = load(doc([{ id: 'a', type: 'm.src' }, { id: 'b', type: 'm.sink' }], [['a', 'v', 'b', 'v']]), r);
+      const p = load(
+        doc(
+          [
+            { id: 'a', type: 'm.src' },
+            { id: 'b', type: 'm.sink' },
+          ],
+          [['a', 'v', 'b', 'v']],
+        ),
+        r,
+      );
       const short = execute(p, { now: () => scheduler.now() }).pipe(
-        filter((e) => e.type === 'node-done' || e.type === 'run-finished' || (e.type === 'node-running' && e.data.progress !== undefined)),
+        filter(
+          (e) =>
+            e.type === 'node-done' ||
+            e.type === 'run-finished' ||
+            (e.type === 'node-running' && e.data.progress !== undefined),
+        ),
         map((e) => `${e.type}${'node' in e.data ? `:${e.data.node}` : ''}`),
       );
       // frame 1: a's progress; 3: a done (b starts); 5: b done and the run finishes

@@ -234,7 +234,10 @@ export function execute(pipeline: ResolvedPipeline, options: ExecuteOptions = {}
     const cancel$ = soft ? fromEvent(soft, 'abort') : EMPTY;
 
     runCounter += 1;
-    emit({ type: 'run-started', data: { runId: `run-${started}-${runCounter}`, nodes: order.map((n) => n.id), time: started } });
+    emit({
+      type: 'run-started',
+      data: { runId: `run-${started}-${runCounter}`, nodes: order.map((n) => n.id), time: started },
+    });
     for (const n of order) emit({ type: 'node-queued', data: { node: n.id } });
 
     const results = new Map<string, Observable<Outcome>>();
@@ -261,7 +264,10 @@ export function execute(pipeline: ResolvedPipeline, options: ExecuteOptions = {}
       const hit = cache.get(key);
       if (hit) {
         counts.cached++;
-        emit({ type: 'node-cached', data: { node: node.id, key, outputs: summarize(node, hit.values), values: hit.values } });
+        emit({
+          type: 'node-cached',
+          data: { node: node.id, key, outputs: summarize(node, hit.values), values: hit.values },
+        });
         return of({ kind: 'ok', key, values: hit.values });
       }
       // Gather inputs.
@@ -334,8 +340,7 @@ export function execute(pipeline: ResolvedPipeline, options: ExecuteOptions = {}
             return { kind: 'cancelled' };
           }
           const missing = Object.keys(node.block.outputs).filter((p) => !(p in values) || values[p] === undefined);
-          if (missing.length > 0)
-            throw new Error(`the block returned no value for output(s) ${missing.join(', ')}`);
+          if (missing.length > 0) throw new Error(`the block returned no value for output(s) ${missing.join(', ')}`);
           cache.set(key, { values });
           counts.done++;
           emit({
@@ -375,7 +380,13 @@ export function execute(pipeline: ResolvedPipeline, options: ExecuteOptions = {}
           : forkJoin(ups.map((u) => results.get(u) as Observable<Outcome>)).pipe(
               map((outs) => new Map(ups.map((u, i) => [u, outs[i] as Outcome]))),
             );
-      results.set(node.id, upstream$.pipe(mergeMap((u) => runNode(node, u)), shareReplay(1)));
+      results.set(
+        node.id,
+        upstream$.pipe(
+          mergeMap((u) => runNode(node, u)),
+          shareReplay(1),
+        ),
+      );
     }
 
     const all: Subscription = forkJoin(order.map((n) => results.get(n.id) as Observable<Outcome>)).subscribe({

@@ -49,7 +49,11 @@ export function str(defaultValue: string, o?: ParamOptions & { minLength?: numbe
 }
 
 /** One of a fixed list of strings. */
-export function oneOf<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number], o?: ParamOptions) {
+export function oneOf<const T extends readonly [string, ...string[]]>(
+  values: T,
+  defaultValue: T[number],
+  o?: ParamOptions,
+) {
   const literals = values.map((v) => Type.Literal(v));
   return Type.Union(literals, { default: defaultValue, ...opts(o) }) as unknown as TSchema & { static: T[number] };
 }
@@ -103,7 +107,7 @@ function describeExpected(s: TSchema): string {
   const t = r['type'];
   const range =
     r['minimum'] !== undefined || r['maximum'] !== undefined
-      ? ` in [${String(r['minimum'] ?? '-inf')}, ${String(r['maximum'] ?? 'inf')}]`
+      ? ` in [${typeof r['minimum'] === 'number' ? r['minimum'] : '-inf'}, ${typeof r['maximum'] === 'number' ? r['maximum'] : 'inf'}]`
       : '';
   if (t === 'integer') return `an integer${range}`;
   if (t === 'number') return `a number${range}`;
@@ -124,7 +128,6 @@ export function checkValue(s: TSchema, value: unknown): SchemaIssue[] {
   for (const e of Value.Errors(s, value)) {
     const path = pointerToPath(e.path);
     const sch = e.schema as Record<string, unknown>;
-    let message: string;
     if (e.type === ValueErrorType.ObjectAdditionalProperties) {
       const allowed = Object.keys((sch['properties'] as Record<string, unknown> | undefined) ?? {});
       if (seen.has(path)) continue;
@@ -137,14 +140,17 @@ export function checkValue(s: TSchema, value: unknown): SchemaIssue[] {
     if (seen.has(path)) {
       if (Array.isArray(sch['anyOf'])) {
         const i = issues.findIndex((x) => x.path === path);
-        if (i >= 0) issues.splice(i, 1, { path, message: `expected ${describeExpected(e.schema)}, got ${JSON.stringify(e.value)}` });
+        if (i >= 0)
+          issues.splice(i, 1, {
+            path,
+            message: `expected ${describeExpected(e.schema)}, got ${JSON.stringify(e.value)}`,
+          });
       }
       continue;
     }
     seen.add(path);
     const got = e.value === undefined ? 'nothing' : JSON.stringify(e.value);
-    message = `expected ${describeExpected(e.schema)}, got ${got}`;
-    issues.push({ path, message });
+    issues.push({ path, message: `expected ${describeExpected(e.schema)}, got ${got}` });
   }
   return issues;
 }

@@ -15,9 +15,15 @@ interface Result {
   stderr: string;
 }
 
-function cli(args: string[], opts: { killAfterMs?: number; onStdout?: (s: string, kill: () => void) => void } = {}): Promise<Result> {
+function cli(
+  args: string[],
+  opts: { killAfterMs?: number; onStdout?: (s: string, kill: () => void) => void } = {},
+): Promise<Result> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: process.cwd(), env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: process.cwd(),
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -42,10 +48,20 @@ describe('cortexflow CLI', () => {
     const out = tmp();
     const r = await cli(['run', P('diamond.json'), '--plugin', PLUGIN, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(walk(out).sort()).toEqual(['a/value.json', 'b/value.json', 'manifest.json', 'report/data.json', 'sum/sum.json']);
+    expect(walk(out).sort()).toEqual([
+      'a/value.json',
+      'b/value.json',
+      'manifest.json',
+      'report/data.json',
+      'sum/sum.json',
+    ]);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(m.status).toBe('done');
-    expect(m.nodes.sum).toMatchObject({ status: 'done', cached: false, outputs: { sum: { type: 'Number', summary: '5', files: ['sum/sum.json'] } } });
+    expect(m.nodes.sum).toMatchObject({
+      status: 'done',
+      cached: false,
+      outputs: { sum: { type: 'Number', summary: '5', files: ['sum/sum.json'] } },
+    });
     expect(JSON.parse(readFileSync(join(out, 'report/data.json'), 'utf8'))).toEqual({ label: 'sum', x: 5 });
     expect(r.stderr).toContain(`results: ${out}`);
   });
@@ -54,7 +70,10 @@ describe('cortexflow CLI', () => {
     const out = tmp();
     const r = await cli(['run', P('diamond.json'), '--plugin', PLUGIN, '--out', out, '--json', '--set', 'a.value=10']);
     expect(r.code, r.stderr).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events[0].type).toBe('run-started');
     expect(events.at(-1)).toMatchObject({ type: 'run-finished', data: { status: 'done' } });
     const sum = events.find((e) => e.type === 'node-done' && e.data.node === 'sum');
@@ -124,7 +143,11 @@ describe('cortexflow CLI', () => {
     expect(bad.code).toBe(2);
     const j = JSON.parse(bad.stdout);
     expect(j.valid).toBe(false);
-    expect(j.errors.map((e: { path: string }) => e.path)).toEqual(['nodes[0].type', 'nodes[1].params.value', 'edges[0].to.node']);
+    expect(j.errors.map((e: { path: string }) => e.path)).toEqual([
+      'nodes[0].type',
+      'nodes[1].params.value',
+      'edges[0].to.node',
+    ]);
   });
 
   it('validate: broken JSON names the line', async () => {
@@ -141,7 +164,12 @@ describe('cortexflow CLI', () => {
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout);
     const add = list.find((b: { type: string }) => b.type === 'test.add');
-    expect(add).toMatchObject({ version: 1, category: 'Test', inputs: { a: { type: 'Number' } }, outputs: { sum: { type: 'Number' } } });
+    expect(add).toMatchObject({
+      version: 1,
+      category: 'Test',
+      inputs: { a: { type: 'Number' } },
+      outputs: { sum: { type: 'Number' } },
+    });
     const slow = list.find((b: { type: string }) => b.type === 'test.slow');
     expect(slow.params.properties.steps).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000, default: 5 });
   });
