@@ -23,6 +23,13 @@ export interface Trajectories {
   distance: number[];
   /** Per condition: 1 if the mean output over the late response window is within 0.5 of the target. */
   accuracy: number[];
+  /**
+   * Per condition: the late response window [start, end) the accuracy was measured on (the later
+   * half of the last held target level; see nodes/sim/metrics.ts). Set by sim.run.
+   */
+  decisionWindows?: Array<{ start: number; end: number }>;
+  /** Which trials were simulated: 'probe' (distinct conditions), 'test' or 'all'. Set by sim.run. */
+  selection?: string;
   channelNames: string[];
   outputNames: string[];
   dt: number;
@@ -31,6 +38,7 @@ export interface Trajectories {
 }
 
 import { definePortType, formatNumber } from '../../core/index.ts';
+import { encodeNpy } from '../lib/npy.ts';
 
 /** The `Trajectories` port type. */
 export const TrajectoriesPort = definePortType<Trajectories>({
@@ -41,4 +49,36 @@ export const TrajectoriesPort = definePortType<Trajectories>({
     `${t.C} conditions x ${t.T} steps, N=${t.N}; mean distance ${formatNumber(
       t.distance.reduce((a, b) => a + b, 0) / Math.max(1, t.C),
     )}, ${t.accuracy.filter((a) => a >= 1).length}/${t.C} correct`,
+  /**
+   * `PORT/summary.json` (labels, per-condition distance, accuracy, decision windows, sizes) and the
+   * arrays as NumPy files: `PORT/hidden.npy` [C, T, N], `PORT/y.npy`, `PORT/targets.npy`
+   * [C, T, outputs], `PORT/inputs.npy` [C, T, channels], `PORT/mask.npy` [C, T].
+   */
+  artifacts: (t) => {
+    const summary = {
+      label: t.label,
+      selection: t.selection,
+      C: t.C,
+      T: t.T,
+      N: t.N,
+      channels: t.channels,
+      outputs: t.outputs,
+      channelNames: t.channelNames,
+      outputNames: t.outputNames,
+      dt: t.dt,
+      conditions: t.conditions,
+      distance: t.distance,
+      accuracy: t.accuracy,
+      decisionWindows: t.decisionWindows,
+    };
+    const npy = 'application/octet-stream';
+    return [
+      { suffix: '/summary.json', data: JSON.stringify(summary, null, 1), mediaType: 'application/json' },
+      { suffix: '/hidden.npy', data: encodeNpy(t.hidden, [t.C, t.T, t.N]), mediaType: npy },
+      { suffix: '/y.npy', data: encodeNpy(t.y, [t.C, t.T, t.outputs]), mediaType: npy },
+      { suffix: '/targets.npy', data: encodeNpy(t.targets, [t.C, t.T, t.outputs]), mediaType: npy },
+      { suffix: '/inputs.npy', data: encodeNpy(t.inputs, [t.C, t.T, t.channels]), mediaType: npy },
+      { suffix: '/mask.npy', data: encodeNpy(t.mask, [t.C, t.T]), mediaType: npy },
+    ];
+  },
 });
