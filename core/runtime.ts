@@ -232,6 +232,13 @@ export function execute(pipeline: ResolvedPipeline, options: ExecuteOptions = {}
     const soft = options.signal;
     const cancelled = (): boolean => soft?.aborted === true || hard.signal.aborted;
     const cancel$ = soft ? fromEvent(soft, 'abort') : EMPTY;
+    // One listener per signal for the whole run (not one per node): abort every running block.
+    const active = new Set<AbortController>();
+    const abortAll = (reason: unknown): void => {
+      for (const c of active) c.abort(reason);
+    };
+    const onSoftAbort = (): void => abortAll(soft?.reason);
+    soft?.addEventListener('abort', onSoftAbort);
 
     runCounter += 1;
     emit({
@@ -282,13 +289,9 @@ export function execute(pipeline: ResolvedPipeline, options: ExecuteOptions = {}
       }
       const t0 = now();
       const nodeAbort = new AbortController();
-      const onHard = (): void => nodeAbort.abort(hard.signal.reason);
-      hard.signal.addEventListener('abort', onHard);
-      const onSoft = (): void => nodeAbort.abort(soft?.reason);
-      soft?.addEventListener('abort', onSoft);
+      active.add(nodeAbort);
       const cleanup = (): void => {
-        hard.signal.removeEventListener('abort', onHard);
-        soft?.removeEventListener('abort', onSoft);
+        active.delete(nodeAbort);
       };
       emit({ type: 'node-running', data: { node: node.id } });
       const progress = (value: number, max: number, metrics?: Metrics, message?: string): void => {
@@ -399,6 +402,8 @@ export function execute(pipeline: ResolvedPipeline, options: ExecuteOptions = {}
     });
     return () => {
       hard.abort(new Error('run unsubscribed'));
+      abortAll(hard.signal.reason);
+      soft?.removeEventListener('abort', onSoftAbort);
       all.unsubscribe();
     };
   });
