@@ -1,0 +1,67 @@
+/** Helpers shared by the plot blocks: size params, input checks, condition labels. */
+import { int, str } from '../../core/index.ts';
+import type { ConditionLabel } from '../ports/index.ts';
+import type { Figure } from '../ports/figure.ts';
+import { fmt } from './render/frame.ts';
+
+/** The `width`, `height` and `title` params every plot has. */
+export function sizeParams(width: number, height: number, heightDescription = 'Figure height.') {
+  return {
+    width: int(240, 4000, width, { description: 'Figure width.', unit: 'px' }),
+    height: int(0, 8000, height, { description: heightDescription, unit: 'px' }),
+    title: str('', { description: 'Figure title; empty for an automatic one naming the data.' }),
+  };
+}
+
+/** Throw when a figure would be too small to draw anything in. */
+export function checkHeight(block: string, height: number, min: number): void {
+  if (height > 0 && height < min)
+    throw new Error(`${block}: param "height" is ${height} px, too small for this figure; use at least ${min} px (or 0 for automatic where allowed)`);
+}
+
+/** Throw unless `arr` has exactly `expected` elements. */
+export function checkLength(block: string, what: string, arr: ArrayLike<unknown> | undefined, expected: number, shape: string): void {
+  const got = arr?.length;
+  if (got !== expected)
+    throw new Error(`${block}: mismatched shapes: ${what} has ${got ?? 'no'} values, expected ${expected} (${shape}); the upstream block produced inconsistent data`);
+}
+
+/** Throw when a number that must be a positive count is not. */
+export function checkPositive(block: string, what: string, v: number): void {
+  if (!(Number.isInteger(v) && v > 0))
+    throw new Error(`${block}: ${what} is ${v}; there is nothing to draw (the upstream block produced empty data)`);
+}
+
+/** Signed context level ("+1", "−1", "0"). */
+export function formatContext(v: number): string {
+  return v > 0 ? `+${fmt(v)}` : fmt(v);
+}
+
+/**
+ * A short title for one condition: task, input values (from the condition key), context level.
+ * `and A=1 B=0` with context -1 becomes "and · A=1 B=0 · context −1".
+ */
+export function conditionTitle(c: ConditionLabel, withJitter = false): string {
+  let rest = c.key.trim();
+  if (rest.toLowerCase().startsWith(c.task.toLowerCase())) rest = rest.slice(c.task.length).trim();
+  // Keys may already name the context ("ctx=+1"); it is appended in one form below.
+  rest = rest.replace(/\b(ctx|context)\s*=?\s*[+\-−]?[\d.]+\b/gi, '').replace(/\s+/g, ' ').trim();
+  if (rest === '') rest = c.inputValues.length > 0 ? `in ${c.inputValues.join(',')}` : '';
+  const parts = [c.task];
+  if (rest !== '') parts.push(rest);
+  if (c.context !== undefined) parts.push(`context ${formatContext(c.context)}`);
+  if (withJitter && c.jitter !== 0) parts.push(`d=${c.jitter}`);
+  return parts.join(' · ');
+}
+
+/** Assemble the Figure value. */
+export function makeFigure(kind: string, nodeId: string, title: string, caption: string, width: number, height: number, svg: string): Figure {
+  return { kind, title, caption, width, height, svg, node: nodeId };
+}
+
+/** Read the width/height the SVG root declares (the renderer may compute an automatic height). */
+export function svgSize(svg: string): { width: number; height: number } {
+  const w = /<svg[^>]*\swidth="([\d.]+)"/.exec(svg);
+  const h = /<svg[^>]*\sheight="([\d.]+)"/.exec(svg);
+  return { width: Number(w?.[1] ?? 0), height: Number(h?.[1] ?? 0) };
+}
