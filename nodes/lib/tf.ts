@@ -12,7 +12,6 @@
  * wins, and the one actually used is returned so blocks can report it in their events.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -113,4 +112,22 @@ export function describeBackend(info: BackendInfo): string {
   if (info.simd !== undefined) s += info.simd ? ' (SIMD)' : ' (no SIMD)';
   if (info.fallbackReason !== undefined) s += `; asked for ${info.requested}: ${info.fallbackReason}`;
   return s;
+}
+
+let gradientsLoading: Promise<void> | undefined;
+
+/**
+ * Make tfjs autodiff available (only the autodiff training path needs it; the hand BPTT does not).
+ * tfjs-core registers no gradients itself, and its ESM gradient module cannot be imported by plain
+ * Node ESM (directory imports), so the `@tensorflow/tfjs` umbrella package is loaded lazily: in Node
+ * its CommonJS build registers the gradients on the same tfjs-core instance, in a bundler its ESM build.
+ */
+export function ensureGradients(): Promise<void> {
+  if (tf.getGradient('Tanh') !== undefined) return Promise.resolve();
+  const name = '@tensorflow/tfjs';
+  gradientsLoading ??= import(/* @vite-ignore */ name).then(() => {
+    if (tf.getGradient('Tanh') === undefined)
+      throw new Error('tfjs gradients did not register: @tensorflow/tfjs and @tensorflow/tfjs-core are different copies');
+  });
+  return gradientsLoading;
 }

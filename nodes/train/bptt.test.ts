@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../lib/rng.ts';
-import { tf, useBackend } from '../lib/tf.ts';
+import { ensureGradients, tf, useBackend } from '../lib/tf.ts';
 import { simulate } from '../model/simulate.ts';
 import type { Activation, Model } from '../ports/model.ts';
 import { forward, lossAndGrad, type CellConfig } from './bptt.ts';
@@ -74,6 +74,7 @@ describe.each(['wasm', 'cpu'])('hand BPTT on %s', (backend) => {
   it.each(cases)('%s alpha=%s bias=%s: matches float64 finite differences and tfjs autodiff', async (activation, alpha, bias) => {
     const info = await useBackend(backend);
     expect(info.backend).toBe(backend);
+    await ensureGradients();
     const cfg: CellConfig = { N: 6, I: 2, O: 2, bias, alpha, activation };
     const { theta, batch } = setup(cfg, 3, 9, 7);
     const before = tf.memory().numTensors;
