@@ -124,15 +124,15 @@ function validate(p: MuxParams, ctx: ValidationContext): ParamIssue[] {
     if (allKnown && !fallback)
       for (const key of Object.keys(map))
         if (!seen.has(key))
-          issues.push({ param: `${param}.${key}`, message: `${what} given for task "${key}", which is not connected (connected: ${connected}); remove it or connect a task.${key} block` });
+          issues.push({ param: `${param}.${key}`, message: `a ${what} is given for task "${key}", which is not connected (connected: ${connected}); remove it or connect a task.${key} block` });
     for (const n of known) if (map[n] === undefined) issues.push({ param, message: `no ${what} for the connected task "${n}"; add ${param}.${n}` });
   };
   if (p.encoding !== 'one-hot') {
     const fallback = Object.keys(p.levels).length === 0;
-    checkMap('levels', effectiveLevels(p.levels), 'a context level', fallback);
+    checkMap('levels', effectiveLevels(p.levels), 'context level', fallback);
   }
   if (p.mix === 'proportions') {
-    checkMap('proportions', p.proportions, 'a proportion');
+    checkMap('proportions', p.proportions, 'proportion');
     for (const [k, v] of Object.entries(p.proportions)) if (v < 0) issues.push({ param: `proportions.${k}`, message: `proportion ${v} is negative; use a share >= 0` });
   }
   checkOwnParams(p, issues);
