@@ -1,4 +1,7 @@
 /** Built-in blocks of the "report" family. */
 import type { AnyBlock } from '../../core/index.ts';
+import { reportHtml } from './html.ts';
 
-export const reportBlocks: AnyBlock[] = [];
+export { reportHtml };
+
+export const reportBlocks: AnyBlock[] = [reportHtml];
