@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { runBlock } from '../../core/index.ts';
+import { runBlock, type AnyBlock } from '../../core/index.ts';
 import type { Dataset } from '../ports/index.ts';
 import { andTask, flipFlopTask, notTask, orTask, oscillationTask, timeReproductionTask, xorTask } from '../tasks/index.ts';
 import { contextMux } from './index.ts';
 
-async function task(block: typeof andTask, params: Record<string, unknown>): Promise<Dataset> {
+async function task(block: AnyBlock, params: Record<string, unknown>): Promise<Dataset> {
   return (await runBlock<{ dataset: Dataset }>(block, { params })).outputs.dataset;
 }
 
