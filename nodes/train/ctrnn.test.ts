@@ -238,7 +238,7 @@ describe('train.ctrnn', () => {
     const nodes: Record<string, { type: string; params: Record<string, unknown> }> = {
       and: { type: 'task.and', params: { samples: 100, testFraction: 0.1 } },
       or: { type: 'task.or', params: { samples: 100, testFraction: 0.1 } },
-      mux: { type: 'context.mux', params: { encoding: 'pulse' } },
+      mux: { type: 'context.mux', params: { encoding: 'pulse', samples: 0, mix: 'even' } },
     };
     const ctx = {
       upstream: { dataset: [{ nodeId: 'mux', type: 'context.mux', port: 'dataset', params: nodes['mux']!.params }] },

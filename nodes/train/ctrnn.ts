@@ -35,22 +35,24 @@ function upstreamSamples(ctx: ValidationContext, nodeId: string, depth = 0): { s
   const n = ctx.nodeParams(nodeId);
   if (!n || depth > 8) return undefined;
   const p = n.params;
-  if (typeof p['samples'] === 'number') {
+  if (typeof p['samples'] === 'number' && p['samples'] > 0) {
     const samples = p['samples'];
     const tf = typeof p['testFraction'] === 'number' ? p['testFraction'] : 0;
     return { samples, train: samples - Math.round(samples * tf) };
   }
-  // A node without its own sample count (e.g. context.mux) holds the sum of its inputs.
+  // A node without its own sample count (e.g. context.mux with samples = 0) holds its inputs'
+  // trials: all of them, or with an even mix the smallest input's count times the number of inputs.
   const ups = Object.values(ctx.upstreamOf(nodeId)).flat();
   if (ups.length === 0) return undefined;
-  let samples = 0;
-  let train = 0;
+  const parts: Array<{ samples: number; train: number }> = [];
   for (const u of ups) {
     const r = upstreamSamples(ctx, u.nodeId, depth + 1);
     if (!r) return undefined;
-    samples += r.samples;
-    train += r.train;
+    parts.push(r);
   }
+  const even = p['mix'] === 'even';
+  const samples = even ? Math.min(...parts.map((x) => x.samples)) * parts.length : parts.reduce((a, x) => a + x.samples, 0);
+  const train = even ? Math.min(...parts.map((x) => x.train)) * parts.length : parts.reduce((a, x) => a + x.train, 0);
   return { samples, train };
 }
 

@@ -1,0 +1,92 @@
+/**
+ * Data shared by the time-to-criterion benchmark's two sides: the authors' 3-task context dataset
+ * (examples/scheme-3task.json: AND/OR/XOR, 3 x 15,050 trials, T = 290, jitter 1..50) written as .npy
+ * with the probe, its response windows and each seed's initial weights, so that bench/peers/ttc.ts
+ * (ours) and bench/peers/torch_ttc.py (PyTorch) train on exactly the same trials from the same start.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runBlock } from '../../core/testing.ts';
+import { decodeNpy, encodeNpy } from '../../nodes/lib/npy.ts';
+import { contextMux } from '../../nodes/context/mux.ts';
+import { andTask, orTask, xorTask } from '../../nodes/tasks/index.ts';
+import { responseWindows } from '../../nodes/train/criterion.ts';
+import type { Dataset } from '../../nodes/ports/dataset.ts';
+
+/** The authors' 3-task dataset, made by the same blocks as examples/scheme-3task.json. */
+export async function threeTaskDataset(samplesPerTask = 15050): Promise<Dataset> {
+  const mk = async (block: typeof andTask, seed: number, T: number) =>
+    (await runBlock<{ dataset: Dataset }>(block, { params: { samples: samplesPerTask, seed, T, baseline: 0 } })).outputs.dataset;
+  const tasks = [await mk(andTask, 1, 210), await mk(orTask, 2, 200), await mk(xorTask, 3, 200)];
+  const mux = await runBlock<{ dataset: Dataset }>(contextMux, {
+    params: {
+      encoding: 'pulse',
+      levels: { and: 1, or: -1, xor: 0 },
+      pulseStart: 20,
+      pulseWidth: 20,
+      shift: 30,
+      jitterMin: 1,
+      jitterMax: 50,
+      T: 290,
+      releaseSteps: 1,
+      mix: 'even',
+      probeJitters: [1, 25, 50],
+    },
+    inputs: { tasks },
+  });
+  return mux.outputs.dataset;
+}
+
+const f32 = (a: Float32Array, shape: number[]) => encodeNpy(a, shape);
+
+/** Write the dataset, probe and windows to `dir`. */
+export function writeDataset(dir: string, d: Dataset, delay: number): void {
+  mkdirSync(dir, { recursive: true });
+  const p = d.probe;
+  if (!p) throw new Error('the 3-task dataset has no probe');
+  writeFileSync(join(dir, 'inputs.npy'), f32(d.inputs, [d.samples, d.T, d.channels]));
+  writeFileSync(join(dir, 'targets.npy'), f32(d.targets, [d.samples, d.T, d.outputs]));
+  writeFileSync(join(dir, 'mask.npy'), f32(d.mask, [d.samples, d.T]));
+  writeFileSync(join(dir, 'probe_inputs.npy'), f32(p.inputs, [p.samples, p.T, p.channels]));
+  writeFileSync(join(dir, 'probe_targets.npy'), f32(p.targets, [p.samples, p.T, p.outputs]));
+  writeFileSync(join(dir, 'probe_mask.npy'), f32(p.mask, [p.samples, p.T]));
+  const meta = {
+    samples: d.samples,
+    T: d.T,
+    channels: d.channels,
+    outputs: d.outputs,
+    testCount: d.testCount,
+    channelNames: d.channelNames,
+    tasks: d.tasks,
+    probeConditions: p.conditions,
+    windows: responseWindows(p, delay),
+  };
+  writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
+}
+
+/** Read back what {@link writeDataset} wrote, as a Dataset. */
+export function readDataset(dir: string): Dataset {
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as {
+    samples: number;
+    T: number;
+    channels: number;
+    outputs: number;
+    testCount: number;
+    channelNames: string[];
+    tasks: string[];
+    probeConditions: Dataset['conditions'];
+  };
+  const rd = (f: string) => decodeNpy(new Uint8Array(readFileSync(join(dir, f)))).data as Float32Array;
+  const base = { T: meta.T, channels: meta.channels, outputs: meta.outputs, channelNames: meta.channelNames, outputNames: ['y'], dt: 1, seed: 0, tasks: meta.tasks, provenance: { bench: 'ttc' } };
+  const probe: Dataset = {
+    ...base,
+    samples: meta.probeConditions.length,
+    inputs: rd('probe_inputs.npy'),
+    targets: rd('probe_targets.npy'),
+    mask: rd('probe_mask.npy'),
+    conditions: meta.probeConditions,
+    testCount: 0,
+  };
+  const conditions = Array.from({ length: meta.samples }, () => ({ task: '?', inputValues: [], jitter: 0, key: '?' }));
+  return { ...base, samples: meta.samples, inputs: rd('inputs.npy'), targets: rd('targets.npy'), mask: rd('mask.npy'), conditions, testCount: meta.testCount, probe };
+}

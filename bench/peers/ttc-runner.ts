@@ -1,0 +1,99 @@
+/**
+ * Time to criterion of the authors' 3-task context network, ours against PyTorch, same data,
+ * initial weights, recipe and seeds, each run in its own process (peak memory = its max RSS).
+ *
+ * Env: CORTEXFLOW_TTC_RECIPE (JSON, overrides the default recipe below), CORTEXFLOW_TTC_N (100),
+ * CORTEXFLOW_TTC_SEEDS ("0,1,2,3,4"), CORTEXFLOW_TTC_MAX_SECONDS (per run, 900).
+ * `--quick`: seeds 0,1 and 300 s per run.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchRow } from '../types.ts';
+import { threeTaskDataset, writeDataset } from './ttc-data.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const PY_ENV = { ...process.env, MALLOC_MMAP_THRESHOLD_: '1073741824', MALLOC_TRIM_THRESHOLD_: '1073741824', OMP_NUM_THREADS: '1' };
+
+/** The default recipe (docs/training.md): the authors' optimiser on the fixed 45,150-trial set. */
+export const DEFAULT_TTC_RECIPE = { lr: 1e-4, decay: 1e-4, batchSize: 256, clipNorm: 0, criterionEvery: 50 };
+
+interface RunResult {
+  side: string;
+  N: number;
+  seed: number;
+  met: boolean;
+  steps: number;
+  seconds: number;
+  maxRssMB: number;
+  last: { step: number; passed: number; total: number };
+}
+
+const median = (a: number[]): number => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length === 0 ? NaN : s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+
+export async function timeToCriterion({ quick, torch }: { quick: boolean; torch: boolean }): Promise<BenchRow[]> {
+  const recipe = { ...DEFAULT_TTC_RECIPE, ...(JSON.parse(process.env['CORTEXFLOW_TTC_RECIPE'] ?? '{}') as Record<string, unknown>) };
+  const N = Number(process.env['CORTEXFLOW_TTC_N'] ?? 100);
+  const seeds = (process.env['CORTEXFLOW_TTC_SEEDS'] ?? (quick ? '0,1' : '0,1,2,3,4')).split(',').map(Number);
+  const maxS = Number(process.env['CORTEXFLOW_TTC_MAX_SECONDS'] ?? (quick ? 300 : 900));
+  const dir = mkdtempSync(join(tmpdir(), 'cortexflow-ttc-'));
+  const rows: BenchRow[] = [];
+  try {
+    process.stderr.write(`ttc: building the 3-task dataset in ${dir}\n`);
+    const ds = await threeTaskDataset();
+    writeDataset(dir, ds, Number((recipe as { criterionDelay?: number }).criterionDelay ?? 10));
+    const results: RunResult[] = [];
+    for (const seed of seeds) {
+      const ours = execFileSync(process.execPath, [join(root, 'bin', 'tsx.mjs'), join(here, 'ttc.ts'), dir, String(N), String(seed), JSON.stringify(recipe), String(maxS)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 24,
+      });
+      results.push(JSON.parse(ours.trim().split('\n').pop() as string) as RunResult);
+      if (torch) {
+        const py = execFileSync('/usr/bin/python3', [join(here, 'torch_ttc.py'), dir, String(N), String(seed), JSON.stringify(recipe), String(maxS)], {
+          encoding: 'utf8',
+          env: PY_ENV,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        results.push(JSON.parse(py.trim().split('\n').pop() as string) as RunResult);
+      }
+    }
+    const rec = JSON.stringify(recipe);
+    for (const r of results)
+      rows.push({
+        suite: 'trainer-ttc',
+        name: `3-task N=${N} seed ${r.seed}, ${r.side}: ${r.met ? `met at step ${r.steps}` : `NOT met in ${maxS} s (${r.last.passed}/${r.last.total} at step ${r.last.step})`}`,
+        value: r.seconds,
+        unit: 's',
+        note: `peak RSS ${r.maxRssMB.toFixed(0)} MB; recipe ${rec}`,
+      });
+    for (const side of ['ours', 'torch']) {
+      const mine = results.filter((r) => r.side === side);
+      if (mine.length === 0) continue;
+      const met = mine.filter((r) => r.met);
+      const row: BenchRow = {
+        suite: 'trainer-ttc',
+        name: `3-task N=${N}, ${side}: median time to criterion over ${mine.length} seeds (${met.length} met)`,
+        value: median(mine.map((r) => (r.met ? r.seconds : Infinity))),
+        unit: 's',
+      };
+      if (side === 'ours' && torch) {
+        const t = median(results.filter((r) => r.side === 'torch').map((r) => (r.met ? r.seconds : Infinity)));
+        row.peer = 'torch';
+        row.ratio = row.value / t;
+        row.note = 'target: median <= 2x PyTorch';
+      }
+      rows.push(row);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
