@@ -28,6 +28,8 @@ export interface ManifestOutput {
   type: string;
   summary: string;
   files: string[];
+  /** Headline numbers of the value (see PortType.numbers). */
+  numbers?: Record<string, number>;
 }
 
 export interface ManifestNode {
@@ -168,7 +170,18 @@ export class RunRecorder {
     const node = this.pipeline.byId.get(nodeId);
     if (!node) return;
     const n = this.node(nodeId);
-    for (const [port, o] of Object.entries(outputs)) n.outputs[port] = { type: o.type, summary: o.summary, files: [] };
+    for (const [port, o] of Object.entries(outputs)) {
+      const entry: ManifestOutput = { type: o.type, summary: o.summary, files: [] };
+      const pt = node.block.outputs[port] as PortType | undefined;
+      if (pt?.numbers && values[port] !== undefined) {
+        try {
+          entry.numbers = pt.numbers(values[port]);
+        } catch (e) {
+          this.failures.push(`${nodeId}.${port}: numbers() threw: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      n.outputs[port] = entry;
+    }
     this.enqueue(async () => {
       for (const [port, value] of Object.entries(values)) {
         const pt = node.block.outputs[port] as PortType | undefined;

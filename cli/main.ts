@@ -28,6 +28,16 @@ import {
 import { registerBuiltins } from '../nodes/index.ts';
 import { RunRecorder } from './artifacts.ts';
 import { barsDisplay, linesDisplay, type Display } from './progress.ts';
+import {
+  defaultWorkers,
+  expandRuns,
+  parseGridAxis,
+  parseSeeds,
+  readRaw,
+  runSweep,
+  seedParams,
+  describeColumns,
+} from './sweep.ts';
 
 /** A usage or validation failure: printed, exit code 2, nothing run. */
 class UsageError extends Error {
@@ -255,6 +265,77 @@ async function nodesCommand(opts: { plugin: string[]; json?: boolean }): Promise
   return 0;
 }
 
+interface SweepCliOptions {
+  seeds?: string;
+  grid: string[];
+  set: string[];
+  plugin: string[];
+  workers?: string;
+  out?: string;
+  backend?: string;
+}
+
+async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number> {
+  const { registry } = await makeRegistry(opts.plugin);
+  // Validate once up front, with the first run's overrides, so a broken file fails fast.
+  const loaded = await readPipeline(file, registry, opts.set);
+  if ('errors' in loaded) {
+    process.stderr.write(`${file}: invalid pipeline, nothing was run:\n${formatErrors(loaded.errors)}\n`);
+    return 2;
+  }
+  let seeds: number[] | undefined;
+  let grid;
+  try {
+    seeds = opts.seeds !== undefined ? parseSeeds(opts.seeds) : undefined;
+    grid = opts.grid.map(parseGridAxis);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  if (seeds === undefined && grid.length === 0) throw new UsageError('sweep needs --seeds and/or --grid');
+  const raw = await readRaw(file);
+  const seedKeys = seedParams(raw, (type) =>
+    registry.has(type) ? Object.keys((registry.get(type).params as { properties: object }).properties) : undefined,
+  );
+  if (seeds !== undefined && seedKeys.length === 0)
+    throw new UsageError(`${file}: no node has a "seed" param to sweep`);
+  const runs = expandRuns(seeds, seedKeys, grid);
+  const workers = opts.workers !== undefined ? Number(opts.workers) : defaultWorkers();
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new UsageError(`--workers "${opts.workers}": expected an integer >= 1`);
+  const out = resolve(opts.out ?? join('runs', `sweep-${slug(loaded.pipeline.name)}`));
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    process.stderr.write(
+      '\nstopping the sweep: running runs are cancelled, finished ones are kept; run the same command again to resume\n',
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  if (seeds !== undefined) process.stderr.write(`sweep: seeds set through ${seedKeys.join(', ')}\n`);
+  const rows = await runSweep({
+    pipeline: file,
+    out,
+    runs,
+    workers,
+    plugins: opts.plugin,
+    sets: opts.set,
+    ...(opts.backend ? { backend: opts.backend } : {}),
+    log: (l) => process.stderr.write(`${l}\n`),
+    signal: controller.signal,
+  });
+  process.off('SIGINT', onSigint);
+  const summary = describeColumns(rows);
+  const failed = rows.filter((r) => r.status !== 'done');
+  for (const [k, v] of Object.entries(summary))
+    process.stdout.write(
+      `${k.padEnd(48)} n=${v.n}  mean ${v.mean.toPrecision(4)}  std ${v.std.toPrecision(3)}  [${v.min.toPrecision(4)}, ${v.max.toPrecision(4)}]\n`,
+    );
+  for (const r of failed) process.stderr.write(`run ${r.run}: ${r.status}${r.error ? `: ${r.error}` : ''}\n`);
+  process.stderr.write(`sweep table: ${join(out, 'sweep.csv')} (and sweep.json)\n`);
+  if (controller.signal.aborted) return 130;
+  return failed.length > 0 ? 1 : 0;
+}
+
 /** Build the command-line program. `setExit` receives the exit code of the command that ran. */
 export function program(setExit: (code: number) => void): Command {
   const p = new Command('cortexflow')
@@ -285,6 +366,22 @@ export function program(setExit: (code: number) => void): Command {
     .action(async (file: string, o: { set: string[]; plugin: string[]; json?: boolean }) =>
       setExit(await validateCommand(file, o)),
     );
+  p.command('sweep')
+    .description('run a pipeline for many seeds and/or a params grid; resumable; one table of results')
+    .argument('<pipeline>', 'pipeline JSON file')
+    .option('--seeds <list>', 'seeds, e.g. 1..20 or 1,2,5: every "seed" param of the pipeline is set to each')
+    .option(
+      '-g, --grid <node.param=v1,v2>',
+      'a grid axis (repeatable; the runs are the cartesian product)',
+      collect,
+      [],
+    )
+    .option('-s, --set <node.param=value>', 'override a param in every run (repeatable)', collect, [])
+    .option('-p, --plugin <path|package>', 'load a plugin module (repeatable)', collect, [])
+    .option('-w, --workers <k>', 'parallel runs (default: number of cores)')
+    .option('-o, --out <dir>', 'sweep folder (default runs/sweep-<pipeline-name>/); re-running resumes it')
+    .addOption(new Option('-b, --backend <name>', 'tfjs backend for compute blocks').choices(['wasm', 'cpu']))
+    .action(async (file: string, o: SweepCliOptions) => setExit(await sweepCommand(file, o)));
   p.command('nodes')
     .description('list every block type with its ports (and params as JSON Schema with --json)')
     .option('-p, --plugin <path|package>', 'load a plugin module first (repeatable)', collect, [])

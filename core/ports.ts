@@ -24,6 +24,11 @@ export interface PortType<T = unknown> {
   summarize(value: T): string;
   /** Files to write for a value; none when omitted. */
   artifacts?(value: T): Artifact[] | Promise<Artifact[]>;
+  /**
+   * The value's headline numbers (spectral radius, final loss...), recorded in the run manifest and
+   * gathered across runs by `cortexflow sweep`.
+   */
+  numbers?(value: T): Record<string, number>;
   /** Compile-time only: lets `InputValue` recover `T`. Never set. */
   readonly __type?: T;
 }
@@ -57,6 +62,7 @@ export const NumberPort: PortType<number> = definePortType<number>({
   color: '#4477aa',
   summarize: (v) => formatNumber(v),
   artifacts: (v) => [{ suffix: '.json', data: JSON.stringify(v), mediaType: 'application/json' }],
+  numbers: (v) => ({ value: v }),
 });
 
 /** Short, readable number formatting for summaries. */

@@ -1,0 +1,263 @@
+/**
+ * `cortexflow sweep`: run one pipeline for many seeds (and/or a params grid) with a pool of worker
+ * processes, resume after an interruption without redoing finished runs, and gather every run's
+ * headline numbers into one table (CSV and JSON) plus distribution figures.
+ *
+ * Each run is an ordinary `cortexflow run` in its own folder DIR/runs/RUN_ID/ with its own
+ * manifest: a run counts as finished when its manifest says "done" or "failed" (a failure of a
+ * seed is a result, reported in the table; it is not retried). Interrupted runs ("running",
+ * "cancelled" or no manifest) are started again.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Manifest } from './artifacts.ts';
+import { writeAtomic } from './artifacts.ts';
+
+/** One run of the sweep: its id and the overrides that make it. */
+export interface SweepRun {
+  id: string;
+  seed: number | undefined;
+  sets: string[];
+}
+
+/** Parse `1..20`, `1,2,5`, `1..10,20` into seeds. */
+export function parseSeeds(spec: string): number[] {
+  const out: number[] = [];
+  for (const part of spec.split(',')) {
+    const p = part.trim();
+    const m = /^(-?\d+)\.\.(-?\d+)$/.exec(p);
+    if (m) {
+      const a = Number(m[1]);
+      const b = Number(m[2]);
+      if (b < a) throw new Error(`--seeds "${spec}": range ${p} is empty`);
+      if (b - a > 100_000) throw new Error(`--seeds "${spec}": range ${p} is too large`);
+      for (let s = a; s <= b; s++) out.push(s);
+    } else if (/^-?\d+$/.test(p)) out.push(Number(p));
+    else throw new Error(`--seeds "${spec}": expected a list like 1..20 or 1,2,5`);
+  }
+  return [...new Set(out)];
+}
+
+/** Parse `NODE.PARAM=v1,v2,v3` into a grid axis (values parsed as JSON when they parse). */
+export function parseGridAxis(spec: string): { key: string; values: string[] } {
+  const m = /^([^=]+)=(.+)$/.exec(spec);
+  if (!m?.[1] || !m[2] || !m[1].includes('.')) throw new Error(`--grid "${spec}": expected NODE.PARAM=v1,v2,...`);
+  return { key: m[1], values: m[2].split(',').map((v) => v.trim()) };
+}
+
+/** Node ids of the pipeline that have a `seed` param (those a seed sweep sets). */
+export function seedParams(doc: unknown, registryParamsOf: (type: string) => string[] | undefined): string[] {
+  const nodes = (doc as { nodes?: Array<{ id?: unknown; type?: unknown }> }).nodes ?? [];
+  return nodes
+    .filter(
+      (n) =>
+        typeof n.id === 'string' && typeof n.type === 'string' && (registryParamsOf(n.type) ?? []).includes('seed'),
+    )
+    .map((n) => `${String(n.id)}.seed`);
+}
+
+/** Every run of a sweep: seeds x grid points (cartesian product). */
+export function expandRuns(
+  seeds: number[] | undefined,
+  seedKeys: string[],
+  grid: Array<{ key: string; values: string[] }>,
+): SweepRun[] {
+  let points: Array<{ id: string[]; sets: string[] }> = [{ id: [], sets: [] }];
+  for (const axis of grid) {
+    const next: typeof points = [];
+    for (const p of points)
+      for (const v of axis.values)
+        next.push({ id: [...p.id, `${axis.key}=${v}`], sets: [...p.sets, `${axis.key}=${v}`] });
+    points = next;
+  }
+  const runs: SweepRun[] = [];
+  for (const p of points) {
+    if (seeds === undefined) runs.push({ id: slugId(p.id.join('_') || 'run'), seed: undefined, sets: p.sets });
+    else
+      for (const s of seeds)
+        runs.push({
+          id: slugId([`seed-${s}`, ...p.id].join('_')),
+          seed: s,
+          sets: [...seedKeys.map((k) => `${k}=${s}`), ...p.sets],
+        });
+  }
+  return runs;
+}
+
+function slugId(s: string): string {
+  return s.replace(/[^A-Za-z0-9_.=-]+/g, '-');
+}
+
+/** Status of a run folder: finished ("done"/"failed") runs are not started again. */
+export function runState(dir: string): 'done' | 'failed' | 'unfinished' {
+  const f = join(dir, 'manifest.json');
+  if (!existsSync(f)) return 'unfinished';
+  try {
+    const m = JSON.parse(readFileSync(f, 'utf8')) as Manifest;
+    return m.status === 'done' || m.status === 'failed' ? m.status : 'unfinished';
+  } catch {
+    return 'unfinished';
+  }
+}
+
+export interface SweepOptions {
+  pipeline: string;
+  out: string;
+  runs: SweepRun[];
+  workers: number;
+  plugins: string[];
+  sets: string[];
+  backend?: string;
+  log: (line: string) => void;
+  /** Stop launching new runs (Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+export interface SweepRow {
+  run: string;
+  seed: number | undefined;
+  status: string;
+  durationMs: number | undefined;
+  error: string | undefined;
+  values: Record<string, number>;
+  sets: string[];
+}
+
+const BIN = fileURLToPath(new URL('../bin/cortexflow.mjs', import.meta.url));
+
+/** Run one pipeline as a child `cortexflow run`; resolves with its exit code. */
+function runChild(opts: SweepOptions, run: SweepRun, dir: string, signal?: AbortSignal): Promise<number> {
+  const args = [BIN, 'run', opts.pipeline, '--out', dir, '--json'];
+  for (const p of opts.plugins) args.push('--plugin', p);
+  for (const s of [...opts.sets, ...run.sets]) args.push('--set', s);
+  if (opts.backend) args.push('--backend', opts.backend);
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    const onAbort = (): void => {
+      child.kill('SIGINT');
+    };
+    signal?.addEventListener('abort', onAbort);
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (code === 2) opts.log(`[${run.id}] invalid: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
+      resolvePromise(code ?? 1);
+    });
+  });
+}
+
+/** Gather one run's numbers from its manifest: columns `node.port.metric`. */
+export function rowOf(run: SweepRun, dir: string): SweepRow {
+  const f = join(dir, 'manifest.json');
+  if (!existsSync(f))
+    return {
+      run: run.id,
+      seed: run.seed,
+      status: 'missing',
+      durationMs: undefined,
+      error: undefined,
+      values: {},
+      sets: run.sets,
+    };
+  const m = JSON.parse(readFileSync(f, 'utf8')) as Manifest;
+  const values: Record<string, number> = {};
+  const errors: string[] = [];
+  for (const [nodeId, n] of Object.entries(m.nodes)) {
+    if (n.error) errors.push(`${nodeId}: ${n.error}`);
+    for (const [port, o] of Object.entries(n.outputs))
+      for (const [k, v] of Object.entries(o.numbers ?? {})) values[`${nodeId}.${port}.${k}`] = v;
+  }
+  return {
+    run: run.id,
+    seed: run.seed,
+    status: m.status,
+    durationMs: m.durationMs,
+    error: errors.length ? errors.join('; ') : undefined,
+    values,
+    sets: run.sets,
+  };
+}
+
+function csvCell(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : JSON.stringify(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The sweep table as CSV: one row per run, one column per number. */
+export function tableCsv(rows: SweepRow[]): string {
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r.values)))].sort();
+  const head = ['run', 'seed', 'status', 'duration_ms', 'error', 'sets', ...cols];
+  const lines = [head.join(',')];
+  for (const r of rows)
+    lines.push(
+      [r.run, r.seed, r.status, r.durationMs, r.error, r.sets.join(' '), ...cols.map((c) => r.values[c])]
+        .map(csvCell)
+        .join(','),
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Mean, std, min, max, n of every numeric column over the finished runs. */
+export function describeColumns(
+  rows: SweepRow[],
+): Record<string, { n: number; mean: number; std: number; min: number; max: number }> {
+  const out: Record<string, { n: number; mean: number; std: number; min: number; max: number }> = {};
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r.values)))].sort();
+  for (const c of cols) {
+    const xs = rows.map((r) => r.values[c]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    if (xs.length === 0) continue;
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const std = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+    out[c] = { n: xs.length, mean, std, min: Math.min(...xs), max: Math.max(...xs) };
+  }
+  return out;
+}
+
+/** Run the sweep. Returns the table rows (also written to DIR/sweep.csv and DIR/sweep.json). */
+export async function runSweep(opts: SweepOptions): Promise<SweepRow[]> {
+  await mkdir(join(opts.out, 'runs'), { recursive: true });
+  const todo = opts.runs.filter((r) => runState(join(opts.out, 'runs', r.id)) === 'unfinished');
+  const skipped = opts.runs.length - todo.length;
+  opts.log(
+    `sweep: ${opts.runs.length} runs, ${skipped} already finished, ${todo.length} to run with ${opts.workers} worker(s)`,
+  );
+  let next = 0;
+  let finished = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length && !opts.signal?.aborted) {
+      const run = todo[next++] as SweepRun;
+      const dir = join(opts.out, 'runs', run.id);
+      const t0 = Date.now();
+      const code = await runChild(opts, run, dir, opts.signal);
+      finished++;
+      const state = code === 0 ? 'done' : code === 130 ? 'cancelled' : code === 2 ? 'invalid' : 'failed';
+      opts.log(`[${finished}/${todo.length}] ${run.id}: ${state} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.workers, todo.length)) }, () => worker()));
+  const rows = opts.runs.map((r) => rowOf(r, join(opts.out, 'runs', r.id)));
+  await writeAtomic(join(opts.out, 'sweep.csv'), tableCsv(rows));
+  await writeAtomic(
+    join(opts.out, 'sweep.json'),
+    `${JSON.stringify({ pipeline: opts.pipeline, sets: opts.sets, runs: rows, summary: describeColumns(rows) }, null, 2)}\n`,
+  );
+  return rows;
+}
+
+/** Default worker count: every core. */
+export function defaultWorkers(): number {
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+/** Read a pipeline file as raw JSON (for seed param discovery). */
+export async function readRaw(file: string): Promise<unknown> {
+  return JSON.parse(await readFile(resolve(file), 'utf8')) as unknown;
+}
