@@ -31,8 +31,25 @@ export class PluginError extends Error {
 
 export interface InstalledPlugin {
   name: string;
+  /** Where it was loaded from (path, package name or URL), as given to {@link installPlugin}. */
+  source: string;
   blocks: string[];
+  /** Removes the plugin's blocks again (restoring nothing else: they were new). */
   dispose: Disposer;
+}
+
+const PLUGIN_NAME_RE = /^[A-Za-z0-9@][A-Za-z0-9@/._-]*$/;
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -46,7 +63,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function installPlugin(source: string, mod: unknown, registry: Registry): InstalledPlugin {
   if (!isRecord(mod)) throw new PluginError(source, 'the module exports nothing usable');
   const ns = isRecord(mod['default']) && !('blocks' in mod) && !('register' in mod) ? mod['default'] : mod;
-  const name = typeof ns['name'] === 'string' && ns['name'] !== '' ? ns['name'] : source;
+  const declared = ns['name'];
+  if (declared !== undefined && (typeof declared !== 'string' || !PLUGIN_NAME_RE.test(declared)))
+    throw new PluginError(
+      source,
+      `"name" must be a non-empty string of letters, digits, @ / . _ - (like an npm package name), got ${describeValue(declared)}`,
+    );
+  const name = typeof declared === 'string' ? declared : source;
   const api = ns['apiVersion'];
   if (api === undefined)
     throw new PluginError(
@@ -56,7 +79,10 @@ export function installPlugin(source: string, mod: unknown, registry: Registry):
   if (api !== CORE_API_VERSION)
     throw new PluginError(
       name,
-      `it targets API version ${JSON.stringify(api)}, but this cortexflow provides version ${CORE_API_VERSION}`,
+      typeof api === 'number' && Number.isInteger(api)
+        ? `it targets API version ${api}, but this cortexflow provides version ${CORE_API_VERSION}; ` +
+            (api > CORE_API_VERSION ? 'update cortexflow' : 'use a version of the plugin written for this cortexflow')
+        : `"apiVersion" must be an integer (this cortexflow provides ${CORE_API_VERSION}), got ${describeValue(api)}`,
     );
   const blocks = ns['blocks'];
   const register = ns['register'];
@@ -66,13 +92,19 @@ export function installPlugin(source: string, mod: unknown, registry: Registry):
       'it exports neither "blocks" (an array of block definitions) nor a "register(registry)" function',
     );
   if (blocks !== undefined && !Array.isArray(blocks))
-    throw new PluginError(name, '"blocks" must be an array of block definitions');
+    throw new PluginError(name, `"blocks" must be an array of block definitions, got ${describeValue(blocks)}`);
+  if (register !== undefined && typeof register !== 'function')
+    throw new PluginError(name, `"register" must be a function register(registry), got ${describeValue(register)}`);
 
   // Collect and check everything first, so a failure changes nothing.
   const collected: AnyBlock[] = [];
   const add = (b: unknown, where: string): void => {
     const problems = blockDefinitionProblems(b);
-    if (problems.length > 0) throw new PluginError(name, `${where} is malformed: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      throw new PluginError(
+        name,
+        `${where} is malformed: ${problems.join('; ')} (declare blocks with defineBlock from cortexflow/core)`,
+      );
     const block = b as AnyBlock;
     if (collected.some((c) => c.type === block.type))
       throw new PluginError(name, `it defines block type "${block.type}" twice`);
@@ -98,11 +130,20 @@ export function installPlugin(source: string, mod: unknown, registry: Registry):
       get: (t: string) => registry.get(t),
       list: () => registry.list(),
     };
+    let returned: unknown;
     try {
-      (register as (r: unknown) => void)(proxy);
+      returned = (register as (r: unknown) => unknown)(proxy);
     } catch (e) {
       if (e instanceof PluginError) throw e;
-      throw new PluginError(name, `register() threw: ${e instanceof Error ? e.message : String(e)}`);
+      throw new PluginError(name, `register() threw: ${messageOf(e)}`);
+    }
+    if (isRecord(returned) && typeof returned['then'] === 'function') {
+      // Swallow its outcome: it is reported here, and must not surface later as an unhandled rejection.
+      (returned as unknown as PromiseLike<unknown>).then(undefined, () => undefined);
+      throw new PluginError(
+        name,
+        'register() returned a Promise; it must register its blocks synchronously (do async work at import time, with top-level await)',
+      );
     }
   }
   if (collected.length === 0) throw new PluginError(name, 'it defines no blocks');
@@ -111,5 +152,56 @@ export function installPlugin(source: string, mod: unknown, registry: Registry):
       throw new PluginError(name, `block type "${b.type}" is already registered (by cortexflow or another plugin)`);
   }
   const dispose = registry.registerAll(collected);
-  return { name, blocks: collected.map((b) => b.type), dispose };
+  return { name, source, blocks: collected.map((b) => b.type), dispose };
+}
+
+/**
+ * Import a plugin with `load` (e.g. `() => import(url)`) and install it. A module that throws (or
+ * fails to resolve) while importing gives a {@link PluginError} naming `source`; the registry is
+ * unchanged on every failure. The CLI and the editor's "Load plugin" both go through here.
+ */
+export async function loadPlugin(
+  source: string,
+  load: () => Promise<unknown>,
+  registry: Registry,
+): Promise<InstalledPlugin> {
+  let mod: unknown;
+  try {
+    mod = await load();
+  } catch (e) {
+    throw new PluginError(source, `importing it threw: ${messageOf(e)}`);
+  }
+  return installPlugin(source, mod, registry);
+}
+
+/**
+ * The module a plugin package's `package.json` points at, relative to the package folder: the `"."`
+ * export (a string, or its `import` / `default` condition), else `module`, else `main`, else
+ * `index.js`. Lets a CLI accept a plugin folder (`--plugin plugins/dale`) as well as a file.
+ */
+export function pluginPackageEntry(pkg: unknown, where = 'package.json'): string {
+  if (!isRecord(pkg)) throw new PluginError(where, 'package.json is not a JSON object');
+  const pick = (e: unknown): string | undefined => {
+    if (typeof e === 'string') return e;
+    if (isRecord(e)) {
+      for (const k of ['import', 'node', 'browser', 'default']) {
+        const v = pick(e[k]);
+        if (v !== undefined) return v;
+      }
+    }
+    return undefined;
+  };
+  const exp = pkg['exports'];
+  if (exp !== undefined) {
+    const hasSubpaths = isRecord(exp) && Object.keys(exp).some((k) => k.startsWith('.'));
+    const entry = pick(hasSubpaths ? (exp as Record<string, unknown>)['.'] : exp);
+    if (entry === undefined)
+      throw new PluginError(
+        typeof pkg['name'] === 'string' ? pkg['name'] : where,
+        'its package.json "exports" has no "." entry (or no "import"/"default" condition for it); export the plugin module as "."',
+      );
+    return entry;
+  }
+  for (const k of ['module', 'main']) if (typeof pkg[k] === 'string') return pkg[k];
+  return 'index.js';
 }
