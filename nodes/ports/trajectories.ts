@@ -30,6 +30,8 @@ export interface Trajectories {
   decisionWindows?: Array<{ start: number; end: number }>;
   /** Which trials were simulated: 'probe' (distinct conditions), 'test' or 'all'. Set by sim.run. */
   selection?: string;
+  /** Which forward computed them ('js', or 'tfjs' and its backend). Set by sim.run. */
+  engine?: string;
   channelNames: string[];
   outputNames: string[];
   dt: number;
@@ -58,6 +60,7 @@ export const TrajectoriesPort = definePortType<Trajectories>({
     const summary = {
       label: t.label,
       selection: t.selection,
+      engine: t.engine,
       C: t.C,
       T: t.T,
       N: t.N,

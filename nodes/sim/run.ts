@@ -11,8 +11,15 @@ import { decisionCorrect, decisionWindow, trialDistance, type StepWindow } from 
 /** Which trials `sim.run` simulates. */
 export type SimSelection = 'probe' | 'test' | 'all';
 
-/** Trials simulated per chunk between cancellation checks. */
-const CHUNK = 16;
+/** Which forward computes the trajectories. */
+export type SimEngine = 'auto' | 'js' | 'tfjs';
+
+/** 'auto' uses tfjs from this many units up (measured crossover: JS wins at N = 50, tfjs-wasm by ~4.7x at N = 200). */
+export const TFJS_FROM_UNITS = 100;
+
+/** Trials simulated per chunk between cancellation checks (JS, tfjs). */
+const CHUNK_JS = 16;
+const CHUNK_TFJS = 64;
 
 /**
  * The trials to simulate, as a Dataset-shaped view. 'probe': the dataset's probe, or when it has
@@ -62,7 +69,16 @@ export function shapeProblem(model: Model, ds: Pick<Dataset, 'channels' | 'outpu
 export async function runSimulation(
   model: Model,
   ds: Dataset,
-  options: { conditions?: SimSelection; label?: string; maxTrials?: number; onChunk?: (done: number, total: number) => boolean | Promise<boolean> } = {},
+  options: {
+    conditions?: SimSelection;
+    label?: string;
+    maxTrials?: number;
+    /** 'js' (default): the plain-JS forward; 'tfjs': the tfjs forward on the active backend. */
+    engine?: 'js' | 'tfjs';
+    /** Shown in the result's `engine` field (e.g. the tfjs backend name). */
+    engineLabel?: string;
+    onChunk?: (done: number, total: number) => boolean | Promise<boolean>;
+  } = {},
 ): Promise<{ trajectories: Trajectories; derivedProbe: boolean }> {
   const which = options.conditions ?? 'probe';
   const { data, indices, derived } = selectTrials(ds, which);
@@ -87,9 +103,13 @@ export async function runSimulation(
 
   const hidden = new Float32Array(C * T * N);
   const y = new Float32Array(C * T * O);
-  for (let c0 = 0; c0 < C; c0 += CHUNK) {
-    const n = Math.min(CHUNK, C - c0);
-    const r = simulate(model, inputs.subarray(c0 * T * I, (c0 + n) * T * I), n, T);
+  const engine = options.engine ?? 'js';
+  const tfjsForward = engine === 'tfjs' ? (await import('./tfjs.ts')).simulateTfjs : undefined;
+  const chunk = engine === 'tfjs' ? CHUNK_TFJS : CHUNK_JS;
+  for (let c0 = 0; c0 < C; c0 += chunk) {
+    const n = Math.min(chunk, C - c0);
+    const x = inputs.subarray(c0 * T * I, (c0 + n) * T * I);
+    const r = tfjsForward ? await tfjsForward(model, x, n, T) : simulate(model, x, n, T);
     hidden.set(r.hidden, c0 * T * N);
     y.set(r.y, c0 * T * O);
     if (options.onChunk && !(await options.onChunk(c0 + n, C))) throw new Error('cancelled');
@@ -122,6 +142,7 @@ export async function runSimulation(
       accuracy,
       decisionWindows: windows,
       selection: which,
+      engine: options.engineLabel ?? engine,
       channelNames: [...data.channelNames],
       outputNames: [...data.outputNames],
       dt: data.dt,
@@ -140,7 +161,7 @@ export const simRun = defineBlock({
     'context network at a few jitters) or on its trials, and keeps the hidden states [conditions, T, N], outputs and targets. ' +
     'Per condition: the distance ||y - target||_2 over the whole trial (Jarne & Laje\'s measure) and a decision accuracy ' +
     '(mean output over the late response window within 0.5 of the target level; the window is the later half of the last ' +
-    'held target level).',
+    'held target level). Computed in plain JS (float64) for small nets, with tfjs (wasm) from N = 100 up.',
   inputs: {
     model: input(ModelPort),
     dataset: input(DatasetPort, { description: 'Its probe (distinct conditions) or its trials are simulated.' }),
@@ -152,14 +173,26 @@ export const simRun = defineBlock({
     }),
     label: str('', { description: 'Label for plots ("trained", "untrained"). Empty: "trained" if the model records a training dataset, else "untrained".' }),
     maxTrials: int(1, 1_000_000, 2000, { description: 'Refuse to simulate more trials than this (hidden states take trials x T x N x 4 bytes).' }),
+    engine: oneOf(['auto', 'js', 'tfjs'] as const, 'auto', {
+      description: `js: plain float64 loops (the reference). tfjs: float32 on the tfjs backend (wasm by default). auto: tfjs from N = ${TFJS_FROM_UNITS} units up, else js.`,
+    }),
   }),
-  run: async ({ params, inputs, signal, progress, warn }) => {
+  run: async ({ params, inputs, signal, progress, warn, env }) => {
     if (!inputs.model) throw new Error('sim.run needs a model on its "model" input');
     if (!inputs.dataset) throw new Error('sim.run needs a dataset on its "dataset" input');
+    const engine = params.engine === 'auto' ? (inputs.model.N >= TFJS_FROM_UNITS ? 'tfjs' : 'js') : params.engine;
+    let engineLabel: string = engine;
+    if (engine === 'tfjs') {
+      const { useBackend, describeBackend } = await import('../lib/tf.ts');
+      engineLabel = `tfjs ${describeBackend(await useBackend(undefined, env.backend))}`;
+    }
+    progress(0, 1, undefined, `simulating with ${engineLabel}`);
     const { trajectories, derivedProbe } = await runSimulation(inputs.model, inputs.dataset, {
       conditions: params.conditions,
       label: params.label,
       maxTrials: params.maxTrials,
+      engine,
+      engineLabel,
       onChunk: async (done, total) => {
         progress(done, total);
         // Let an abort (and other work) in between chunks.
