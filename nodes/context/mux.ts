@@ -276,13 +276,15 @@ function writeTrial(w: Writer, src: Dataset, k: number, m: number, d: number, x:
   const b = t1 > a ? t1 : a; // first output step after it
   const first = ys;
   const last = ys + (Tk - 1) * Ok;
-  for (let t = 0; t < a; t++) for (let o = 0; o < Ok; o++) y[yo + t * O + o] = src.targets[first + o] as number;
+  if (O === 1) y.fill(src.targets[first] as number, yo, yo + a);
+  else for (let t = 0; t < a; t++) for (let o = 0; o < Ok; o++) y[yo + t * O + o] = src.targets[first + o] as number;
   if (b > a) {
     if (Ok === O) y.set(src.targets.subarray(ys + (a - s) * Ok, ys + (b - s) * Ok), yo + a * O);
     else for (let t = a; t < b; t++) for (let o = 0; o < Ok; o++) y[yo + t * O + o] = src.targets[ys + (t - s) * Ok + o] as number;
     mk.set(src.mask.subarray(ms + (a - s), ms + (b - s)), mo + a);
   }
-  for (let t = b; t < T; t++) for (let o = 0; o < Ok; o++) y[yo + t * O + o] = src.targets[last + o] as number;
+  if (O === 1) y.fill(src.targets[last] as number, yo + b, yo + T);
+  else for (let t = b; t < T; t++) for (let o = 0; o < Ok; o++) y[yo + t * O + o] = src.targets[last + o] as number;
   mk.fill(src.mask[ms] as number, mo, mo + a);
   mk.fill(src.mask[ms + Tk - 1] as number, mo + b, mo + T);
   for (let t = Math.max(0, T - p.releaseSteps); t < T; t++)
