@@ -409,7 +409,10 @@ export class CfApp extends LitElement {
       else this.problem = undefined;
       return;
     }
-    if (typing) return;
+    // Undo/redo stay graph-wide in the params panel: its edits are committed, so the native
+    // text-field undo has nothing useful to do there.
+    if (typing && ctrl && (k === 'z' || k === 'y') && t?.closest('cf-params')) (t as HTMLElement).blur();
+    else if (typing) return;
     if (ctrl && k === 'z' && !e.shiftKey) {
       e.preventDefault();
       void this.canvas.undo();

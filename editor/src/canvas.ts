@@ -15,6 +15,10 @@ import type { PipelineDocument, Registry, ResolvedPipeline } from '../../core/in
 import { CfConnection, CfNode, edgeProblem, freshId, toDocument, type Schemes } from './graph.ts';
 import './node-view.ts';
 
+// Connections render inside a shadow root (the plugin's wrapper element): style them inline.
+const CONN_SVG_STYLE = 'overflow:visible;position:absolute;pointer-events:none;width:9999px;height:9999px';
+const CONN_PATH_STYLE = 'fill:none;stroke:#64748b;stroke-width:3px;pointer-events:auto';
+
 type AreaExtra = LitArea2D<Schemes> | ContextMenuExtra | MinimapExtra;
 
 export interface CanvasCallbacks {
@@ -105,8 +109,15 @@ export class Canvas {
           node: (data) => ({ emit }) => html`<cf-node .data=${data.payload} .emit=${emit}></cf-node>`,
           socket: (data) => () =>
             html`<cf-socket .data=${data.payload} data-node=${data.nodeId} data-side=${data.side} data-key=${data.key}></cf-socket>`,
-          connection: () => (props) =>
-            html`<svg class="cf-conn" data-testid="connection"><path d=${props.path}></path></svg>`,
+          connection: (data) => (props) => {
+            // Coloured by the port type it carries (grey while being drawn).
+            const c = data.payload;
+            const color = this.node(c.source)?.outputs[c.sourceOutput]?.socket.port.color ?? '#64748b';
+            return html`<svg class="cf-conn" data-testid="connection" style=${CONN_SVG_STYLE}><path
+                style=${`${CONN_PATH_STYLE};stroke:${color}`}
+                d=${props.path}
+              ></path></svg>`;
+          },
         },
       }),
     );
@@ -132,7 +143,9 @@ export class Canvas {
         const from = this.editor.getNode(c.source);
         const to = this.editor.getNode(c.target);
         if (!from || !to) return undefined;
-        const problem = edgeProblem(from, c.sourceOutput, to, c.targetInput, this.editor.getConnections(), {});
+        // The connection flow removes the edge a single input already has just before adding the
+        // new one (without waiting), so the single-edge rule is the flow's job, not this check's.
+        const problem = edgeProblem(from, c.sourceOutput, to, c.targetInput, this.editor.getConnections(), { replacing: true });
         if (problem) {
           this.cb.refused(problem);
           return undefined;
@@ -377,6 +390,11 @@ export class Canvas {
         await this.addNode(n.type, at, { id: n.id, params: n.params, ...(doc?.label ? { label: doc.label } : {}) });
       }
       for (const e of pipeline.edges) await this.connect(e.from.node, e.from.port, e.to.node, e.to.port);
+      if (pipeline.nodes.length === 0) {
+        // An empty graph starts at the origin, unzoomed: canvas pixels are document coordinates.
+        await this.area.area.zoom(1, 0, 0);
+        await this.area.area.translate(0, 0);
+      }
       this.history.clear();
     } finally {
       this.loading = false;

@@ -153,9 +153,12 @@ function reaches(
 
 /** A fresh node id for a block type: the type's last segment, numbered when taken. */
 export function freshId(type: string, taken: ReadonlySet<string>): string {
-  const base = (type.split('.').pop() ?? 'node').replace(/[^a-z0-9-]/gi, '-');
+  const parts = type.split('.').map((p) => p.replace(/[^a-z0-9-]/gi, '-'));
+  const base = parts[parts.length - 1] ?? 'node';
   if (!taken.has(base)) return base;
-  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+  const qualified = parts.join('-');
+  if (!taken.has(qualified)) return qualified;
+  for (let i = 2; ; i++) if (!taken.has(`${qualified}-${i}`)) return `${qualified}-${i}`;
 }
 
 /** Build the pipeline document of the current graph. */

@@ -58,7 +58,7 @@ export class CfParams extends LitElement {
       <div class="params-head">
         <div class="params-title">${node.label}</div>
         <div class="params-type">${node.id} · ${node.type} v${node.block.version}</div>
-        <p class="params-desc">${node.block.description}</p>
+        <p class="params-desc" title=${node.block.description}>${node.block.description}</p>
       </div>
       ${nodeLevel.map((m) => html`<div class="param-error" data-testid="param-error">${m}</div>`)}
       ${Object.keys(props).length === 0 ? html`<p class="empty">This block has no params.</p>` : nothing}
