@@ -1,4 +1,11 @@
 /** Built-in blocks of the "analysis" family. */
 import type { AnyBlock } from '../../core/index.ts';
+import { eigenBlock } from './eigen.ts';
+import { weightStatsBlock } from './weight-stats.ts';
+import { pcaBlock } from './pca.ts';
+import { fixedPointsBlock } from './fixed-points.ts';
+import { pruneBlock } from './prune.ts';
 
-export const analysisBlocks: AnyBlock[] = [];
+export { eigenBlock, weightStatsBlock, pcaBlock, fixedPointsBlock, pruneBlock };
+
+export const analysisBlocks: AnyBlock[] = [eigenBlock, weightStatsBlock, pcaBlock, fixedPointsBlock, pruneBlock];

@@ -1,0 +1,488 @@
+/**
+ * Fixed and slow points of the discrete CTRNN map (Sussillo & Barak 2013; Golub & Sussillo 2018,
+ * FixedPointFinder), for one constant input x:
+ *
+ *     F(h) = (1 - alpha) h + alpha f(W_rec h + W_in x + b),   q(h) = 1/2 ||F(h) - h||^2
+ *
+ * q is minimised from many starts at once with Adam on the analytic gradient
+ *     grad q = J_G^T G,  G = F(h) - h = alpha (f(pre) - h),  J_G = alpha (diag(f'(pre)) W_rec - I)
+ * with FixedPointFinder's settings (Adam epsilon 0.01, tol_q 1e-12, tol_dq 1e-20, 5,000 iterations,
+ * uniqueness 1e-3 along every dimension, distance outliers beyond 10x the starts' mean spread), a
+ * learning rate adapted per start (FixedPointFinder adapts one rate for the joint problem), and each
+ * start stopped as soon as it meets the termination test, so the batch shrinks as starts converge.
+ * The unique candidates are then polished with damped Gauss-Newton (Levenberg-Marquardt) steps,
+ * which reach q ~ 1e-15 in a few steps where Adam crawls. Each point is classified by the
+ * eigenvalues of the Jacobian of F (ml-matrix): stable if every |lambda| < 1, unstable if every
+ * |lambda| > 1, else saddle.
+ */
+import { Matrix, solve } from 'ml-matrix';
+import type { Activation, Eigenvalue, FixedPoint, Model } from '../ports/index.ts';
+import { activations } from '../model/simulate.ts';
+import { eigenvalues } from './linalg.ts';
+import { tf } from '../lib/tf.ts';
+
+/** f'(pre) given pre and f(pre). */
+const derivatives: Record<Activation, (pre: number, fx: number) => number> = {
+  tanh: (_p, fx) => 1 - fx * fx,
+  relu: (p) => (p > 0 ? 1 : 0),
+  softplus: (p) => 1 / (1 + Math.exp(-p)),
+  sigmoid: (_p, fx) => fx * (1 - fx),
+};
+
+export interface FinderSettings {
+  tolQ: number;
+  tolDq: number;
+  maxIters: number;
+  tolUnique: number;
+  lrInit: number;
+  adamEpsilon: number;
+  /** Levenberg-Marquardt steps per unique candidate (0 = none). */
+  polishIters: number;
+  /** Drop points farther than this times the starts' mean distance to their centroid (0 = keep all). */
+  outlierDistanceScale: number;
+  /** Keep only points with q <= this. */
+  keepQ: number;
+  /** A start leaves the Adam phase once q < this; the Levenberg-Marquardt polish finishes it. */
+  handoffQ: number;
+  /** Candidates closer than this along every dimension are polished once (the lowest q of them). */
+  clusterTolerance: number;
+  /** At most this many candidates are polished (lowest q first). */
+  maxPolish: number;
+  /** Only candidates with q <= this after the Adam phase are polished. */
+  polishQ: number;
+}
+
+export const FPF_DEFAULTS: FinderSettings = {
+  tolQ: 1e-12,
+  tolDq: 1e-20,
+  maxIters: 5000,
+  tolUnique: 1e-3,
+  lrInit: 0.1,
+  adamEpsilon: 0.01,
+  polishIters: 20,
+  outlierDistanceScale: 10,
+  keepQ: 1e-6,
+  handoffQ: 1e-6,
+  clusterTolerance: 0.02,
+  maxPolish: 64,
+  polishQ: 1e-3,
+};
+
+/** The map of one constant input, in float64. */
+export class CtrnnMap {
+  readonly N: number;
+  readonly alpha: number;
+  readonly W: Float64Array;
+  /** W_in x + b */
+  readonly c: Float64Array;
+  readonly f: (x: number) => number;
+  readonly df: (pre: number, fx: number) => number;
+
+  constructor(model: Model, x: readonly number[]) {
+    const { N, inputSize: I } = model;
+    if (x.length !== I) throw new Error(`constant input has ${x.length} values but the model has ${I} input channels`);
+    this.N = N;
+    this.alpha = model.alpha;
+    this.W = Float64Array.from(model.weights.W_rec);
+    this.c = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      let s = model.weights.b[i] ?? 0;
+      for (let k = 0; k < I; k++) s += (model.weights.W_in[i * I + k] as number) * (x[k] as number);
+      this.c[i] = s;
+    }
+    this.f = activations[model.activation];
+    this.df = derivatives[model.activation];
+  }
+
+  /** q(h) and, into `pre`, `fx`: the pre-activation and f(pre). */
+  q(h: ArrayLike<number>, pre: Float64Array, fx: Float64Array, ho = 0): number {
+    const { N, W, c, f, alpha } = this;
+    let q = 0;
+    for (let i = 0; i < N; i++) {
+      let s = c[i] as number;
+      const r = i * N;
+      for (let j = 0; j < N; j++) s += (W[r + j] as number) * (h[ho + j] as number);
+      pre[i] = s;
+      const v = f(s);
+      fx[i] = v;
+      const g = alpha * (v - (h[ho + i] as number));
+      q += g * g;
+    }
+    return 0.5 * q;
+  }
+
+  /** Jacobian of F at h, row-major [N, N]. */
+  jacobian(h: ArrayLike<number>): Float64Array {
+    const { N, W, alpha } = this;
+    const pre = new Float64Array(N);
+    const fx = new Float64Array(N);
+    this.q(h, pre, fx);
+    const J = new Float64Array(N * N);
+    for (let i = 0; i < N; i++) {
+      const d = alpha * this.df(pre[i] as number, fx[i] as number);
+      for (let j = 0; j < N; j++) J[i * N + j] = d * (W[i * N + j] as number);
+      J[i * N + i] = (J[i * N + i] as number) + (1 - alpha);
+    }
+    return J;
+  }
+}
+
+export interface RawPoint {
+  h: Float64Array;
+  q: number;
+  iters: number;
+}
+
+/** A start whose q fell by less than STALL_FACTOR over STALL_WINDOW iterations leaves the Adam phase. */
+export const STALL_WINDOW = 50;
+export const STALL_FACTOR = 0.5;
+
+/** Apply an activation to a tensor. */
+function tfAct(a: Activation, x: tf.Tensor): tf.Tensor {
+  if (a === 'tanh') return tf.tanh(x);
+  if (a === 'relu') return tf.relu(x);
+  if (a === 'sigmoid') return tf.sigmoid(x);
+  return tf.softplus(x);
+}
+
+/** f'(pre) as a tensor, from pre and f(pre). */
+function tfDeriv(a: Activation, pre: tf.Tensor, fx: tf.Tensor): tf.Tensor {
+  if (a === 'tanh') return tf.sub(1, tf.square(fx));
+  if (a === 'relu') return tf.cast(tf.greater(pre, 0), 'float32');
+  if (a === 'sigmoid') return tf.mul(fx, tf.sub(1, fx));
+  return tf.sigmoid(pre);
+}
+
+/**
+ * Minimise q from every start (rows of `starts` [S, N]) with Adam, all starts at once in one batch
+ * (tfjs: two [S, N] x [N, N] matrix products per iteration). The per-start bookkeeping (termination,
+ * learning rate) runs in JS on the q values read back each iteration; finished starts are dropped
+ * from the batch whenever they are a quarter of it. A start stops when q < tol_q, when its q changed
+ * by less than tol_dq * its learning rate, when q < `handoffQ`, or when q fell by less than half over
+ * the last 50 iterations (Adam crawls on the ill-conditioned q near a point: the polish takes over).
+ * `onIter(iter, active, medianQ)` is called every `reportEvery` iterations and may be async.
+ */
+export async function adamMinimise(
+  model: Model,
+  map: CtrnnMap,
+  starts: Float64Array,
+  S: number,
+  s: FinderSettings,
+  onIter: (iter: number, active: number, medianQ: number) => void | Promise<void> = () => {},
+  reportEvery = 100,
+): Promise<RawPoint[]> {
+  const { N, alpha } = map;
+  const act = model.activation;
+  const b1 = 0.9;
+  const b2 = 0.999;
+  const result = Float64Array.from(starts);
+  const iters = new Int32Array(S);
+  const lr = new Float64Array(S).fill(s.lrInit);
+  const qPrev = new Float64Array(S).fill(Infinity);
+  const good = new Int32Array(S);
+  const done = new Uint8Array(S);
+  // Stall test: q at the start of the current window of STALL_WINDOW iterations.
+  const qMark = new Float64Array(S).fill(Infinity);
+  // The batch: rows of H are the starts listed in `rows`.
+  let rows = Int32Array.from({ length: S }, (_, i) => i);
+  const W = tf.tensor2d(Float32Array.from(map.W), [N, N]);
+  const Wt = tf.transpose(W);
+  const c = tf.tensor2d(Float32Array.from(map.c), [1, N]);
+  let H: tf.Tensor = tf.tensor2d(Float32Array.from(starts), [S, N]);
+  let m1: tf.Tensor = tf.zerosLike(H);
+  let m2: tf.Tensor = tf.zerosLike(H);
+  const writeBack = (Hdata: Float32Array) => {
+    rows.forEach((si, r) => {
+      for (let j = 0; j < N; j++) result[si * N + j] = Hdata[r * N + j] as number;
+    });
+  };
+  try {
+    let p1 = 1;
+    let p2 = 1;
+    for (let it = 0; it < s.maxIters; it++) {
+      p1 *= b1;
+      p2 *= b2;
+      // Forward: q per row, and the gradient.
+      const [qT, gradT] = tf.tidy(() => {
+        const pre = tf.add(tf.matMul(H, Wt), c);
+        const fx = tfAct(act, pre);
+        const G = tf.mul(alpha, tf.sub(fx, H));
+        const q = tf.mul(0.5, tf.sum(tf.square(G), 1));
+        const u = tf.mul(tfDeriv(act, pre, fx), G);
+        const grad = tf.mul(alpha, tf.sub(tf.matMul(u, W), G));
+        return [q, grad];
+      });
+      const q = qT.dataSync() as Float32Array;
+      qT.dispose();
+      const step = new Float32Array(rows.length);
+      let activeCount = 0;
+      rows.forEach((si, r) => {
+        if (done[si]) return;
+        const qi = q[r] as number;
+        iters[si] = it + 1;
+        const dq = Math.abs((qPrev[si] as number) - qi);
+        if (qi < s.tolQ || qi < s.handoffQ || dq < s.tolDq * (lr[si] as number) || !Number.isFinite(qi)) {
+          done[si] = 1;
+          return;
+        }
+        if ((it + 1) % STALL_WINDOW === 0) {
+          if (qi > STALL_FACTOR * (qMark[si] as number)) {
+            done[si] = 1;
+            return;
+          }
+          qMark[si] = qi;
+        }
+        if (qi > (qPrev[si] as number)) {
+          lr[si] = (lr[si] as number) * 0.7;
+          good[si] = 0;
+        } else {
+          good[si] = (good[si] as number) + 1;
+          if ((good[si] as number) >= 5) {
+            lr[si] = Math.min(s.lrInit * 10, (lr[si] as number) / 0.95);
+            good[si] = 0;
+          }
+        }
+        qPrev[si] = qi;
+        step[r] = lr[si] as number;
+        activeCount++;
+      });
+      if (activeCount === 0) {
+        gradT.dispose();
+        break;
+      }
+      const c1 = 1 / (1 - p1);
+      const c2 = 1 / (1 - p2);
+      const next = tf.tidy(() => {
+        const nm1 = tf.add(tf.mul(b1, m1), tf.mul(1 - b1, gradT));
+        const nm2 = tf.add(tf.mul(b2, m2), tf.mul(1 - b2, tf.square(gradT)));
+        const upd = tf.div(tf.mul(nm1, c1), tf.add(tf.sqrt(tf.mul(nm2, c2)), s.adamEpsilon));
+        const nH = tf.sub(H, tf.mul(tf.tensor2d(step, [rows.length, 1]), upd));
+        return [nH, nm1, nm2] as const;
+      });
+      gradT.dispose();
+      H.dispose();
+      m1.dispose();
+      m2.dispose();
+      [H, m1, m2] = next;
+      // Drop finished rows once they are a quarter of the batch.
+      if (activeCount <= (rows.length * 3) / 4) {
+        writeBack(H.dataSync() as Float32Array);
+        const keepIdx: number[] = [];
+        const keepRows: number[] = [];
+        rows.forEach((si, r) => {
+          if (!done[si]) {
+            keepIdx.push(r);
+            keepRows.push(si);
+          }
+        });
+        const idx = tf.tensor1d(keepIdx, 'int32');
+        const g = [tf.gather(H, idx), tf.gather(m1, idx), tf.gather(m2, idx)] as const;
+        idx.dispose();
+        H.dispose();
+        m1.dispose();
+        m2.dispose();
+        [H, m1, m2] = g;
+        rows = Int32Array.from(keepRows);
+      }
+      if ((it + 1) % reportEvery === 0) {
+        const qs = Array.from(rows, (si) => qPrev[si] as number).filter(Number.isFinite).sort((x, y) => x - y);
+        await onIter(it + 1, rows.length, qs.length > 0 ? (qs[qs.length >> 1] as number) : 0);
+      }
+    }
+    writeBack(H.dataSync() as Float32Array);
+  } finally {
+    for (const t of [W, Wt, c, H, m1, m2]) t.dispose();
+  }
+  const out: RawPoint[] = [];
+  const pre = new Float64Array(N);
+  const fxb = new Float64Array(N);
+  for (let si = 0; si < S; si++) {
+    const h = result.slice(si * N, (si + 1) * N);
+    out.push({ h, q: map.q(h, pre, fxb), iters: iters[si] as number });
+  }
+  return out;
+}
+
+/** Levenberg-Marquardt on G(h) = F(h) - h; returns the improved point (never worse). */
+export function polish(map: CtrnnMap, h0: Float64Array, iters: number, tolQ: number): { h: Float64Array; q: number } {
+  const { N, alpha } = map;
+  const pre = new Float64Array(N);
+  const fx = new Float64Array(N);
+  let h = Float64Array.from(h0);
+  let q = map.q(h, pre, fx);
+  let qStart = q;
+  let mu = 1e-3;
+  let slow = 0;
+  for (let it = 0; it < iters && q > tolQ; it++) {
+    // A slow point: q barely falls; stop after 3 such steps in a row.
+    if (it > 0 && q > 0.5 * qStart) {
+      if (++slow >= 3) break;
+    } else slow = 0;
+    qStart = q;
+    // J_G = J_F - I, G = alpha (fx - h)
+    const J = map.jacobian(h);
+    for (let i = 0; i < N; i++) J[i * N + i] = (J[i * N + i] as number) - 1;
+    map.q(h, pre, fx);
+    const G = new Float64Array(N);
+    for (let i = 0; i < N; i++) G[i] = alpha * ((fx[i] as number) - (h[i] as number));
+    // Newton step first (J_G d = -G); when it does not lower q, damped normal equations
+    // (J^T J + mu diag) d = -J^T G, raising mu until q falls.
+    try {
+      const Jm = new Matrix(N, N);
+      const g = new Matrix(N, 1);
+      for (let i = 0; i < N; i++) {
+        g.set(i, 0, -(G[i] as number));
+        for (let j = 0; j < N; j++) Jm.set(i, j, J[i * N + j] as number);
+      }
+      const d = solve(Jm, g);
+      const hn = new Float64Array(N);
+      for (let i = 0; i < N; i++) hn[i] = (h[i] as number) + d.get(i, 0);
+      const qn = map.q(hn, pre, fx);
+      if (Number.isFinite(qn) && qn < q) {
+        h = hn;
+        q = qn;
+        continue;
+      }
+    } catch {
+      // singular: fall through to the damped step
+    }
+    const A = new Matrix(N, N);
+    const rhs = new Matrix(N, 1);
+    for (let a = 0; a < N; a++) {
+      let r = 0;
+      for (let i = 0; i < N; i++) r += (J[i * N + a] as number) * (G[i] as number);
+      rhs.set(a, 0, -r);
+      for (let b = a; b < N; b++) {
+        let s = 0;
+        for (let i = 0; i < N; i++) s += (J[i * N + a] as number) * (J[i * N + b] as number);
+        A.set(a, b, s);
+        A.set(b, a, s);
+      }
+    }
+    let improved = false;
+    for (let tries = 0; tries < 4 && !improved; tries++) {
+      const Ad = A.clone();
+      for (let a = 0; a < N; a++) Ad.set(a, a, Ad.get(a, a) * (1 + mu) + mu * 1e-12);
+      let d: Matrix;
+      try {
+        d = solve(Ad, rhs);
+      } catch {
+        mu *= 10;
+        continue;
+      }
+      const hn = new Float64Array(N);
+      for (let i = 0; i < N; i++) hn[i] = (h[i] as number) + d.get(i, 0);
+      const qn = map.q(hn, pre, fx);
+      if (Number.isFinite(qn) && qn < q) {
+        h = hn;
+        q = qn;
+        mu = Math.max(1e-12, mu / 10);
+        improved = true;
+      } else mu *= 10;
+    }
+    if (!improved) break;
+  }
+  return { h, q };
+}
+
+/**
+ * Unique points: two points are the same when they differ by less than `tol` along every dimension
+ * (FixedPointFinder's rule); of each group the lowest q is kept. Input order: any; output: by q.
+ */
+export function uniquePoints<P extends { h: ArrayLike<number>; q: number }>(points: P[], tol: number): P[] {
+  const sorted = [...points].sort((a, b) => a.q - b.q);
+  const kept: P[] = [];
+  for (const p of sorted) {
+    const dup = kept.some((k) => {
+      for (let j = 0; j < p.h.length; j++) if (Math.abs((p.h[j] as number) - (k.h[j] as number)) >= tol) return false;
+      return true;
+    });
+    if (!dup) kept.push(p);
+  }
+  return kept;
+}
+
+/** Stability of a fixed point of a discrete map from its Jacobian's eigenvalues. */
+export function classify(eig: Eigenvalue[]): { stability: FixedPoint['stability']; maxAbs: number } {
+  let maxAbs = 0;
+  let minAbs = Infinity;
+  for (const l of eig) {
+    const a = Math.hypot(l.re, l.im);
+    maxAbs = Math.max(maxAbs, a);
+    minAbs = Math.min(minAbs, a);
+  }
+  const stability = maxAbs < 1 ? 'stable' : minAbs > 1 ? 'unstable' : 'saddle';
+  return { stability, maxAbs };
+}
+
+export interface FoundPoint {
+  h: Float64Array;
+  q: number;
+  stability: FixedPoint['stability'];
+  eigenvalues: Eigenvalue[];
+  maxAbsEigenvalue: number;
+}
+
+/** The whole search for one constant input. */
+export async function findFixedPoints(
+  model: Model,
+  x: readonly number[],
+  starts: Float64Array,
+  S: number,
+  s: FinderSettings,
+  onIter?: (iter: number, active: number, medianQ: number) => void | Promise<void>,
+  signal?: AbortSignal,
+): Promise<{ points: FoundPoint[]; raw: RawPoint[]; outliers: number; polished: number }> {
+  const map = new CtrnnMap(model, x);
+  const N = model.N;
+  const raw = await adamMinimise(model, map, starts, S, s, onIter);
+  // Distance outliers, as FixedPointFinder: relative to the starts' centroid and mean spread.
+  let candidates = raw;
+  let outliers = 0;
+  if (s.outlierDistanceScale > 0 && S > 1) {
+    const cen = new Float64Array(N);
+    for (let i = 0; i < S; i++) for (let j = 0; j < N; j++) cen[j] = (cen[j] as number) + (starts[i * N + j] as number) / S;
+    const dist = (h: ArrayLike<number>, o = 0) => {
+      let d = 0;
+      for (let j = 0; j < N; j++) d += ((h[o + j] as number) - (cen[j] as number)) ** 2;
+      return Math.sqrt(d);
+    };
+    let spread = 0;
+    for (let i = 0; i < S; i++) spread += dist(starts, i * N) / S;
+    if (spread > 0) {
+      candidates = raw.filter((p) => dist(p.h) <= s.outlierDistanceScale * spread);
+      outliers = raw.length - candidates.length;
+    }
+  }
+  let unique = uniquePoints(candidates.filter((p) => Number.isFinite(p.q)), s.tolUnique);
+  let polished = 0;
+  if (s.polishIters > 0) {
+    // By increasing q: polish a candidate unless it lies within clusterTolerance (every dimension) of
+    // a candidate already polished, before or after its polish: those are heading to the same point.
+    const done: Array<{ h: Float64Array; q: number; iters: number; from: Float64Array }> = [];
+    const near = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+      for (let j = 0; j < N; j++) if (Math.abs((a[j] as number) - (b[j] as number)) >= s.clusterTolerance) return false;
+      return true;
+    };
+    for (const p of unique) {
+      if (signal?.aborted) throw new Error('analysis.fixed-points: cancelled');
+      if (p.q > s.polishQ) continue;
+      if (done.some((d) => near(d.from, p.h) || near(d.h, p.h))) continue;
+      if (polished >= s.maxPolish) break;
+      const r = p.q > s.tolQ ? polish(map, p.h, s.polishIters, s.tolQ) : p;
+      polished++;
+      done.push({ h: r.h, q: r.q, iters: p.iters, from: p.h });
+    }
+    // Keep the polished points and the candidates Adam alone brought below tol_q.
+    unique = uniquePoints([...done.map((d) => ({ h: d.h, q: d.q, iters: d.iters })), ...unique.filter((p) => p.q <= s.tolQ)], s.tolUnique);
+  }
+  const points: FoundPoint[] = [];
+  for (const p of unique) {
+    if (!(p.q <= s.keepQ)) continue;
+    if (signal?.aborted) throw new Error('analysis.fixed-points: cancelled');
+    const eig = eigenvalues(map.jacobian(p.h), N);
+    const c = classify(eig);
+    points.push({ h: p.h, q: p.q, stability: c.stability, eigenvalues: eig, maxAbsEigenvalue: c.maxAbs });
+  }
+  return { points, raw, outliers, polished };
+}
