@@ -12,6 +12,8 @@ import { plotBlocks } from './plot/index.ts';
 import { reportBlocks } from './report/index.ts';
 
 export * from './ports/index.ts';
+/** The seeded generator every block (and plugin) draws from: same seed, same numbers everywhere. */
+export { Rng, deriveSeed } from './lib/rng.ts';
 
 /** Every built-in block definition. */
 export function builtinBlocks(): AnyBlock[] {

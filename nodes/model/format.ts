@@ -10,12 +10,19 @@
  *
  * Pure functions: no file system, so the editor can save and load bytes the same way.
  */
-import type { Activation, Model, ModelWeights } from '../ports/model.ts';
+import { constraintProblems, type Activation, type Model, type ModelConstraints, type ModelWeights } from '../ports/model.ts';
 
 /** `format` field of every saved model. */
 export const MODEL_FORMAT = 'cortexflow/model';
 /** Version of the saved form; increase on an incompatible change and keep reading older ones. */
 export const MODEL_FORMAT_VERSION = 1;
+
+/**
+ * Constraint arrays written after the weights, as manifest entries `constraints/<key>` (float32).
+ * Older readers ignore them (they only look up the weights they know); files without them load as
+ * unconstrained models.
+ */
+export const CONSTRAINT_NAMES = ['recurrentSign', 'recurrentMask'] as const;
 
 /** The weight names of the built-in cell, in the order they are written. */
 export const WEIGHT_NAMES = ['W_rec', 'W_in', 'W_out', 'b', 'b_out'] as const;
@@ -124,7 +131,7 @@ export function weightProblems(m: Model): string[] {
 
 /** Encode a model as `model.json` + `weights.bin`. */
 export function encodeModel(model: Model): SavedModel {
-  const problems = weightProblems(model);
+  const problems = [...weightProblems(model), ...constraintProblems(model)];
   if (problems.length > 0) throw new Error(`cannot save model: ${problems.join('; ')}`);
   const entries: ManifestEntry[] = [];
   const chunks: Uint8Array[] = [];
@@ -132,6 +139,12 @@ export function encodeModel(model: Model): SavedModel {
   for (const name of WEIGHT_NAMES) {
     entries.push({ name, shape: shapes[name], dtype: 'float32' });
     chunks.push(toBytes(model.weights[name]));
+  }
+  for (const key of CONSTRAINT_NAMES) {
+    const a = model.constraints?.[key];
+    if (a === undefined) continue;
+    entries.push({ name: `constraints/${key}`, shape: key === 'recurrentSign' ? [model.N] : [model.N, model.N], dtype: 'float32' });
+    chunks.push(toBytes(a));
   }
   let jsonExtras: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(model.extras ?? {})) {
@@ -293,6 +306,18 @@ export function decodeModel(
       } else extras[k] = v;
     }
   }
+  let constraints: ModelConstraints | undefined;
+  for (const key of CONSTRAINT_NAMES) {
+    const a = arrays.get(`constraints/${key}`);
+    if (a === undefined) continue;
+    if (!(a instanceof Float32Array)) throw new Error(`${where}: "constraints/${key}" must be float32`);
+    constraints ??= {};
+    constraints[key] = a;
+  }
+  if (constraints !== undefined) {
+    const cp = constraintProblems({ N, constraints });
+    if (cp.length > 0) throw new Error(`${where}: ${cp.join('; ')}`);
+  }
   for (const [name, a] of arrays) {
     if (!name.startsWith('extras/')) continue;
     extras ??= {};
@@ -313,6 +338,7 @@ export function decodeModel(
     provenance,
     ...(isRecord(doc['trainedOn']) ? { trainedOn: doc['trainedOn'] } : {}),
     ...(extras !== undefined ? { extras } : {}),
+    ...(constraints !== undefined ? { constraints } : {}),
   };
 }
 
