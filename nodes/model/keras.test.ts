@@ -52,13 +52,13 @@ let counter = 0;
 async function kerasFile(
   net: KerasNet,
   style: Style,
-  o: { rnnClass?: string; denseActivation?: string; extraLayer?: string; training?: boolean } = {},
+  o: { rnnClass?: string; denseActivation?: string; extraLayer?: string; training?: boolean; functional?: boolean } = {},
 ): Promise<Uint8Array> {
   const { FS } = await h5wasm.ready;
   const path = `/test-keras-${++counter}.h5`;
   const f = new h5wasm.File(path, 'w');
   const rnn = 'simple_rnn_1';
-  const dense = 'dense_1';
+  const dense = o.functional ? 'time_distributed_1' : 'dense_1';
   const rnnLayer = {
     class_name: o.rnnClass ?? 'SimpleRNN',
     config: {
@@ -72,8 +72,16 @@ async function kerasFile(
       recurrent_initializer: { class_name: 'Orthogonal', config: { gain: 1.0, seed: null } },
     },
   };
-  const denseLayer = { class_name: 'Dense', config: { name: dense, units: net.O, activation: o.denseActivation ?? 'linear', use_bias: true } };
-  const layers = [rnnLayer, ...(o.extraLayer ? [{ class_name: o.extraLayer, config: { name: 'extra_1' } }] : []), denseLayer];
+  const plainDense = { class_name: 'Dense', config: { name: 'dense_1', units: net.O, activation: o.denseActivation ?? 'linear', use_bias: true } };
+  // Functional models name layers at the top level and may wrap the readout in TimeDistributed.
+  const denseLayer = o.functional ? { class_name: 'TimeDistributed', name: dense, config: { name: dense, layer: plainDense } } : plainDense;
+  const inputLayer = { class_name: 'InputLayer', name: 'input_1', config: { name: 'input_1', batch_input_shape: [null, null, net.I] } };
+  const layers = [
+    ...(o.functional ? [inputLayer] : []),
+    o.functional ? { ...rnnLayer, name: rnn } : rnnLayer,
+    ...(o.extraLayer ? [{ class_name: o.extraLayer, config: { name: 'extra_1' } }] : []),
+    denseLayer,
+  ];
   const fixed = (names: string[]) => {
     const len = Math.max(1, ...names.map((s) => s.length));
     return [names, null, `S${len}`] as const;
@@ -82,14 +90,19 @@ async function kerasFile(
   if (style !== 'weights-only') {
     f.create_attribute('keras_version', style);
     f.create_attribute('backend', 'tensorflow');
-    const config = style === '2.0.6' ? { class_name: 'Sequential', config: layers } : { class_name: 'Sequential', config: { name: 'sequential_1', layers } };
+    const config =
+      style === '2.0.6'
+        ? { class_name: 'Sequential', config: layers }
+        : { class_name: o.functional ? 'Functional' : 'Sequential', config: { name: 'model_1', layers } };
     f.create_attribute('model_config', JSON.stringify(config));
     if (o.training) f.create_attribute('training_config', JSON.stringify({ loss: 'mse', optimizer_config: { class_name: 'Adam', config: { lr: 1e-4 } } }));
     wg = f.create_group('model_weights');
     wg.create_attribute('keras_version', style);
   }
-  const [ln, lnShape, lnType] = fixed([rnn, dense]);
+  const [ln, lnShape, lnType] = fixed(o.functional ? ['input_1', rnn, dense] : [rnn, dense]);
   wg.create_attribute('layer_names', ln, lnShape, lnType);
+  // h5py writes a weightless layer's weight_names as an empty float64 array.
+  if (o.functional) wg.create_group('input_1').create_attribute('weight_names', new Float64Array(0), [0]);
   const put = (layer: string, weights: Array<[string, Float32Array, number[]]>) => {
     const g = wg.create_group(layer);
     const names = weights.map(([n]) => `${layer}/${n}:0`);
@@ -212,6 +225,15 @@ describe('Keras HDF5 SimpleRNN + Dense', () => {
       tf.dispose([...rnnW, ...denseW, xt, yt]);
       seq.layers.forEach((l) => l.dispose());
     }
+  });
+
+  it('reads a functional model with an InputLayer and a TimeDistributed(Dense) readout', async () => {
+    const net = randomNet(2, 5, 3, 'tanh', true, 8);
+    const { model, warnings } = await modelFromKerasH5(await kerasFile(net, '2.3.1', { functional: true }), 'f.h5');
+    expect(warnings).toEqual([]);
+    expect(model.provenance['layers']).toEqual({ rnn: 'simple_rnn_1', dense: 'time_distributed_1' });
+    const x = pulses(2, 3, 15, 2);
+    expect(maxAbsDiff(simulate(model, x, 3, 15).y, kerasForward(net, x, 3, 15))).toBeLessThan(1e-6);
   });
 
   it('reads a weights-only file (save_weights) assuming tanh, with a warning', async () => {
