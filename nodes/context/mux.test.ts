@@ -235,4 +235,15 @@ describe('context.mux', () => {
     await expect(mux(t, { jitterMin: 10, jitterMax: 5 })).rejects.toThrow(/jitterMin: jitterMin = 10 is above jitterMax = 5/);
     await expect(mux(t, { probeJitters: [0, 25] })).rejects.toThrow(/probeJitters: probe jitter 0 lies outside the trained range \[1, 50\]/);
   });
+
+  it('reports progress and stops when cancelled', async () => {
+    const tasks = await threeTasks(3000);
+    const r = await runBlock(contextMux, { inputs: { tasks } });
+    expect(r.progress.length).toBeGreaterThanOrEqual(3);
+    expect(r.progress.at(-1)).toMatchObject({ value: 9000, max: 9000 });
+    const ac = new AbortController();
+    const run = runBlock(contextMux, { inputs: { tasks }, signal: ac.signal });
+    setTimeout(() => ac.abort(), 0);
+    await expect(run).rejects.toThrow(/context.mux cancelled/);
+  });
 });

@@ -15,6 +15,7 @@ import { defineBlock, input, int, list, num, numberMap, oneOf, schema, Type, typ
 import { DatasetPort, type ConditionLabel, type ContextInfo, type Dataset } from '../ports/index.ts';
 import { deriveSeed, Rng } from '../lib/rng.ts';
 import { taskNameOf, taskTiming } from '../tasks/timing.ts';
+import { throwIfAborted, tick } from '../tasks/common.ts';
 
 const params = schema({
   encoding: oneOf(['pulse', 'tonic', 'one-hot'] as const, 'pulse', {
@@ -301,7 +302,7 @@ function writeTrial(w: Writer, src: Dataset, k: number, m: number, d: number, x:
 }
 
 /** Mix task datasets into one multitask dataset (the block's work; exported for tests and benches). */
-export function muxDatasets(p: MuxParams, ds: readonly Dataset[], options: { signal?: AbortSignal; progress?: (done: number, total: number) => void; warn?: (m: string) => void } = {}): Dataset {
+export async function muxDatasets(p: MuxParams, ds: readonly Dataset[], options: { signal?: AbortSignal; progress?: (done: number, total: number) => void } = {}): Promise<Dataset> {
   if (ds.length === 0) throw new Error('context.mux: no task dataset connected to "tasks"; connect at least one task block');
   const names = ds.map((d, i) => {
     if (d.tasks.length !== 1 || d.tasks[0] === undefined)
@@ -341,7 +342,8 @@ export function muxDatasets(p: MuxParams, ds: readonly Dataset[], options: { sig
   const conditions: ConditionLabel[] = new Array<ConditionLabel>(N);
   for (let i = 0; i < N; i++) {
     if ((i & 4095) === 0) {
-      if (options.signal?.aborted) throw new Error('context.mux: cancelled');
+      if (i > 0) await tick();
+      throwIfAborted(options.signal, 'context.mux');
       options.progress?.(i, N);
     }
     const code = order[i] as number;
@@ -352,7 +354,14 @@ export function muxDatasets(p: MuxParams, ds: readonly Dataset[], options: { sig
     writeTrial(w, src, k, m, d, x, y, mk, i);
     conditions[i] = relabel(src.conditions[m] as ConditionLabel, p, levelOf[k] as number, d);
   }
-  if (p.inputNoise > 0) for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) + p.inputNoise * rng.normal();
+  if (p.inputNoise > 0)
+    for (let i0 = 0; i0 < x.length; i0 += 1 << 20) {
+      await tick();
+      throwIfAborted(options.signal, 'context.mux');
+      const end = Math.min(x.length, i0 + (1 << 20));
+      for (let i = i0; i < end; i++) x[i] = (x[i] as number) + p.inputNoise * rng.normal();
+    }
+  options.progress?.(N, N);
 
   const base = {
     T,
@@ -429,15 +438,12 @@ export const contextMux = defineBlock({
   validate,
   run: ({ params: p, inputs, signal }) =>
     new Observable<BlockEmission<{ dataset: Dataset }>>((sub) => {
-      try {
-        const dataset = muxDatasets(p, inputs.tasks, {
-          signal,
-          progress: (value, max) => sub.next({ kind: 'progress', value, max }),
-        });
-        sub.next({ kind: 'outputs', outputs: { dataset } });
-        sub.complete();
-      } catch (e) {
-        sub.error(e);
-      }
+      muxDatasets(p, inputs.tasks, { signal, progress: (value, max) => sub.next({ kind: 'progress', value, max, message: 'mixing trials' }) }).then(
+        (dataset) => {
+          sub.next({ kind: 'outputs', outputs: { dataset } });
+          sub.complete();
+        },
+        (e: unknown) => sub.error(e),
+      );
     }),
 });

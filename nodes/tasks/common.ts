@@ -65,20 +65,42 @@ export function balancedLabels(distinct: readonly ConditionLabel[], n: number, r
   return Array.from(order, (k) => distinct[k] as ConditionLabel);
 }
 
+/** Let the event loop run (cancellation, progress) between chunks of work. */
+export const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+/** Throw the standard cancellation error when the signal has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw new Error(`${what} cancelled`);
+}
+
+/** Trials per chunk between event-loop turns (~10-30 ms of work). */
+const CHUNK = 2048;
+
 /** Fill a dataset's arrays from labels; adds noise from rng when the std is positive. */
-function fill(r: TrialRenderer, labels: readonly ConditionLabel[], inputNoise: number, targetNoise: number, rng: Rng | undefined, signal?: AbortSignal): Pick<Dataset, 'inputs' | 'targets' | 'mask'> {
+async function fill(r: TrialRenderer, labels: readonly ConditionLabel[], inputNoise: number, targetNoise: number, rng: Rng | undefined, signal?: AbortSignal): Promise<Pick<Dataset, 'inputs' | 'targets' | 'mask'>> {
   const n = labels.length;
   const C = r.channelNames.length;
   const O = r.outputNames.length;
   const inputs = new Float32Array(n * r.T * C);
   const targets = new Float32Array(n * r.T * O);
   const mask = new Float32Array(n * r.T).fill(1);
-  for (let i = 0; i < n; i++) {
-    if ((i & 1023) === 0 && signal?.aborted) throw new Error('task generation cancelled');
-    r.render(labels[i] as ConditionLabel, inputs.subarray(i * r.T * C, (i + 1) * r.T * C), targets.subarray(i * r.T * O, (i + 1) * r.T * O));
+  for (let i0 = 0; i0 < n; i0 += CHUNK) {
+    if (i0 > 0) await tick();
+    throwIfAborted(signal, `${r.task} generation`);
+    const i1 = Math.min(n, i0 + CHUNK);
+    for (let i = i0; i < i1; i++)
+      r.render(labels[i] as ConditionLabel, inputs.subarray(i * r.T * C, (i + 1) * r.T * C), targets.subarray(i * r.T * O, (i + 1) * r.T * O));
   }
-  if (rng !== undefined && inputNoise > 0) for (let i = 0; i < inputs.length; i++) inputs[i] = (inputs[i] as number) + inputNoise * rng.normal();
-  if (rng !== undefined && targetNoise > 0) for (let i = 0; i < targets.length; i++) targets[i] = (targets[i] as number) + targetNoise * rng.normal();
+  // Noise after all clean trials, inputs first: the order of draws is part of the seed's meaning.
+  for (const [a, std, width] of [[inputs, inputNoise, r.T * C], [targets, targetNoise, r.T * O]] as const) {
+    if (rng === undefined || !(std > 0)) continue;
+    for (let i0 = 0; i0 < n; i0 += CHUNK) {
+      await tick();
+      throwIfAborted(signal, `${r.task} generation`);
+      const end = Math.min(n, i0 + CHUNK) * width;
+      for (let k = i0 * width; k < end; k++) a[k] = (a[k] as number) + std * rng.normal();
+    }
+  }
   return { inputs, targets, mask };
 }
 
@@ -87,11 +109,11 @@ function fill(r: TrialRenderer, labels: readonly ConditionLabel[], inputNoise: n
  * noise-free trials, then input and target noise, all from one generator seeded with
  * `deriveSeed(seed, task)` (so tasks given the same seed still get independent streams).
  */
-export function generateTaskDataset(r: TrialRenderer, o: GenerateOptions): Dataset {
+export async function generateTaskDataset(r: TrialRenderer, o: GenerateOptions): Promise<Dataset> {
   const rng = new Rng(deriveSeed(o.seed, r.task));
   const testCount = testCountOf(o.samples, o.testFraction);
   const labels = [...o.labels(testCount, rng), ...o.labels(o.samples - testCount, rng)];
-  const arrays = fill(r, labels, o.inputNoise, o.targetNoise, rng, o.signal);
+  const arrays = await fill(r, labels, o.inputNoise, o.targetNoise, rng, o.signal);
   const base = {
     T: r.T,
     channels: r.channelNames.length,
@@ -106,7 +128,7 @@ export function generateTaskDataset(r: TrialRenderer, o: GenerateOptions): Datas
   const probe: Dataset = {
     ...base,
     samples: o.probeLabels.length,
-    ...fill(r, o.probeLabels, 0, 0, undefined),
+    ...(await fill(r, o.probeLabels, 0, 0, undefined)),
     conditions: o.probeLabels.map((l) => ({ ...l })),
     testCount: 0,
     provenance: { ...o.provenance, probe: true },

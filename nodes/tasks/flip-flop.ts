@@ -113,7 +113,7 @@ export const flipFlopTask = defineBlock({
       channelNames.push(`reset${s}`, `set${s}`);
       outputNames.push(`output${s}`);
     }
-    const dataset = generateTaskDataset(
+    const dataset = await generateTaskDataset(
       {
         task: 'flip-flop',
         T: p.T,

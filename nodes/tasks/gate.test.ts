@@ -139,4 +139,11 @@ describe('gate tasks (AND, OR, XOR, NOT)', () => {
     await expect(gen(xorTask, { samples: 0 })).rejects.toThrow(/samples: samples = 0 gives an empty dataset/);
     await expect(gen(notTask, { samples: 10, testFraction: 0.97 })).rejects.toThrow(/testFraction: .* leaves none to train on/);
   });
+
+  it('stops when cancelled', async () => {
+    const ac = new AbortController();
+    const run = runBlock(andTask, { params: { samples: 15050, inputNoise: 0.1 }, signal: ac.signal });
+    ac.abort();
+    await expect(run).rejects.toThrow(/and generation cancelled/);
+  });
 });

@@ -86,7 +86,7 @@ export function defineGateBlock(spec: GateSpec) {
       const { responseStart } = gateTiming(p);
       const C = spec.arity;
       const distinct = gateConditions(spec.name, spec.arity);
-      const dataset = generateTaskDataset(
+      const dataset = await generateTaskDataset(
         {
           task: spec.name,
           T: p.T,

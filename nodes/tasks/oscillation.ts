@@ -107,7 +107,7 @@ export const oscillationTask = defineBlock({
       );
     }
     const distinct = oscillationConditions();
-    const dataset = generateTaskDataset(
+    const dataset = await generateTaskDataset(
       {
         task: 'oscillation',
         T,

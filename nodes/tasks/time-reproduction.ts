@@ -66,7 +66,7 @@ export const timeReproductionTask = defineBlock({
     const bump = convolveSame(new Float64Array(p.stimWidth).fill(1), gaussian(p.stimWidth, p.bumpStd).map((g) => p.bumpScale * g));
     const { responseStart } = timeReproductionTiming(p);
     const distinct = timeReproductionConditions();
-    const dataset = generateTaskDataset(
+    const dataset = await generateTaskDataset(
       {
         task: 'time-reproduction',
         T: p.T,
