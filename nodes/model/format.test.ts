@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { ModelPort, type Model } from '../ports/index.ts';
 import { createCtrnn, type CtrnnOptions } from './ctrnn.ts';
 import { decodeModel, encodeModel, modelArtifacts } from './format.ts';
-import { loadModelFile, modelFromFiles } from './load.ts';
+import { loadModelFile, loadModelUrl, modelFromFiles, modelLoad } from './load.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runBlock } from '../../core/index.ts';
 import { simulate } from './simulate.ts';
 import { Rng } from '../lib/rng.ts';
 
@@ -155,5 +158,34 @@ describe('model save format', () => {
     for (const k of ['W_rec', 'W_in', 'W_out', 'b', 'b_out'] as const) expect(bits(saved.weights[k])).toEqual(bits(today.weights[k]));
     expect(saved.alpha).toBe(opts.alpha);
     expect(saved.activation).toBe(opts.activation);
+  });
+
+  it('loads from http(s) URLs (weights fetched next to model.json) and refuses file paths in the browser', async () => {
+    const m = awkwardModel();
+    const files = new Map(modelArtifacts(m).map((a) => [`/runs/net${a.suffix}`, a.data]));
+    const server = createServer((req, res) => {
+      const body = files.get(req.url ?? '');
+      if (body === undefined) {
+        res.statusCode = 404;
+        res.end('not found');
+      } else res.end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const { model } = await loadModelUrl(`${base}/runs/net/model.json`);
+      expect(bits(model.weights.W_rec)).toEqual(bits(m.weights.W_rec));
+      const rec = await runBlock<{ model: Model }>(modelLoad, { params: { path: `${base}/runs/net/model.json` }, env: { platform: 'browser' } });
+      expect(bits(rec.outputs.model.weights.W_in)).toEqual(bits(m.weights.W_in));
+      await expect(loadModelUrl(`${base}/runs/other/model.json`)).rejects.toThrow(/gave HTTP 404/);
+      await expect(
+        loadModelUrl(`data:application/json;base64,${Buffer.from(modelArtifacts(m)[0]!.data as string).toString('base64')}`),
+      ).rejects.toThrow(/data: URL cannot bring its weights file "weights\.bin"/);
+    } finally {
+      server.close();
+    }
+    await expect(runBlock(modelLoad, { params: { path: 'runs/net/model.json' }, env: { platform: 'browser' } })).rejects.toThrow(
+      /"runs\/net\/model\.json" is a file path, which only Node can read; in the browser give an http\(s\):, data: or blob: URL/,
+    );
   });
 });

@@ -6,7 +6,7 @@ import { modelLoad } from './load.ts';
 export const modelBlocks: AnyBlock[] = [modelCtrnn, modelLoad];
 
 export { modelCtrnn, createCtrnn, type CtrnnOptions } from './ctrnn.ts';
-export { modelLoad, modelFromFiles, loadModelFile, type ModelFile } from './load.ts';
+export { modelLoad, modelFromFiles, loadModelFile, loadModelUrl, isUrl, type ModelFile } from './load.ts';
 export { modelFromKerasH5, isHdf5 } from './keras.ts';
 export { encodeModel, decodeModel, modelArtifacts, type SavedModel, type SavedModelJson } from './format.ts';
 export { describeDataset, type DatasetDescription } from './describe.ts';

@@ -298,4 +298,12 @@ describe('Keras HDF5 SimpleRNN + Dense', () => {
     await expect(runBlock(modelLoad, { params: {} })).rejects.toThrow(ParamsError);
     await expect(loadModelFile(join(dir, 'net.keras'))).rejects.toThrow(/no file at/);
   });
+
+  it('model.load takes a Keras file as a data: URL (how the editor passes a file the user opened)', async () => {
+    const net = randomNet(2, 4, 1, 'tanh', false, 6);
+    const url = `data:application/x-hdf5;base64,${Buffer.from(await kerasFile(net, '2.3.1')).toString('base64')}`;
+    const rec = await runBlock<{ model: Model }>(modelLoad, { params: { path: url }, env: { platform: 'browser' } });
+    const x = pulses(2, 2, 10, 3);
+    expect(maxAbsDiff(simulate(rec.outputs.model, x, 2, 10).y, kerasForward(net, x, 2, 10))).toBeLessThan(1e-6);
+  });
 });

@@ -93,6 +93,43 @@ export async function loadModelFile(path: string): Promise<{ model: Model; warni
   return modelFromFiles(files);
 }
 
+/** Is `path` a URL to fetch (http, https, data, blob) rather than a file path? */
+export function isUrl(path: string): boolean {
+  return /^(https?|data|blob):/i.test(path.trim());
+}
+
+async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new Error(`could not fetch ${what} (${(e as Error).message})`);
+  }
+  if (!res.ok) throw new Error(`fetching ${what} gave HTTP ${res.status} ${res.statusText}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/**
+ * Read a model from a URL (Node and browser): a Keras HDF5 file, or a model.json whose weights
+ * files are fetched relative to it. A `data:` URL can hold a Keras file (the editor uses it for a
+ * file the user opened), or a model.json only when its weights come as other files, which a single
+ * data: URL cannot carry.
+ */
+export async function loadModelUrl(url: string): Promise<{ model: Model; warnings: string[] }> {
+  const u = url.trim();
+  const shown = u.startsWith('data:') ? 'the data: URL' : u;
+  const bytes = await fetchBytes(u, shown);
+  const files: ModelFile[] = [{ name: u.startsWith('data:') ? 'data-url' : u, bytes }];
+  if (!isHdf5(bytes)) {
+    for (const p of manifestPaths(new TextDecoder().decode(bytes))) {
+      if (u.startsWith('data:'))
+        throw new Error(`a model.json in a data: URL cannot bring its weights file "${p}"; give a URL or path of the model.json next to its weights, or a Keras .h5 file`);
+      files.push({ name: p, bytes: await fetchBytes(new URL(p, u).href, `weights file ${p} of ${u}`) });
+    }
+  }
+  return modelFromFiles(files);
+}
+
 export const modelLoad = defineBlock({
   type: 'model.load',
   version: 1,
@@ -106,16 +143,21 @@ export const modelLoad = defineBlock({
   outputs: { model: ModelPort },
   params: schema({
     path: str('', {
-      description: 'A model.json, the folder holding one (a Model output), or a Keras .h5/.hdf5 file. Relative to the working directory.',
+      description:
+        'A model.json, the folder holding one (a Model output), or a Keras .h5/.hdf5 file, relative to the working directory; ' +
+        'or an http(s):, data: or blob: URL (the only form in the browser).',
     }),
   }),
   validate: (p) => (p.path.trim() === '' ? [{ param: 'path', message: 'give the path of a model.json, of a folder holding one, or of a Keras .h5/.hdf5 file' }] : []),
   run: async ({ params, env, warn }) => {
-    if (env.platform !== 'node')
-      throw new Error('model.load reads files from disk only in Node; in the editor, open the model file from the node (its bytes are loaded directly)');
+    const url = isUrl(params.path);
+    if (!url && env.platform !== 'node')
+      throw new Error(
+        `path: "${params.path}" is a file path, which only Node can read; in the browser give an http(s):, data: or blob: URL (open the file from the node)`,
+      );
     let result;
     try {
-      result = await loadModelFile(params.path);
+      result = url ? await loadModelUrl(params.path) : await loadModelFile(params.path);
     } catch (e) {
       throw new Error(`path: ${(e as Error).message}`, { cause: e });
     }
