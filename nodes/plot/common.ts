@@ -37,16 +37,22 @@ export function formatContext(v: number): string {
   return v > 0 ? `+${fmt(v)}` : fmt(v);
 }
 
+/** The input part of a condition's key ("A=1 B=0" of "and A=1 B=0"), or its input values. */
+export function conditionInputs(c: ConditionLabel): string {
+  let rest = c.key.trim();
+  if (rest.toLowerCase().startsWith(c.task.toLowerCase())) rest = rest.slice(c.task.length).trim();
+  // Keys may also name the context ("ctx=+1"); callers add it in one form.
+  rest = rest.replace(/\b(ctx|context)\s*=?\s*[+\-−]?[\d.]+\b/gi, '').replace(/\s+/g, ' ').trim();
+  if (rest === '') rest = c.inputValues.length > 0 ? `in ${c.inputValues.join(',')}` : '';
+  return rest;
+}
+
 /**
  * A short title for one condition: task, input values (from the condition key), context level.
  * `and A=1 B=0` with context -1 becomes "and · A=1 B=0 · context −1".
  */
 export function conditionTitle(c: ConditionLabel, withJitter = false): string {
-  let rest = c.key.trim();
-  if (rest.toLowerCase().startsWith(c.task.toLowerCase())) rest = rest.slice(c.task.length).trim();
-  // Keys may already name the context ("ctx=+1"); it is appended in one form below.
-  rest = rest.replace(/\b(ctx|context)\s*=?\s*[+\-−]?[\d.]+\b/gi, '').replace(/\s+/g, ' ').trim();
-  if (rest === '') rest = c.inputValues.length > 0 ? `in ${c.inputValues.join(',')}` : '';
+  const rest = conditionInputs(c);
   const parts = [c.task];
   if (rest !== '') parts.push(rest);
   if (c.context !== undefined) parts.push(`context ${formatContext(c.context)}`);

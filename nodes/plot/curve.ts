@@ -35,7 +35,7 @@ function historyCurve(h: TrainingHistory, p: Params): Drawn {
   const series: CurveSpec['series'] = [{ label: 'training loss', x: h.steps, y: h.loss, color: COLORS.primary, strokeWidth: 1.8 }];
   if (h.valSteps.length > 0) series.push({ label: 'validation loss', x: h.valSteps, y: h.valLoss, color: COLORS.output, dash: '7 4', strokeWidth: 2.2 });
   const last = h.loss[h.loss.length - 1] as number;
-  const notes = [`stopped: ${h.stoppedBecause}`, `final loss ${fmt(last, 3)}`, `${h.totalSteps} steps, ${fmt(h.totalMs / 1000, 3)} s (${h.backend})`];
+  const notes = [`stopped: ${h.stoppedBecause}`, `final loss ${fmt(last, 3)}`, `${h.totalSteps} steps in ${fmt(h.totalMs / 1000, 3)} s, backend ${h.backend}`];
   const vlines = h.criterionMetAt !== undefined ? [{ value: h.criterionMetAt, label: `criterion met (step ${h.criterionMetAt})`, color: COLORS.accent }] : [];
   return {
     title: `Training loss (${h.totalSteps} steps)`,
@@ -71,6 +71,7 @@ function pruningCurve(pc: PruningCurve, p: Params): Drawn {
   });
   const series: CurveSpec['series'] = [];
   const vlines: NonNullable<CurveSpec['vlines']> = [];
+  const never: string[] = [];
   pc.curves.forEach((c, i) => {
     const color = paletteColor(i);
     const x = c.points.map((q) => 100 * q.removedFraction);
@@ -92,7 +93,9 @@ function pruningCurve(pc: PruningCurve, p: Params): Drawn {
       strokeWidth: 2.4,
       markers: { filled: c.points.map((q) => q.ok) },
     });
-    vlines.push({ value: 100 * c.maxFractionOk, label: `${c.variant}: ok up to ${fmt(100 * c.maxFractionOk, 3)} %`, color, dash: '6 4' });
+    // A line at "ok up to 0 %" would read as a result; when no point meets the criterion, say so instead.
+    if (c.points.some((q) => q.ok)) vlines.push({ value: 100 * c.maxFractionOk, label: `${c.variant}: ok up to ${fmt(100 * c.maxFractionOk, 3)} %`, color, dash: '6 4' });
+    else never.push(c.variant);
   });
   const threshold = criterionThreshold(pc.criterion, p.metric);
   const hlines = threshold !== undefined ? [{ value: threshold, label: `criterion: ${pc.criterion}`, color: COLORS.muted, dash: '3 3' }] : [];
@@ -100,7 +103,7 @@ function pruningCurve(pc: PruningCurve, p: Params): Drawn {
     { label: 'criterion met', color: COLORS.muted, mark: 'point', filled: true },
     { label: 'failed', color: COLORS.muted, mark: 'point', filled: false },
   ];
-  const best = pc.curves.map((c) => `${c.variant} ${fmt(100 * c.maxFractionOk, 3)} %`).join(', ');
+  const best = pc.curves.map((c) => (never.includes(c.variant) ? `${c.variant}: never` : `${c.variant} ${fmt(100 * c.maxFractionOk, 3)} %`)).join(', ');
   const yLog = p.yScale === 'log';
   return {
     title: `Pruning: ${p.metric === 'distance' ? 'distance to target' : 'accuracy'} vs weights removed`,
@@ -116,7 +119,10 @@ function pruningCurve(pc: PruningCurve, p: Params): Drawn {
     vlines,
     hlines,
     extraLegend,
-    ...(threshold === undefined ? { notes: [`criterion: ${pc.criterion}`] } : {}),
+    notes: [
+      ...(threshold === undefined ? [`criterion: ${pc.criterion}`] : []),
+      ...never.map((v) => `${v}: criterion not met even at ${fmt(100 * Math.min(...(pc.curves.find((c) => c.variant === v)?.points.map((q) => q.removedFraction) ?? [0])), 3)} % removed`),
+    ],
   };
 }
 

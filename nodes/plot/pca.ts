@@ -2,7 +2,7 @@
 import { bool, defineBlock, input, int, schema, str } from '../../core/index.ts';
 import { FixedPointsPort, PCAPort, type ConditionLabel, type PCA } from '../ports/index.ts';
 import { FigurePort } from '../ports/figure.ts';
-import { checkHeight, checkLength, checkPositive, conditionTitle, formatContext, makeFigure, sizeParams, svgSize } from './common.ts';
+import { checkHeight, checkLength, checkPositive, conditionInputs, conditionTitle, formatContext, makeFigure, sizeParams, svgSize } from './common.ts';
 import { fmt, svgDocument } from './render/frame.ts';
 import { renderPca, type PcaFixedPoint, type PcaTrajectory } from './render/pca.ts';
 
@@ -16,7 +16,7 @@ function colorKey(c: ConditionLabel): string {
 
 /** Line-style groups: the input values. */
 function dashKey(c: ConditionLabel): string {
-  return `inputs ${c.inputValues.join(', ')}`;
+  return conditionInputs(c) || 'no input';
 }
 
 function checkPca(p: PCA): void {

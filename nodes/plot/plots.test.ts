@@ -217,6 +217,11 @@ describe('plot.curve', () => {
     expect(hollow).toBe(failed);
     const perCond = await runBlock<Out>(plotCurve, { inputs: { pruning: p }, params: { showConditions: true, metric: 'accuracy' } });
     expect(parse(perCond.outputs.figure.svg).all('path.series')).toHaveLength(2 + 2 * 4);
+    // A variant that never meets the criterion gets no "ok up to" line but a note saying so.
+    const failing = { ...p, curves: [p.curves[0]!, { ...p.curves[1]!, points: p.curves[1]!.points.map((q) => ({ ...q, ok: false })), maxFractionOk: 0 }] };
+    const fr = parse((await runBlock<Out>(plotCurve, { inputs: { pruning: failing } })).outputs.figure.svg);
+    expect(fr.all('line.vline')).toHaveLength(1);
+    expect(fr.text('.notes text').join(' ')).toMatch(/positive only: criterion not met even at 0 % removed/);
     expect(criterionThreshold('mean distance <= 0.5', 'distance')).toBe(0.5);
     expect(criterionThreshold('accuracy >= 1e-1 on all', 'accuracy')).toBe(0.1);
     expect(criterionThreshold('all conditions correct', 'distance')).toBeUndefined();

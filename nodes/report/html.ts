@@ -53,7 +53,7 @@ ul.summaries { padding-left: 20px; margin: 0; }
 ul.summaries li { margin: 2px 0; }
 .type { display: inline-block; min-width: 9em; color: #555; font-size: 13px; }
 figure.figure { background: #fff; border: 1px solid #ddd; border-radius: 6px; margin: 0 0 22px; padding: 14px; overflow-x: auto; }
-figure.figure svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
+figure.figure svg { display: block; width: 100%; height: auto; margin: 0 auto; }
 figcaption { margin-top: 10px; color: #333; font-size: 14px; max-width: 80ch; }
 figcaption .num { font-weight: bold; }
 figcaption .node { color: #777; font-size: 12px; }
@@ -96,7 +96,10 @@ export function buildReportHtml(options: {
   figures.forEach((f, i) => {
     const n = i + 1;
     parts.push(`<figure class="figure" id="figure-${n}" data-kind="${escapeHtml(f.kind)}">`);
+    // Fill the column, but never blow a figure up past 1.25 x (text stays at a sane size).
+    parts.push(`<div class="figure-body" style="max-width: ${Math.round(1.25 * f.width)}px; margin: 0 auto">`);
     parts.push(inlineSvg(f.svg, `f${n}-`));
+    parts.push('</div>');
     parts.push(
       `<figcaption><span class="num">Figure ${n}.</span> <strong>${escapeHtml(f.title)}.</strong> ${escapeHtml(f.caption)}` +
         (f.node !== undefined ? ` <span class="node">(node ${escapeHtml(f.node)})</span>` : '') +

@@ -1,6 +1,6 @@
 /** Generic x/y line chart: loss curves, pruning curves, any numeric series. */
 import { line } from 'd3';
-import { addLegend, addPanel, addTextBox, Canvas, drawPoint, legendHeight, paddedExtent, round, TITLE_BAND, type LegendItem } from './frame.ts';
+import { addLegend, addNotes, addPanel, Canvas, drawPoint, legendHeight, notesHeight, paddedExtent, round, TITLE_BAND, type LegendItem } from './frame.ts';
 import { COLORS, paletteColor } from './theme.ts';
 
 export interface CurveSeries {
@@ -68,7 +68,10 @@ export function renderCurve(doc: Document, spec: CurveSpec): string {
   legend.push(...(spec.extraLegend ?? []));
   const inner = spec.width - MARGIN.left - MARGIN.right;
   const legendTop = TITLE_BAND;
-  const top = legendTop + legendHeight(legend, inner) + 16;
+  // Notes go above the plot, never over the data.
+  const notes = spec.notes ?? [];
+  const notesTop = legendTop + legendHeight(legend, inner) + 2;
+  const top = notesTop + notesHeight(notes, inner) + 16;
   const canvas = new Canvas(doc, {
     width: spec.width,
     height: spec.height,
@@ -77,6 +80,7 @@ export function renderCurve(doc: Document, spec: CurveSpec): string {
     ...(spec.description !== undefined ? { description: spec.description } : {}),
   });
   addLegend(canvas, legend, { left: MARGIN.left, top: legendTop, maxWidth: inner });
+  if (notes.length > 0) addNotes(canvas, notes, { left: MARGIN.left, top: notesTop, maxWidth: inner }, 'annotation notes');
   const xs: number[] = [];
   const ys: number[] = [];
   for (const s of spec.series) {
@@ -92,7 +96,7 @@ export function renderCurve(doc: Document, spec: CurveSpec): string {
     x: { label: spec.xLabel, domain: xDomain, log: spec.xLog ?? false, ticks: 7 },
     y: { label: spec.yLabel, domain: yDomain, log: spec.yLog ?? false, ticks: 6 },
   });
-  const { x, y, plot, box } = panel;
+  const { x, y, plot } = panel;
   const [x0, x1] = x.range() as [number, number];
   const [y0, y1] = y.range() as [number, number];
   for (const r of spec.vlines ?? []) {
@@ -136,7 +140,5 @@ export function renderCurve(doc: Document, spec: CurveSpec): string {
       );
     }
   });
-  if (spec.notes && spec.notes.length > 0)
-    addTextBox(plot, spec.notes, { x: box.left + box.width - 6, y: box.top + 6, anchor: 'top-right' }, 'annotation notes');
   return canvas.toString();
 }

@@ -272,7 +272,7 @@ export function addPanel(canvas: Canvas, spec: PanelSpec): Panel {
       .attr('font-size', FONT.panelTitle)
       .attr('font-weight', 'bold')
       .attr('fill', COLORS.ink)
-      .text(fitText(spec.title, box.width + 20, FONT.panelTitle));
+      .text(fitText(spec.title, box.width + 12, FONT.panelTitle));
   const plot = g.append('g').attr('class', 'marks');
   return { g, plot, x, y, box };
 }

@@ -103,6 +103,20 @@ export function renderPca(doc: Document, spec: PcaSpec): string {
         y: { label: spec.axisLabels[b] ?? `PC${b + 1}`, domain: yDomain, ticks: 5 },
       });
       const { x, y, plot } = panel;
+      // Fixed points underneath: trajectories end on stable ones, and their end markers must show.
+      for (const f of spec.fixedPoints) {
+        const st = FIXED_POINT_STYLE[f.stability];
+        drawPoint(plot, x(f.coords[a] as number), y(f.coords[b] as number), {
+          className: `fixed-point fixed-point-${f.stability}`,
+          shape: st.shape,
+          size: 110,
+          color: COLORS.ink,
+          filled: st.filled,
+          strokeWidth: 2,
+        });
+      }
+      // Paths first, then every start/end marker on top, so no trajectory hides another's markers.
+      const ends: Array<{ first: [number, number]; last: [number, number]; color: string }> = [];
       for (const tr of row.trajectories) {
         const pts: Array<[number, number]> = [];
         for (let t = 0; t < tr.T; t++) pts.push([tr.points[t * tr.k + a] as number, tr.points[t * tr.k + b] as number]);
@@ -121,20 +135,12 @@ export function renderPca(doc: Document, spec: PcaSpec): string {
         p.append('title').text(tr.label);
         const first = pts[0];
         const last = pts[pts.length - 1];
-        if (first) drawPoint(plot, x(first[0]), y(first[1]), { className: 'start', shape: 'square', size: 42, color, filled: true, strokeWidth: 1 });
-        if (last) drawPoint(plot, x(last[0]), y(last[1]), { className: 'end', shape: 'triangle', size: 60, color, filled: true, strokeWidth: 1 });
+        if (first && last) ends.push({ first, last, color });
       }
-      for (const f of spec.fixedPoints) {
-        const st = FIXED_POINT_STYLE[f.stability];
-        drawPoint(plot, x(f.coords[a] as number), y(f.coords[b] as number), {
-          className: `fixed-point fixed-point-${f.stability}`,
-          shape: st.shape,
-          size: 110,
-          color: COLORS.ink,
-          filled: st.filled,
-          strokeWidth: 2,
-        });
-      }
+      for (const e of ends)
+        drawPoint(plot, x(e.first[0]), y(e.first[1]), { className: 'start', shape: 'square', size: 42, color: e.color, filled: true, strokeWidth: 1 });
+      for (const e of ends)
+        drawPoint(plot, x(e.last[0]), y(e.last[1]), { className: 'end', shape: 'triangle', size: 60, color: e.color, filled: true, strokeWidth: 1 });
     });
   });
   return canvas.toString();

@@ -32,12 +32,12 @@ export const FONT_FAMILY = "'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, 
 
 /** Font sizes in px at 100 % zoom. */
 export const FONT = {
-  title: 17,
+  title: 18,
   panelTitle: 13,
-  axisLabel: 13,
-  tick: 12,
-  legend: 12,
-  annotation: 12,
+  axisLabel: 14,
+  tick: 13,
+  legend: 13,
+  annotation: 13,
 } as const;
 
 /** Colour of the i-th item of a qualitative series (cycles through the palette, grey last). */

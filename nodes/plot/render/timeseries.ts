@@ -45,7 +45,7 @@ export interface TimeseriesSpec {
 }
 
 const PANEL_H = 130;
-const GAP_X = 18;
+const GAP_X = 30;
 const GAP_Y = 50;
 const MARGIN = { left: 66, right: 16, bottom: 50 };
 
@@ -66,9 +66,10 @@ export function renderTimeseries(doc: Document, spec: TimeseriesSpec): string {
   const hasTargets = spec.panels.some((p) => p.targets.length > 0);
   const hasOutputs = spec.panels.some((p) => p.outputs.length > 0);
   const hasHidden = spec.panels.some((p) => p.hidden.length > 0);
+  const single = spec.outputNames.length === 1;
   spec.outputNames.forEach((name, k) => {
-    if (hasTargets) legend.push({ label: `target: ${name}`, color: COLORS.target, mark: 'line', dash: k === 0 ? '6 3' : dashPattern(k + 1), strokeWidth: 2 });
-    if (hasOutputs) legend.push({ label: `output: ${name}`, color: COLORS.output, mark: 'line', dash: dashPattern(k), strokeWidth: 2.2 });
+    if (hasTargets) legend.push({ label: single ? 'target' : `target: ${name}`, color: COLORS.target, mark: 'line', dash: k === 0 ? '6 3' : dashPattern(k + 1), strokeWidth: 2 });
+    if (hasOutputs) legend.push({ label: single ? 'network output' : `output: ${name}`, color: COLORS.output, mark: 'line', dash: dashPattern(k), strokeWidth: 2.2 });
   });
   if (hasHidden) legend.push({ label: 'hidden units', color: COLORS.hidden, mark: 'line', strokeWidth: 1 });
   const legendTop = TITLE_BAND;
