@@ -5,7 +5,7 @@
  * ran); 130 cancelled with Ctrl-C (the manifest marks what was cancelled).
  */
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +16,7 @@ import {
   formatErrors,
   installPlugin,
   loadPipeline,
+  pluginPackageEntry,
   parsePipelineText,
   Registry,
   toJsonSchema,
@@ -56,8 +57,20 @@ async function loadPlugins(registry: Registry, specs: readonly string[]): Promis
   for (const spec of specs) {
     let url: string;
     if (looksLikePath(spec)) {
-      const path = isAbsolute(spec) ? spec : resolve(process.cwd(), spec);
+      let path = isAbsolute(spec) ? spec : resolve(process.cwd(), spec);
       if (!existsSync(path)) throw new UsageError(`plugin "${spec}": no such file (${path})`);
+      if (statSync(path).isDirectory()) {
+        // A plugin package folder: load the module its package.json exports.
+        const pkgFile = join(path, 'package.json');
+        if (!existsSync(pkgFile))
+          throw new UsageError(`plugin "${spec}": the folder has no package.json; give the plugin's module file instead`);
+        try {
+          path = resolve(path, pluginPackageEntry(JSON.parse(readFileSync(pkgFile, 'utf8')), pkgFile));
+        } catch (e) {
+          throw new UsageError(e instanceof Error ? `plugin "${spec}": ${e.message}` : String(e));
+        }
+        if (!existsSync(path)) throw new UsageError(`plugin "${spec}": its package.json points at ${path}, which does not exist`);
+      }
       url = pathToFileURL(path).href;
     } else {
       try {
