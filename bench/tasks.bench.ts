@@ -7,6 +7,7 @@ import { runBlock } from '../core/index.ts';
 import { andTask, orTask, xorTask } from '../nodes/tasks/index.ts';
 import { contextMux } from '../nodes/context/index.ts';
 import type { Dataset } from '../nodes/ports/index.ts';
+import os from 'node:os';
 import type { BenchRow, BenchSuite } from './types.ts';
 
 function typedBytes(d: Dataset): number {
@@ -29,6 +30,7 @@ const suite: BenchSuite = async ({ quick }) => {
   }
   (globalThis as { gc?: () => void }).gc?.();
   const m0 = process.memoryUsage();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const tasks: Dataset[] = [];
   for (const [b, seed] of [[andTask, 1], [orTask, 2], [xorTask, 3]] as const)
@@ -36,12 +38,20 @@ const suite: BenchSuite = async ({ quick }) => {
   const t1 = performance.now();
   const mux = (await runBlock<{ dataset: Dataset }>(contextMux, { inputs: { tasks }, params: { T: 290 } })).outputs.dataset;
   const t2 = performance.now();
+  const c1 = process.cpuUsage(c0);
   const m1 = process.memoryUsage();
   const arrays = tasks.reduce((a, d) => a + typedBytes(d), 0) + typedBytes(mux);
   rows.push(
     { suite: 'tasks', name: `AND+OR+XOR generation, ${label}`, value: (t1 - t0) / 1000, unit: 's' },
     { suite: 'tasks', name: `context.mux (3-task scheme), ${label}`, value: (t2 - t1) / 1000, unit: 's' },
     { suite: 'tasks', name: `total, ${label}`, value: (t2 - t0) / 1000, unit: 's', note: quick ? 'quick size' : 'goal < 2 s' },
+    {
+      suite: 'tasks',
+      name: `total CPU time (user + system), ${label}`,
+      value: (c1.user + c1.system) / 1e6,
+      unit: 's',
+      note: `load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores: wall time above is inflated by other work`,
+    },
     { suite: 'tasks', name: 'typed arrays held (3 task datasets + multitask)', value: arrays / MB, unit: 'MiB' },
     { suite: 'tasks', name: 'process arrayBuffers growth', value: (m1.arrayBuffers - m0.arrayBuffers) / MB, unit: 'MiB', ratio: (m1.arrayBuffers - m0.arrayBuffers) / arrays, peer: 'typed arrays' },
     { suite: 'tasks', name: 'process RSS growth', value: (m1.rss - m0.rss) / MB, unit: 'MiB', ratio: (m1.rss - m0.rss) / arrays, peer: 'typed arrays' },
