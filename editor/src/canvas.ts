@@ -61,6 +61,7 @@ export class Canvas {
   private readonly selector = AreaExtensions.selector();
   private readonly selectable: ReturnType<typeof AreaExtensions.selectableNodes>;
   private loading = false;
+  private connectionSeq = 0;
   private clip: Clip | undefined;
   private arranging: Promise<unknown> | undefined;
 
@@ -151,6 +152,12 @@ export class Canvas {
           return undefined;
         }
       }
+      if (ctx.type === 'connectioncreate') {
+        // Creation order is edge order in the document (it is input order for `multiple` inputs);
+        // undo re-adds the same object, so the edge gets its old place back.
+        const c = ctx.data as CfConnection;
+        c.seq ??= ++this.connectionSeq;
+      }
       if (!this.loading) {
         if (ctx.type === 'nodecreated' || ctx.type === 'noderemoved' || ctx.type === 'connectioncreated' || ctx.type === 'connectionremoved')
           this.cb.changed('structure');
@@ -208,7 +215,8 @@ export class Canvas {
   }
 
   document(meta: { name: string; description?: string | undefined }): PipelineDocument {
-    return toDocument(meta, this.nodes(), this.editor.getConnections(), (id) => this.position(id));
+    const conns = [...this.editor.getConnections()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+    return toDocument(meta, this.nodes(), conns, (id) => this.position(id));
   }
 
   // ---- editing ------------------------------------------------------------------------------

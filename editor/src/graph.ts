@@ -101,6 +101,8 @@ export class CfNode extends ClassicPreset.Node<Record<string, PortSocket>, Recor
 
 export class CfConnection extends ClassicPreset.Connection<CfNode, CfNode> {
   isLoop?: boolean;
+  /** Creation order: the edge's place in the document. */
+  seq?: number;
 }
 
 export type Schemes = GetSchemes<CfNode, CfConnection>;
