@@ -374,7 +374,8 @@ export async function muxDatasets(p: MuxParams, ds: readonly Dataset[], options:
     tasks: [...names],
     context: layout.context,
   };
-  const provenance = { block: 'context.mux', version: 1, params: p, tasks: ds.map((d) => d.provenance) };
+  // contextLevels: the levels in force (params.levels may be empty = the authors' table).
+  const provenance = { block: 'context.mux', version: 1, contextLevels: layout.context.levels, params: p, tasks: ds.map((d) => d.provenance) };
   return {
     ...base,
     samples: N,

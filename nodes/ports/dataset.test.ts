@@ -37,7 +37,7 @@ describe('Dataset artifacts', () => {
     const conditions = meta['conditions'] as Array<{ key: string; context: number }>;
     expect(conditions).toHaveLength(4);
     expect([...cond.data].map((k) => conditions[k]?.key)).toEqual(d.conditions.map((c) => c.key));
-    expect(meta['provenance']).toMatchObject({ block: 'context.mux' });
+    expect(meta['provenance']).toMatchObject({ block: 'context.mux', contextLevels: { and: 1 } });
     expect(npy('/probe/inputs.npy').shape).toEqual([8, 290, 3]);
     expect([...npy('/probe/jitter.npy').data]).toEqual([1, 1, 1, 1, 50, 50, 50, 50]);
   });

@@ -55,7 +55,6 @@ export interface Dataset {
    * - flip-flop: 4 fixed set/reset patterns (see docs/tasks.md).
    * - `context.mux`: every task's probe trials at each of its `probeJitters` (default 1, 25, 50),
    *   jitter-major: all conditions at the first jitter, then at the second, ...
-   * A probe has no probe of its own.
    */
   probe?: Dataset;
   /** How the context was encoded, when a `context.mux` made the dataset. */
