@@ -63,7 +63,7 @@ export const FPF_DEFAULTS: FinderSettings = {
   outlierDistanceScale: 10,
   keepQ: 1e-6,
   handoffQ: 1e-6,
-  clusterTolerance: 0.02,
+  clusterTolerance: 0.1,
   maxPolish: 64,
   polishQ: 1e-3,
 };

@@ -4,6 +4,7 @@ import { PruningCurvePort, type PruningCurve } from '../ports/index.ts';
 import { simulate } from '../model/simulate.ts';
 import { lesionedWeights, pruneBlock, prunedWeights, pruneOrder, pruningSweep } from './prune.ts';
 import { makeModel, randomMatrix, selfTargetDataset } from './testing-models.ts';
+import { useBackend } from '../lib/tf.ts';
 
 const N = 20;
 const model = makeModel(N, randomMatrix(N, 0.9, 4), { inputSize: 2, outputSize: 1 });
@@ -37,8 +38,8 @@ describe('pruning', () => {
     expect(Math.min(...kept)).toBeGreaterThanOrEqual(pr.threshold);
   });
 
-  it('sweep: intact network perfect, random control differs from magnitude pruning', () => {
-    const curve = pruningSweep(model, data, {
+  it('sweep: intact network perfect, random control differs from magnitude pruning', async () => {
+    const curve = await pruningSweep(model, data, {
       fractions: [0, 0.05, 0.2, 0.5],
       variants: ['all', 'random'],
       criterion: 'distance-ratio',
@@ -81,6 +82,19 @@ describe('pruning', () => {
     expect(PruningCurvePort.summarize(c)).toBe('all: ok up to 2 %; positive: ok up to ' + `${100 * c.curves[1]!.maxFractionOk} %`);
     const arts = await PruningCurvePort.artifacts!(c);
     expect(String(arts[1]!.data).trim().split('\n')).toHaveLength(1 + 2 * 4 * 6);
+  });
+
+  it('tfjs engine agrees with the JS reference', async () => {
+    const settings = { fractions: [0, 0.1, 0.3], variants: ['all'] as const, criterion: 'all-correct' as const, distanceRatio: 1.5, seed: 0, lesionUnits: [[2]] };
+    await useBackend('cpu');
+    const js = await pruningSweep(model, data, { ...settings, engine: 'js' });
+    const tfc = await pruningSweep(model, data, { ...settings, engine: 'tfjs' });
+    js.curves[0]!.points.forEach((p, i) => {
+      const q = tfc.curves[0]!.points[i]!;
+      expect(q.accuracy).toEqual(p.accuracy);
+      q.distance.forEach((d, c) => expect(d).toBeCloseTo(p.distance[c]!, 4));
+    });
+    tfc.lesions![0]!.distance.forEach((d, c) => expect(d).toBeCloseTo(js.lesions![0]!.distance[c]!, 4));
   });
 
   it('rejects a dataset of another shape', async () => {

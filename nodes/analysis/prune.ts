@@ -16,6 +16,8 @@ import {
 } from '../ports/index.ts';
 import { Rng } from '../lib/rng.ts';
 import { simulate } from '../model/simulate.ts';
+import { simulateTfjs } from '../sim/tfjs.ts';
+import { BACKEND_CHOICES, useBackend } from '../lib/tf.ts';
 import { batchPerformance, type BatchPerformance } from './performance.ts';
 
 export const PRUNE_VARIANTS = ['all', 'positive', 'negative', 'random'] as const;
@@ -74,9 +76,20 @@ export function lesionedWeights(model: Model, units: readonly number[]): ModelWe
   return { ...w, W_rec, W_in, W_out, b };
 }
 
+export const PRUNE_ENGINES = ['auto', 'js', 'tfjs'] as const;
+export type PruneEngine = (typeof PRUNE_ENGINES)[number];
+
+/** 'auto': tfjs from N = 100 (as sim.run), the float64 JS reference below. */
+export function resolveEngine(engine: PruneEngine, N: number): 'js' | 'tfjs' {
+  return engine === 'auto' ? (N >= 100 ? 'tfjs' : 'js') : engine;
+}
+
 /** Simulate the model with given weights on every trial of a dataset and score each trial. */
-export function evaluate(model: Model, data: Dataset, weights?: ModelWeights): BatchPerformance {
-  const { y } = simulate(model, data.inputs, data.samples, data.T, weights ? { weights } : {});
+export async function evaluate(model: Model, data: Dataset, weights?: ModelWeights, engine: 'js' | 'tfjs' = 'js'): Promise<BatchPerformance> {
+  const { y } =
+    engine === 'tfjs'
+      ? await simulateTfjs(weights ? { ...model, weights } : model, data.inputs, data.samples, data.T)
+      : simulate(model, data.inputs, data.samples, data.T, weights ? { weights } : {});
   return batchPerformance(y, data.targets, data.mask, data.samples, data.T, data.outputs);
 }
 
@@ -91,6 +104,8 @@ export interface PruneSettings {
   distanceRatio: number;
   seed: number;
   lesionUnits: number[][];
+  /** Simulation engine (default 'js'). */
+  engine?: 'js' | 'tfjs';
 }
 
 export function criterionText(s: Pick<PruneSettings, 'criterion' | 'distanceRatio'>): string {
@@ -100,13 +115,14 @@ export function criterionText(s: Pick<PruneSettings, 'criterion' | 'distanceRati
 }
 
 /** The pruning sweep; `tick` is called after each simulation. */
-export function pruningSweep(
+export async function pruningSweep(
   model: Model,
   data: Dataset,
   s: PruneSettings,
   tick: (done: number, total: number) => void = () => {},
   signal?: AbortSignal,
-): PruningCurve {
+): Promise<PruningCurve> {
+  const engine = s.engine ?? 'js';
   if (model.inputSize !== data.channels)
     throw new Error(`dataset has ${data.channels} input channels but the model expects ${model.inputSize}; connect the dataset the model was trained on`);
   if (model.outputSize !== data.outputs)
@@ -118,7 +134,7 @@ export function pruningSweep(
     if (signal?.aborted) throw new Error('analysis.prune: cancelled');
     tick(++done, total);
   };
-  const base = evaluate(model, data);
+  const base = await evaluate(model, data, undefined, engine);
   step();
   const baseMean = mean(base.distance);
   const ok = (p: BatchPerformance): boolean => {
@@ -126,13 +142,15 @@ export function pruningSweep(
     if (s.criterion === 'no-new-errors') return p.accuracy.every((a, i) => a >= 1 || (base.accuracy[i] ?? 0) < 1);
     return mean(p.distance) <= s.distanceRatio * baseMean;
   };
-  const curves: PruningCurve['curves'] = s.variants.map((variant) => {
+  const curves: PruningCurve['curves'] = [];
+  for (const variant of s.variants) {
     const order = pruneOrder(model.weights.W_rec, variant, s.seed);
-    const points: PruningPoint[] = fractions.map((fraction) => {
+    const points: PruningPoint[] = [];
+    for (const fraction of fractions) {
       const pr = prunedWeights(model.weights, order, fraction);
-      const perf = pr.removed === 0 ? base : evaluate(model, data, pr.weights);
+      const perf = pr.removed === 0 ? base : await evaluate(model, data, pr.weights, engine);
       step();
-      return {
+      points.push({
         requestedFraction: fraction,
         removedFraction: pr.removed / model.weights.W_rec.length,
         threshold: variant === 'random' ? NaN : pr.threshold,
@@ -143,28 +161,30 @@ export function pruningSweep(
         meanDistance: mean(perf.distance),
         meanAccuracy: mean(perf.accuracy),
         ok: ok(perf),
-      };
-    });
+      });
+    }
     // The largest fraction before the first failure (0 = nothing can be removed).
     let maxFractionOk = 0;
     for (const p of points) {
       if (!p.ok) break;
       maxFractionOk = p.requestedFraction;
     }
-    return { variant, points, maxFractionOk };
-  });
+    curves.push({ variant, points, maxFractionOk });
+  }
   const out: PruningCurve = {
     conditions: data.conditions,
     criterion: criterionText(s),
     curves,
     baseline: base,
   };
-  if (s.lesionUnits.length > 0)
-    out.lesions = s.lesionUnits.map((units) => {
-      const perf = evaluate(model, data, lesionedWeights(model, units));
+  if (s.lesionUnits.length > 0) {
+    out.lesions = [];
+    for (const units of s.lesionUnits) {
+      const perf = await evaluate(model, data, lesionedWeights(model, units), engine);
       step();
-      return { units: [...units], distance: perf.distance, accuracy: perf.accuracy };
-    });
+      out.lesions.push({ units: [...units], distance: perf.distance, accuracy: perf.accuracy });
+    }
+  }
   return out;
 }
 
@@ -198,6 +218,10 @@ export const pruneBlock = defineBlock({
     }),
     distanceRatio: num(1, 1000, 1.5, { description: "Threshold of the 'distance-ratio' criterion." }),
     seed: int(0, 2 ** 31 - 1, 0, { description: 'Seed of the random control.' }),
+    engine: oneOf(PRUNE_ENGINES, 'auto', {
+      description: "Simulation: 'js' (float64 reference loops), 'tfjs' (float32, batched; faster from N ~ 100), 'auto' (tfjs from N = 100).",
+    }),
+    backend: oneOf(BACKEND_CHOICES, 'auto', { description: "tfjs backend when the engine is 'tfjs'." }),
     lesionUnits: list(Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1 }), [], {
       description: 'Unit lesions: each entry is a list of units silenced together, e.g. [[0], [1, 2]].',
     }),
@@ -210,17 +234,19 @@ export const pruneBlock = defineBlock({
     }
     return [];
   },
-  run: async ({ params, inputs, signal, progress, warn }) => {
+  run: async ({ params, inputs, signal, progress, warn, env }) => {
+    const engine = resolveEngine(params.engine, inputs.model.N);
+    if (engine === 'tfjs') await useBackend(params.backend, env.backend);
     let data = inputs.dataset.probe;
     if (!data) {
       data = inputs.dataset;
       if (data.samples > 200)
         warn(`dataset has no probe: simulating all ${data.samples} trials per fraction; connect a task block's dataset (it carries a probe) to go faster`);
     }
-    const curve = pruningSweep(
+    const curve = await pruningSweep(
       inputs.model,
       data,
-      { ...params, variants: params.variants, lesionUnits: params.lesionUnits },
+      { ...params, variants: params.variants, lesionUnits: params.lesionUnits, engine },
       (d, t) => progress(d, t),
       signal,
     );
