@@ -66,7 +66,10 @@ async function kerasBytes(N: number, I: number): Promise<Uint8Array> {
   const f = new h5wasm.File('/bench.h5', 'w');
   f.create_attribute('keras_version', '2.3.1');
   const layers = [
-    { class_name: 'SimpleRNN', config: { name: 'rnn', units: N, activation: 'tanh', use_bias: false, return_sequences: true } },
+    {
+      class_name: 'SimpleRNN',
+      config: { name: 'rnn', units: N, activation: 'tanh', use_bias: false, return_sequences: true },
+    },
     { class_name: 'Dense', config: { name: 'dense', units: 1, activation: 'linear' } },
   ];
   f.create_attribute('model_config', JSON.stringify({ class_name: 'Sequential', config: { name: 's', layers } }));
@@ -75,11 +78,21 @@ async function kerasBytes(N: number, I: number): Promise<Uint8Array> {
   const rng = new Rng(1);
   const put = (layer: string, ws: Array<[string, number[]]>) => {
     const lg = g.create_group(layer);
-    lg.create_attribute('weight_names', ws.map(([n]) => `${layer}/${n}:0`), null, 'S40');
+    lg.create_attribute(
+      'weight_names',
+      ws.map(([n]) => `${layer}/${n}:0`),
+      null,
+      'S40',
+    );
     const inner = lg.create_group(layer);
     for (const [n, shape] of ws) {
       const size = shape.reduce((a, b) => a * b, 1);
-      inner.create_dataset({ name: `${n}:0`, data: Float32Array.from({ length: size }, () => rng.normal() / Math.sqrt(N)), shape, dtype: '<f' });
+      inner.create_dataset({
+        name: `${n}:0`,
+        data: Float32Array.from({ length: size }, () => rng.normal() / Math.sqrt(N)),
+        shape,
+        dtype: '<f',
+      });
     }
   };
   put('rnn', [
@@ -91,7 +104,7 @@ async function kerasBytes(N: number, I: number): Promise<Uint8Array> {
     ['bias', [1]],
   ]);
   f.close();
-  const bytes = FS.readFile('/bench.h5') as Uint8Array;
+  const bytes = FS.readFile('/bench.h5');
   FS.unlink('/bench.h5');
   return bytes;
 }
@@ -107,16 +120,41 @@ const suite: BenchSuite = async ({ quick }) => {
   const x = Float32Array.from({ length: C * T * I }, () => (rng.uniform() < 0.1 ? 1 : 0));
   for (const N of quick ? [50, 200] : [50, 100, 200, 400]) {
     const model = createCtrnn({
-      N, inputSize: I, outputSize: 1, alpha: 1, activation: 'tanh', useBias: false, recurrentInit: 'orthogonal', gain: 1,
-      inputInit: 'glorot-uniform', outputInit: 'glorot-uniform', noiseSigma: 0, seed: 1,
+      N,
+      inputSize: I,
+      outputSize: 1,
+      alpha: 1,
+      activation: 'tanh',
+      useBias: false,
+      recurrentInit: 'orthogonal',
+      gain: 1,
+      inputInit: 'glorot-uniform',
+      outputInit: 'glorot-uniform',
+      noiseSigma: 0,
+      seed: 1,
     });
     const fast = await time(() => simulate(model, x, C, T), reps);
     const plain = await time(() => plainLoop(model, x, C, T), reps);
     const tfms = await time(() => simulateTfjs(model, x, C, T), reps);
     const name = `probe 36 trials x 290 steps, N=${N}`;
     const gmac = (C * T * N * N) / fast / 1e6;
-    rows.push({ suite: 'sim', name: `${name}: simulate (JS, blocked)`, value: fast, unit: 'ms', peer: 'plain JS loop', ratio: fast / plain, note: `${gmac.toFixed(2)} GMAC/s` });
-    rows.push({ suite: 'sim', name: `${name}: simulateTfjs on ${info.backend}`, value: tfms, unit: 'ms', peer: 'simulate (JS, blocked)', ratio: tfms / fast });
+    rows.push({
+      suite: 'sim',
+      name: `${name}: simulate (JS, blocked)`,
+      value: fast,
+      unit: 'ms',
+      peer: 'plain JS loop',
+      ratio: fast / plain,
+      note: `${gmac.toFixed(2)} GMAC/s`,
+    });
+    rows.push({
+      suite: 'sim',
+      name: `${name}: simulateTfjs on ${info.backend}`,
+      value: tfms,
+      unit: 'ms',
+      peer: 'simulate (JS, blocked)',
+      ratio: tfms / fast,
+    });
   }
   const bytes = await kerasBytes(400, 3);
   await modelFromKerasH5(bytes, 'bench.h5'); // warm-up (h5wasm start)

@@ -64,7 +64,8 @@ describe('initialisers', () => {
       const W = matrix(m.weights.W_rec, 40, 40);
       const WWt = W.mmul(W.transpose());
       let maxErr = 0;
-      for (let i = 0; i < 40; i++) for (let j = 0; j < 40; j++) maxErr = Math.max(maxErr, Math.abs(WWt.get(i, j) - (i === j ? gain * gain : 0)));
+      for (let i = 0; i < 40; i++)
+        for (let j = 0; j < 40; j++) maxErr = Math.max(maxErr, Math.abs(WWt.get(i, j) - (i === j ? gain * gain : 0)));
       expect(maxErr).toBeLessThan(1e-5);
       const abs = eigenAbs(m.weights.W_rec, 40);
       expect(abs).toHaveLength(40);
@@ -112,8 +113,8 @@ describe('initialisers', () => {
       const limit = Math.sqrt(6 / fans);
       expect(Math.max(...w.map(Math.abs))).toBeLessThanOrEqual(limit);
       const variance = w.reduce((s, v) => s + v * v, 0) / w.length;
-      expect(variance / (limit * limit / 3)).toBeGreaterThan(0.85);
-      expect(variance / (limit * limit / 3)).toBeLessThan(1.15);
+      expect(variance / ((limit * limit) / 3)).toBeGreaterThan(0.85);
+      expect(variance / ((limit * limit) / 3)).toBeLessThan(1.15);
     }
     expect(m.weights.b.every((v) => v === 0) && m.weights.b_out.every((v) => v === 0)).toBe(true);
   });
@@ -132,12 +133,25 @@ describe('model.ctrnn', () => {
     const run = async (params: Record<string, unknown>, ds: Dataset) =>
       (await runBlock<{ model: Model }>(modelCtrnn, { params, inputs: { dataset: ds } })).outputs.model;
     const m = await run({ units: 12, seed: 9, alpha: 0.1, activation: 'relu', bias: true }, tinyDataset(3, 2));
-    expect(m).toMatchObject({ cell: 'ctrnn', N: 12, inputSize: 3, outputSize: 2, alpha: 0.1, activation: 'relu', useBias: true, seed: 9 });
+    expect(m).toMatchObject({
+      cell: 'ctrnn',
+      N: 12,
+      inputSize: 3,
+      outputSize: 2,
+      alpha: 0.1,
+      activation: 'relu',
+      useBias: true,
+      seed: 9,
+    });
     expect(m.weights.W_rec).toHaveLength(144);
     expect(m.weights.W_in).toHaveLength(36);
     expect(m.weights.W_out).toHaveLength(24);
     expect(m.trainedOn).toBeUndefined();
-    expect(m.provenance).toMatchObject({ block: 'model.ctrnn', params: { units: 12, seed: 9 }, dataset: { channels: 3, outputs: 2, channelNames: ['in0', 'in1', 'in2'], tasks: ['and'] } });
+    expect(m.provenance).toMatchObject({
+      block: 'model.ctrnn',
+      params: { units: 12, seed: 9 },
+      dataset: { channels: 3, outputs: 2, channelNames: ['in0', 'in1', 'in2'], tasks: ['and'] },
+    });
     const again = await run({ units: 12, seed: 9, alpha: 0.1, activation: 'relu', bias: true }, tinyDataset(3, 2));
     expect(again.weights).toEqual(m.weights);
     const other = await run({ units: 12, seed: 10 }, tinyDataset(3, 2));
@@ -148,9 +162,17 @@ describe('model.ctrnn', () => {
   });
 
   it('rejects params that cannot work, and a missing dataset', async () => {
-    await expect(runBlock(modelCtrnn, { params: { units: 0 }, inputs: { dataset: tinyDataset(2, 1) } })).rejects.toThrow(ParamsError);
-    await expect(runBlock(modelCtrnn, { params: { units: 0 }, inputs: { dataset: tinyDataset(2, 1) } })).rejects.toThrow(/units: expected an integer in \[1, 4096\]/);
-    await expect(runBlock(modelCtrnn, { params: { alpha: 0 }, inputs: { dataset: tinyDataset(2, 1) } })).rejects.toThrow(/alpha: alpha = dt\/tau must be > 0/);
-    await expect(runBlock(modelCtrnn, { params: {}, inputs: {} })).rejects.toThrow(/needs a dataset on its "dataset" input/);
+    await expect(
+      runBlock(modelCtrnn, { params: { units: 0 }, inputs: { dataset: tinyDataset(2, 1) } }),
+    ).rejects.toThrow(ParamsError);
+    await expect(
+      runBlock(modelCtrnn, { params: { units: 0 }, inputs: { dataset: tinyDataset(2, 1) } }),
+    ).rejects.toThrow(/units: expected an integer in \[1, 4096\]/);
+    await expect(
+      runBlock(modelCtrnn, { params: { alpha: 0 }, inputs: { dataset: tinyDataset(2, 1) } }),
+    ).rejects.toThrow(/alpha: alpha = dt\/tau must be > 0/);
+    await expect(runBlock(modelCtrnn, { params: {}, inputs: {} })).rejects.toThrow(
+      /needs a dataset on its "dataset" input/,
+    );
   });
 });

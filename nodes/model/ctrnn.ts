@@ -36,10 +36,12 @@ export function createCtrnn(o: CtrnnOptions, provenance: Record<string, unknown>
   if (!Number.isInteger(o.N) || o.N < 1) throw new Error(`units must be an integer >= 1, got ${o.N}`);
   if (!(o.alpha > 0 && o.alpha <= 1)) throw new Error(`alpha must be in (0, 1], got ${o.alpha}`);
   if (!Number.isInteger(o.inputSize) || o.inputSize < 1) throw new Error(`input size must be >= 1, got ${o.inputSize}`);
-  if (!Number.isInteger(o.outputSize) || o.outputSize < 1) throw new Error(`output size must be >= 1, got ${o.outputSize}`);
+  if (!Number.isInteger(o.outputSize) || o.outputSize < 1)
+    throw new Error(`output size must be >= 1, got ${o.outputSize}`);
   const { N } = o;
   const rec = new Rng(deriveSeed(o.seed, 'W_rec'));
-  const W_rec = o.recurrentInit === 'orthogonal' ? orthogonal(N, o.gain, rec) : normal(N, N, o.gain / Math.sqrt(N), rec);
+  const W_rec =
+    o.recurrentInit === 'orthogonal' ? orthogonal(N, o.gain, rec) : normal(N, N, o.gain / Math.sqrt(N), rec);
   const W_in = kernel(o.inputInit, N, o.inputSize, new Rng(deriveSeed(o.seed, 'W_in')));
   const W_out = kernel(o.outputInit, o.outputSize, N, new Rng(deriveSeed(o.seed, 'W_out')));
   return {
@@ -69,28 +71,37 @@ export const modelCtrnn = defineBlock({
     'W_in and W_out: Glorot uniform as Keras. Input and output sizes come from the connected dataset ' +
     '(used only for its sizes; its description is recorded in the model).',
   inputs: {
-    dataset: input(DatasetPort, { description: 'Gives the input size (channels) and output size; nothing else is used.' }),
+    dataset: input(DatasetPort, {
+      description: 'Gives the input size (channels) and output size; nothing else is used.',
+    }),
   },
   outputs: { model: ModelPort },
   params: schema({
     units: int(1, 4096, 100, { description: 'Number of recurrent units N.' }),
-    alpha: num(0, 1, 1, { description: 'dt/tau in (0, 1]. 1 = Keras SimpleRNN (the authors\' networks).' }),
-    activation: oneOf(['tanh', 'relu', 'softplus', 'sigmoid'] as const, 'tanh', { description: 'Unit nonlinearity f.' }),
+    alpha: num(0, 1, 1, { description: "dt/tau in (0, 1]. 1 = Keras SimpleRNN (the authors' networks)." }),
+    activation: oneOf(['tanh', 'relu', 'softplus', 'sigmoid'] as const, 'tanh', {
+      description: 'Unit nonlinearity f.',
+    }),
     bias: bool(false, { description: 'Recurrent bias b (starts at 0). The authors had none.' }),
     recurrentInit: oneOf(['orthogonal', 'normal'] as const, 'orthogonal', {
       description: 'W_rec: orthogonal times gain (Keras), or normal with std gain/sqrt(N).',
     }),
-    gain: num(0, 100, 1, { description: 'Orthogonal: the gain (every |eigenvalue| equals it). Normal: g, the expected spectral radius.' }),
+    gain: num(0, 100, 1, {
+      description: 'Orthogonal: the gain (every |eigenvalue| equals it). Normal: g, the expected spectral radius.',
+    }),
     inputInit: oneOf(['glorot-uniform', 'lecun-normal'] as const, 'glorot-uniform', {
       description: 'W_in: Glorot uniform U(+-sqrt(6/(in+N))) as Keras, or LeCun normal N(0, 1/in).',
     }),
     outputInit: oneOf(['glorot-uniform', 'lecun-normal'] as const, 'glorot-uniform', {
       description: 'W_out: Glorot uniform U(+-sqrt(6/(N+out))) as Keras, or LeCun normal N(0, 1/N). b_out starts at 0.',
     }),
-    noiseSigma: num(0, 10, 0, { description: 'Std of the recurrent noise the trainer adds to h each step (0 = none). Simulation is noise-free.' }),
+    noiseSigma: num(0, 10, 0, {
+      description: 'Std of the recurrent noise the trainer adds to h each step (0 = none). Simulation is noise-free.',
+    }),
     seed: int(0, 2 ** 31 - 1, 1, { description: 'Seed of the initialisation.' }),
   }),
-  validate: (p) => (p.alpha > 0 ? [] : [{ param: 'alpha', message: 'alpha = dt/tau must be > 0 (1 = Keras SimpleRNN)' }]),
+  validate: (p) =>
+    p.alpha > 0 ? [] : [{ param: 'alpha', message: 'alpha = dt/tau must be > 0 (1 = Keras SimpleRNN)' }],
   run: async ({ params, inputs }) => {
     const ds = inputs.dataset;
     if (!ds || !(ds.channels >= 1) || !(ds.outputs >= 1))

@@ -66,7 +66,8 @@ describe('model save format', () => {
       { name: 'out/model/model.json', bytes: new TextEncoder().encode(json) },
       { name: 'out/model/weights.bin', bytes: bin },
     ]);
-    for (const k of ['W_rec', 'W_in', 'W_out', 'b', 'b_out'] as const) expect(bits(back.weights[k])).toEqual(bits(m.weights[k]));
+    for (const k of ['W_rec', 'W_in', 'W_out', 'b', 'b_out'] as const)
+      expect(bits(back.weights[k])).toEqual(bits(m.weights[k]));
     expect(Object.is(back.weights.b_out[0], -0)).toBe(true);
     const { weights: _w1, ...restA } = m;
     const { weights: _w2, ...restB } = back;
@@ -120,11 +121,15 @@ describe('model save format', () => {
   it('rejects files that are not what they claim, saying what was found', () => {
     const m = awkwardModel();
     const { json, weights } = encodeModel(m);
-    expect(() => decodeModel(JSON.stringify(json), weights.subarray(0, 40))).toThrow(/too short.*"W_rec" needs bytes 0\.\.196, the file has 40/);
+    expect(() => decodeModel(JSON.stringify(json), weights.subarray(0, 40))).toThrow(
+      /too short.*"W_rec" needs bytes 0\.\.196, the file has 40/,
+    );
     const extra = new Uint8Array(weights.length + 4);
     extra.set(weights);
     expect(() => decodeModel(json, extra)).toThrow(/manifest describes/);
-    expect(() => decodeModel({ ...json, format: 'keras' }, weights)).toThrow(/"format" is "keras", expected "cortexflow\/model"/);
+    expect(() => decodeModel({ ...json, format: 'keras' }, weights)).toThrow(
+      /"format" is "keras", expected "cortexflow\/model"/,
+    );
     expect(() => decodeModel({ ...json, version: 99 }, weights)).toThrow(/newer than this cortexflow reads/);
     expect(() => decodeModel({ ...json, activation: 'elu' }, weights)).toThrow(/"activation" is "elu"/);
     expect(() => decodeModel({ ...json, N: 8 }, weights)).toThrow(/"W_rec" needs bytes|"W_rec" has/);
@@ -144,10 +149,14 @@ describe('model save format', () => {
     await expect(loadModelFile(join(dir, 'nope.json'))).rejects.toThrow(/no file at .*nope\.json/);
     await expect(loadModelFile(dir)).rejects.toThrow(/holds no model\.json/);
     await writeFile(join(dir, 'notes.txt'), 'hello world, not a model');
-    await expect(loadModelFile(join(dir, 'notes.txt'))).rejects.toThrow(/neither a cortexflow model\.json nor an HDF5 file \(found a file starting with "hello world, not/);
+    await expect(loadModelFile(join(dir, 'notes.txt'))).rejects.toThrow(
+      /neither a cortexflow model\.json nor an HDF5 file \(found a file starting with "hello world, not/,
+    );
     await mkdir(join(dir, 'lonely'));
     await writeFile(join(dir, 'lonely', 'model.json'), modelArtifacts(m)[0]!.data);
-    await expect(loadModelFile(join(dir, 'lonely'))).rejects.toThrow(/names the weights file "weights\.bin", but there is no file/);
+    await expect(loadModelFile(join(dir, 'lonely'))).rejects.toThrow(
+      /names the weights file "weights\.bin", but there is no file/,
+    );
   });
 
   it('reads the committed fixture (format stability) and it equals the same init today', async () => {
@@ -155,7 +164,8 @@ describe('model save format', () => {
     const opts = JSON.parse(await readFile(join(fixtureDir, 'options.json'), 'utf8')) as CtrnnOptions;
     const saved = (await loadModelFile(fixtureDir)).model;
     const today = createCtrnn(opts);
-    for (const k of ['W_rec', 'W_in', 'W_out', 'b', 'b_out'] as const) expect(bits(saved.weights[k])).toEqual(bits(today.weights[k]));
+    for (const k of ['W_rec', 'W_in', 'W_out', 'b', 'b_out'] as const)
+      expect(bits(saved.weights[k])).toEqual(bits(today.weights[k]));
     expect(saved.alpha).toBe(opts.alpha);
     expect(saved.activation).toBe(opts.activation);
   });
@@ -175,16 +185,23 @@ describe('model save format', () => {
     try {
       const { model } = await loadModelUrl(`${base}/runs/net/model.json`);
       expect(bits(model.weights.W_rec)).toEqual(bits(m.weights.W_rec));
-      const rec = await runBlock<{ model: Model }>(modelLoad, { params: { path: `${base}/runs/net/model.json` }, env: { platform: 'browser' } });
+      const rec = await runBlock<{ model: Model }>(modelLoad, {
+        params: { path: `${base}/runs/net/model.json` },
+        env: { platform: 'browser' },
+      });
       expect(bits(rec.outputs.model.weights.W_in)).toEqual(bits(m.weights.W_in));
       await expect(loadModelUrl(`${base}/runs/other/model.json`)).rejects.toThrow(/gave HTTP 404/);
       await expect(
-        loadModelUrl(`data:application/json;base64,${Buffer.from(modelArtifacts(m)[0]!.data as string).toString('base64')}`),
+        loadModelUrl(
+          `data:application/json;base64,${Buffer.from(modelArtifacts(m)[0]!.data as string).toString('base64')}`,
+        ),
       ).rejects.toThrow(/data: URL cannot bring its weights file "weights\.bin"/);
     } finally {
       server.close();
     }
-    await expect(runBlock(modelLoad, { params: { path: 'runs/net/model.json' }, env: { platform: 'browser' } })).rejects.toThrow(
+    await expect(
+      runBlock(modelLoad, { params: { path: 'runs/net/model.json' }, env: { platform: 'browser' } }),
+    ).rejects.toThrow(
       /"runs\/net\/model\.json" is a file path, which only Node can read; in the browser give an http\(s\):, data: or blob: URL/,
     );
   });

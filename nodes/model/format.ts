@@ -10,7 +10,13 @@
  *
  * Pure functions: no file system, so the editor can save and load bytes the same way.
  */
-import { constraintProblems, type Activation, type Model, type ModelConstraints, type ModelWeights } from '../ports/model.ts';
+import {
+  constraintProblems,
+  type Activation,
+  type Model,
+  type ModelConstraints,
+  type ModelWeights,
+} from '../ports/model.ts';
 
 /** `format` field of every saved model. */
 export const MODEL_FORMAT = 'cortexflow/model';
@@ -106,7 +112,9 @@ function fromBytes(bytes: Uint8Array, offset: number, count: number, dtype: Mani
 }
 
 /** Expected shape of each built-in weight. */
-export function weightShapes(m: Pick<Model, 'N' | 'inputSize' | 'outputSize'>): Record<(typeof WEIGHT_NAMES)[number], number[]> {
+export function weightShapes(
+  m: Pick<Model, 'N' | 'inputSize' | 'outputSize'>,
+): Record<(typeof WEIGHT_NAMES)[number], number[]> {
   return {
     W_rec: [m.N, m.N],
     W_in: [m.N, m.inputSize],
@@ -124,7 +132,8 @@ export function weightProblems(m: Model): string[] {
     const a = m.weights[name];
     const want = shapes[name].reduce((p, d) => p * d, 1);
     if (!(a instanceof Float32Array)) problems.push(`${name} must be a Float32Array`);
-    else if (a.length !== want) problems.push(`${name} has ${a.length} values, expected ${shapes[name].join('x')} = ${want}`);
+    else if (a.length !== want)
+      problems.push(`${name} has ${a.length} values, expected ${shapes[name].join('x')} = ${want}`);
   }
   return problems;
 }
@@ -143,17 +152,28 @@ export function encodeModel(model: Model): SavedModel {
   for (const key of CONSTRAINT_NAMES) {
     const a = model.constraints?.[key];
     if (a === undefined) continue;
-    entries.push({ name: `constraints/${key}`, shape: key === 'recurrentSign' ? [model.N] : [model.N, model.N], dtype: 'float32' });
+    entries.push({
+      name: `constraints/${key}`,
+      shape: key === 'recurrentSign' ? [model.N] : [model.N, model.N],
+      dtype: 'float32',
+    });
     chunks.push(toBytes(a));
   }
   let jsonExtras: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(model.extras ?? {})) {
     if (value instanceof Float32Array || value instanceof Int32Array) {
-      entries.push({ name: `extras/${key}`, shape: [value.length], dtype: value instanceof Float32Array ? 'float32' : 'int32' });
+      entries.push({
+        name: `extras/${key}`,
+        shape: [value.length],
+        dtype: value instanceof Float32Array ? 'float32' : 'int32',
+      });
       chunks.push(toBytes(value));
     } else if (ArrayBuffer.isView(value) && !(value instanceof DataView) && value.constructor.name in JSON_TYPED) {
       jsonExtras ??= {};
-      jsonExtras[key] = { $typedArray: value.constructor.name, data: Array.from(value as unknown as ArrayLike<number>) };
+      jsonExtras[key] = {
+        $typedArray: value.constructor.name,
+        data: Array.from(value as unknown as ArrayLike<number>),
+      };
     } else {
       const text = JSON.stringify(value);
       if (text === undefined) throw new Error(`cannot save model: extras.${key} is not JSON-able or a typed array`);
@@ -207,7 +227,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * to its bytes; a single Uint8Array is taken as the file of a single-path manifest.
  */
 export function decodeModel(
-  json: string | unknown,
+  json: unknown,
   weights: Uint8Array | Record<string, Uint8Array>,
   where = 'model.json',
 ): Model {
@@ -219,20 +239,27 @@ export function decodeModel(
       throw new Error(`${where} is not valid JSON (${(e as Error).message}); expected a cortexflow model.json`);
     }
   }
-  if (!isRecord(doc)) throw new Error(`${where}: expected a JSON object, got ${Array.isArray(doc) ? 'an array' : typeof doc}`);
+  if (!isRecord(doc))
+    throw new Error(`${where}: expected a JSON object, got ${Array.isArray(doc) ? 'an array' : typeof doc}`);
   if (doc['format'] !== MODEL_FORMAT)
-    throw new Error(`${where}: "format" is ${JSON.stringify(doc['format'])}, expected "${MODEL_FORMAT}" (is this a cortexflow model.json?)`);
+    throw new Error(
+      `${where}: "format" is ${JSON.stringify(doc['format'])}, expected "${MODEL_FORMAT}" (is this a cortexflow model.json?)`,
+    );
   const version = doc['version'];
   if (typeof version !== 'number' || version > MODEL_FORMAT_VERSION)
-    throw new Error(`${where}: format version ${JSON.stringify(version)} is newer than this cortexflow reads (${MODEL_FORMAT_VERSION}); update cortexflow`);
+    throw new Error(
+      `${where}: format version ${JSON.stringify(version)} is newer than this cortexflow reads (${MODEL_FORMAT_VERSION}); update cortexflow`,
+    );
   const intField = (k: string, min: number): number => {
     const v = doc[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${where}: "${k}" must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      throw new Error(`${where}: "${k}" must be an integer >= ${min}, got ${JSON.stringify(v)}`);
     return v;
   };
   const numField = (k: string): number => {
     const v = doc[k];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${where}: "${k}" must be a finite number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new Error(`${where}: "${k}" must be a finite number, got ${JSON.stringify(v)}`);
     return v;
   };
   const N = intField('N', 1);
@@ -243,7 +270,9 @@ export function decodeModel(
   const seed = numField('seed');
   const activation = doc['activation'];
   if (typeof activation !== 'string' || !ACTIVATIONS.includes(activation as Activation))
-    throw new Error(`${where}: "activation" is ${JSON.stringify(activation)}, expected one of ${ACTIVATIONS.join(', ')}`);
+    throw new Error(
+      `${where}: "activation" is ${JSON.stringify(activation)}, expected one of ${ACTIVATIONS.join(', ')}`,
+    );
   if (typeof doc['useBias'] !== 'boolean') throw new Error(`${where}: "useBias" must be true or false`);
   if (typeof doc['cell'] !== 'string') throw new Error(`${where}: "cell" must be a string`);
   const manifest = doc['weightsManifest'];
@@ -270,9 +299,12 @@ export function decodeModel(
         throw new Error(`${where}: weightsManifest[${gi}].weights[${wi}] must have "name" and "shape"`);
       const dtype = e['dtype'];
       if (dtype !== 'float32' && dtype !== 'int32')
-        throw new Error(`${where}: weight "${e['name']}" has dtype ${JSON.stringify(dtype)}; only float32 and int32 are supported`);
+        throw new Error(
+          `${where}: weight "${e['name']}" has dtype ${JSON.stringify(dtype)}; only float32 and int32 are supported`,
+        );
       const count = (e['shape'] as unknown[]).reduce<number>((p, d) => p * (typeof d === 'number' ? d : NaN), 1);
-      if (!Number.isInteger(count) || count < 0) throw new Error(`${where}: weight "${e['name']}" has an invalid shape ${JSON.stringify(e['shape'])}`);
+      if (!Number.isInteger(count) || count < 0)
+        throw new Error(`${where}: weight "${e['name']}" has an invalid shape ${JSON.stringify(e['shape'])}`);
       if (off + count * 4 > data.length)
         throw new Error(
           `${where}: weights file is too short: "${e['name']}" needs bytes ${off}..${off + count * 4}, the file has ${data.length} (truncated or the wrong weights.bin?)`,
@@ -281,7 +313,9 @@ export function decodeModel(
       off += count * 4;
     }
     if (off !== data.length)
-      throw new Error(`${where}: weights file has ${data.length} bytes, the manifest describes ${off} (the wrong weights.bin?)`);
+      throw new Error(
+        `${where}: weights file has ${data.length} bytes, the manifest describes ${off} (the wrong weights.bin?)`,
+      );
   }
 
   const shapes = weightShapes({ N, inputSize, outputSize });
@@ -291,7 +325,9 @@ export function decodeModel(
     if (a === undefined) throw new Error(`${where}: the manifest has no weight "${name}"`);
     const want = shapes[name].reduce((p, d) => p * d, 1);
     if (!(a instanceof Float32Array) || a.length !== want)
-      throw new Error(`${where}: weight "${name}" has ${a.length} values, expected float32 ${shapes[name].join('x')} for N=${N}, in ${inputSize}, out ${outputSize}`);
+      throw new Error(
+        `${where}: weight "${name}" has ${a.length} values, expected float32 ${shapes[name].join('x')} for N=${N}, in ${inputSize}, out ${outputSize}`,
+      );
     w[name] = a;
   }
   let extras: Record<string, unknown> | undefined;
@@ -301,7 +337,8 @@ export function decodeModel(
     for (const [k, v] of Object.entries(jsonExtras)) {
       if (isRecord(v) && typeof v['$typedArray'] === 'string' && Array.isArray(v['data'])) {
         const make = JSON_TYPED[v['$typedArray']];
-        if (make === undefined) throw new Error(`${where}: extras.${k} has unknown typed array kind ${v['$typedArray']}`);
+        if (make === undefined)
+          throw new Error(`${where}: extras.${k} has unknown typed array kind ${v['$typedArray']}`);
         extras[k] = make(v['data'] as number[]);
       } else extras[k] = v;
     }

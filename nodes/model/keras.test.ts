@@ -52,7 +52,13 @@ let counter = 0;
 async function kerasFile(
   net: KerasNet,
   style: Style,
-  o: { rnnClass?: string; denseActivation?: string; extraLayer?: string; training?: boolean; functional?: boolean } = {},
+  o: {
+    rnnClass?: string;
+    denseActivation?: string;
+    extraLayer?: string;
+    training?: boolean;
+    functional?: boolean;
+  } = {},
 ): Promise<Uint8Array> {
   const { FS } = await h5wasm.ready;
   const path = `/test-keras-${++counter}.h5`;
@@ -72,10 +78,19 @@ async function kerasFile(
       recurrent_initializer: { class_name: 'Orthogonal', config: { gain: 1.0, seed: null } },
     },
   };
-  const plainDense = { class_name: 'Dense', config: { name: 'dense_1', units: net.O, activation: o.denseActivation ?? 'linear', use_bias: true } };
+  const plainDense = {
+    class_name: 'Dense',
+    config: { name: 'dense_1', units: net.O, activation: o.denseActivation ?? 'linear', use_bias: true },
+  };
   // Functional models name layers at the top level and may wrap the readout in TimeDistributed.
-  const denseLayer = o.functional ? { class_name: 'TimeDistributed', name: dense, config: { name: dense, layer: plainDense } } : plainDense;
-  const inputLayer = { class_name: 'InputLayer', name: 'input_1', config: { name: 'input_1', batch_input_shape: [null, null, net.I] } };
+  const denseLayer = o.functional
+    ? { class_name: 'TimeDistributed', name: dense, config: { name: dense, layer: plainDense } }
+    : plainDense;
+  const inputLayer = {
+    class_name: 'InputLayer',
+    name: 'input_1',
+    config: { name: 'input_1', batch_input_shape: [null, null, net.I] },
+  };
   const layers = [
     ...(o.functional ? [inputLayer] : []),
     o.functional ? { ...rnnLayer, name: rnn } : rnnLayer,
@@ -95,7 +110,11 @@ async function kerasFile(
         ? { class_name: 'Sequential', config: layers }
         : { class_name: o.functional ? 'Functional' : 'Sequential', config: { name: 'model_1', layers } };
     f.create_attribute('model_config', JSON.stringify(config));
-    if (o.training) f.create_attribute('training_config', JSON.stringify({ loss: 'mse', optimizer_config: { class_name: 'Adam', config: { lr: 1e-4 } } }));
+    if (o.training)
+      f.create_attribute(
+        'training_config',
+        JSON.stringify({ loss: 'mse', optimizer_config: { class_name: 'Adam', config: { lr: 1e-4 } } }),
+      );
     wg = f.create_group('model_weights');
     wg.create_attribute('keras_version', style);
   }
@@ -121,7 +140,7 @@ async function kerasFile(
     ['bias', net.dBias, [net.O]],
   ]);
   f.close();
-  const bytes = FS.readFile(path) as Uint8Array;
+  const bytes = FS.readFile(path);
   FS.unlink(path);
   return bytes;
 }
@@ -129,7 +148,9 @@ async function kerasFile(
 /** The Keras SimpleRNN + Dense equations, written out independently in float64 on Keras' orientation. */
 function kerasForward(net: KerasNet, x: Float32Array, B: number, T: number): Float64Array {
   const { I, N, O } = net;
-  const f = { tanh: Math.tanh, relu: (v: number) => Math.max(0, v), sigmoid: (v: number) => 1 / (1 + Math.exp(-v)) }[net.activation]!;
+  const f = { tanh: Math.tanh, relu: (v: number) => Math.max(0, v), sigmoid: (v: number) => 1 / (1 + Math.exp(-v)) }[
+    net.activation
+  ]!;
   const y = new Float64Array(B * T * O);
   for (let b = 0; b < B; b++) {
     let h = new Float64Array(N);
@@ -184,8 +205,20 @@ describe('Keras HDF5 SimpleRNN + Dense', () => {
       const net = randomNet(3, 6, 2, activation, bias, 11);
       const { model, warnings } = await modelFromKerasH5(await kerasFile(net, style), 'net.h5');
       expect(warnings).toEqual([]);
-      expect(model).toMatchObject({ cell: 'ctrnn', N: 6, inputSize: 3, outputSize: 2, alpha: 1, activation, useBias: bias });
-      expect(model.provenance).toMatchObject({ format: 'keras-hdf5', kerasVersion: style, layers: { rnn: 'simple_rnn_1', dense: 'dense_1' } });
+      expect(model).toMatchObject({
+        cell: 'ctrnn',
+        N: 6,
+        inputSize: 3,
+        outputSize: 2,
+        alpha: 1,
+        activation,
+        useBias: bias,
+      });
+      expect(model.provenance).toMatchObject({
+        format: 'keras-hdf5',
+        kerasVersion: style,
+        layers: { rnn: 'simple_rnn_1', dense: 'dense_1' },
+      });
       // W_rec is recurrent_kernel transposed: row i holds the inputs to unit i.
       expect(model.weights.W_rec[1 * 6 + 2]).toBe(net.recurrent[2 * 6 + 1]);
       expect(model.weights.W_in[4 * 3 + 2]).toBe(net.kernel[2 * 6 + 4]);
@@ -208,10 +241,20 @@ describe('Keras HDF5 SimpleRNN + Dense', () => {
       const B = 4;
       const T = 40;
       const x = pulses(2, B, T, 8);
-      const rnnLayer = tf.layers.simpleRNN({ units: 9, returnSequences: true, useBias: withBias, activation: activation as 'tanh', inputShape: [T, 2] });
+      const rnnLayer = tf.layers.simpleRNN({
+        units: 9,
+        returnSequences: true,
+        useBias: withBias,
+        activation: activation as 'tanh',
+        inputShape: [T, 2],
+      });
       const denseLayer = tf.layers.dense({ units: 1, useBias: true });
       const seq = tf.sequential({ layers: [rnnLayer, denseLayer] });
-      const rnnW = [tf.tensor2d(net.kernel, [2, 9]), tf.tensor2d(net.recurrent, [9, 9]), ...(net.bias ? [tf.tensor1d(net.bias)] : [])];
+      const rnnW = [
+        tf.tensor2d(net.kernel, [2, 9]),
+        tf.tensor2d(net.recurrent, [9, 9]),
+        ...(net.bias ? [tf.tensor1d(net.bias)] : []),
+      ];
       const denseW = [tf.tensor2d(net.dKernel, [9, 1]), tf.tensor1d(net.dBias)];
       rnnLayer.setWeights(rnnW);
       denseLayer.setWeights(denseW);
@@ -246,7 +289,9 @@ describe('Keras HDF5 SimpleRNN + Dense', () => {
 
   it('marks a compiled (trained) Keras net as trained, an uncompiled one not', async () => {
     const net = randomNet(2, 4, 1, 'tanh', false, 3);
-    expect((await modelFromKerasH5(await kerasFile(net, '2.0.6', { training: true }), 'a.h5')).model.trainedOn).toBeDefined();
+    expect(
+      (await modelFromKerasH5(await kerasFile(net, '2.0.6', { training: true }), 'a.h5')).model.trainedOn,
+    ).toBeDefined();
     expect((await modelFromKerasH5(await kerasFile(net, '2.0.6'), 'b.h5')).model.trainedOn).toBeUndefined();
   });
 
@@ -255,32 +300,40 @@ describe('Keras HDF5 SimpleRNN + Dense', () => {
     await expect(modelFromKerasH5(await kerasFile(net, '2.3.1', { rnnClass: 'LSTM' }), 'lstm.h5')).rejects.toThrow(
       /lstm\.h5 is not a SimpleRNN \+ Dense network: it has layer LSTM "simple_rnn_1"/,
     );
-    await expect(modelFromKerasH5(await kerasFile(net, '2.3.1', { denseActivation: 'sigmoid' }), 'sig.h5')).rejects.toThrow(
-      /Dense "dense_1" uses activation "sigmoid"; only a linear readout/,
-    );
-    await expect(modelFromKerasH5(await kerasFile(net, '2.3.1', { extraLayer: 'BatchNormalization' }), 'bn.h5')).rejects.toThrow(
+    await expect(
+      modelFromKerasH5(await kerasFile(net, '2.3.1', { denseActivation: 'sigmoid' }), 'sig.h5'),
+    ).rejects.toThrow(/Dense "dense_1" uses activation "sigmoid"; only a linear readout/);
+    await expect(
+      modelFromKerasH5(await kerasFile(net, '2.3.1', { extraLayer: 'BatchNormalization' }), 'bn.h5'),
+    ).rejects.toThrow(
       /it has layer BatchNormalization "extra_1" \(layers found: SimpleRNN "simple_rnn_1", BatchNormalization "extra_1", Dense "dense_1"\)/,
     );
     // identity layers at inference are fine
     const withDropout = await modelFromKerasH5(await kerasFile(net, '2.3.1', { extraLayer: 'Dropout' }), 'drop.h5');
     expect(withDropout.model.N).toBe(4);
-    await expect(modelFromKerasH5(await kerasFile(randomNet(2, 4, 1, 'elu', false, 3), '2.3.1'), 'elu.h5')).rejects.toThrow(
-      /SimpleRNN "simple_rnn_1" uses activation "elu"; supported: tanh, relu, softplus, sigmoid/,
-    );
+    await expect(
+      modelFromKerasH5(await kerasFile(randomNet(2, 4, 1, 'elu', false, 3), '2.3.1'), 'elu.h5'),
+    ).rejects.toThrow(/SimpleRNN "simple_rnn_1" uses activation "elu"; supported: tanh, relu, softplus, sigmoid/);
 
     // an HDF5 file that is not a Keras model
     const { FS } = await h5wasm.ready;
     const f = new h5wasm.File('/plain.h5', 'w');
     f.create_dataset({ name: 'temperature', data: new Float32Array([1, 2, 3]) });
     f.close();
-    const plain = FS.readFile('/plain.h5') as Uint8Array;
+    const plain = FS.readFile('/plain.h5');
     FS.unlink('/plain.h5');
-    await expect(modelFromKerasH5(plain, 'plain.h5')).rejects.toThrow(/plain\.h5 is an HDF5 file but not a Keras model: .*found groups\/datasets temperature/);
+    await expect(modelFromKerasH5(plain, 'plain.h5')).rejects.toThrow(
+      /plain\.h5 is an HDF5 file but not a Keras model: .*found groups\/datasets temperature/,
+    );
 
     // bytes that are not HDF5, and a truncated HDF5 file
-    await expect(modelFromKerasH5(new TextEncoder().encode('{"a": 1}'), 'x.h5')).rejects.toThrow(/x\.h5 is not an HDF5 file \(found a file starting with "\{\\"a\\": 1\}"\)/);
+    await expect(modelFromKerasH5(new TextEncoder().encode('{"a": 1}'), 'x.h5')).rejects.toThrow(
+      /x\.h5 is not an HDF5 file \(found a file starting with "\{\\"a\\": 1\}"\)/,
+    );
     const good = await kerasFile(net, '2.3.1');
-    await expect(modelFromKerasH5(good.subarray(0, 600), 'cut.h5')).rejects.toThrow(/cut\.h5(: could not read the HDF5 file| has an HDF5 signature but could not be opened).*truncated or damaged/);
+    await expect(modelFromKerasH5(good.subarray(0, 600), 'cut.h5')).rejects.toThrow(
+      /cut\.h5(: could not read the HDF5 file| has an HDF5 signature but could not be opened).*truncated or damaged/,
+    );
   });
 
   it('model.load reads .h5 files from disk, and fails clearly on a missing or non-model file', async () => {
@@ -290,7 +343,9 @@ describe('Keras HDF5 SimpleRNN + Dense', () => {
     const rec = await runBlock<{ model: Model }>(modelLoad, { params: { path: join(dir, 'net.hdf5') } });
     expect(rec.outputs.model).toMatchObject({ N: 5, inputSize: 3, alpha: 1 });
     expect(rec.outputs.model.provenance['source']).toBe(join(dir, 'net.hdf5'));
-    await expect(runBlock(modelLoad, { params: { path: join(dir, 'missing.h5') } })).rejects.toThrow(/path: no file at .*missing\.h5/);
+    await expect(runBlock(modelLoad, { params: { path: join(dir, 'missing.h5') } })).rejects.toThrow(
+      /path: no file at .*missing\.h5/,
+    );
     await writeFile(join(dir, 'fake.h5'), 'definitely not hdf5');
     await expect(runBlock(modelLoad, { params: { path: join(dir, 'fake.h5') } })).rejects.toThrow(
       /path: .*fake\.h5 is neither a cortexflow model\.json nor an HDF5 file \(found a file starting with "definitely not h/,

@@ -52,7 +52,14 @@ interface LayerInfo {
 
 const RNN_ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'softplus', 'sigmoid'];
 /** Weightless layers that are the identity at inference. */
-const IDENTITY_LAYERS = new Set(['InputLayer', 'Dropout', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'Masking']);
+const IDENTITY_LAYERS = new Set([
+  'InputLayer',
+  'Dropout',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'Masking',
+]);
 
 let fileCounter = 0;
 
@@ -87,12 +94,18 @@ function asStringList(v: unknown): string[] | undefined {
 function configLayers(config: unknown, where: string): LayerInfo[] {
   if (!isRecord(config)) throw new KerasFormatError(`${where}: model_config is not a JSON object`);
   const inner = config['config'];
-  const list = Array.isArray(inner) ? inner : isRecord(inner) && Array.isArray(inner['layers']) ? inner['layers'] : undefined;
-  if (list === undefined) throw new KerasFormatError(`${where}: model_config of class ${String(config['class_name'])} has no layer list`);
+  const list = Array.isArray(inner)
+    ? inner
+    : isRecord(inner) && Array.isArray(inner['layers'])
+      ? inner['layers']
+      : undefined;
+  if (list === undefined)
+    throw new KerasFormatError(`${where}: model_config of class ${String(config['class_name'])} has no layer list`);
   return list.map((l: unknown, i: number) => {
     if (!isRecord(l)) throw new KerasFormatError(`${where}: model_config layer ${i} is not an object`);
     const cfg = isRecord(l['config']) ? l['config'] : {};
-    const name = typeof l['name'] === 'string' ? l['name'] : typeof cfg['name'] === 'string' ? cfg['name'] : `layer_${i}`;
+    const name =
+      typeof l['name'] === 'string' ? l['name'] : typeof cfg['name'] === 'string' ? cfg['name'] : `layer_${i}`;
     return { name, className: String(l['class_name']), config: cfg };
   });
 }
@@ -100,7 +113,9 @@ function configLayers(config: unknown, where: string): LayerInfo[] {
 function toFloat32(value: unknown, what: string, where: string): Float32Array {
   if (value instanceof Float32Array) return value;
   if (value instanceof Float64Array) return Float32Array.from(value);
-  throw new KerasFormatError(`${where}: ${what} is not a float array (got ${value === null ? 'null' : typeof value}); expected float32 or float64 weights`);
+  throw new KerasFormatError(
+    `${where}: ${what} is not a float array (got ${value === null ? 'null' : typeof value}); expected float32 or float64 weights`,
+  );
 }
 
 /** Transpose a row-major [rows, cols] matrix. */
@@ -117,7 +132,9 @@ function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
 export async function modelFromKerasH5(bytes: Uint8Array, name = 'the file'): Promise<KerasLoadResult> {
   const where = name;
   if (!isHdf5(bytes))
-    throw new Error(`${where} is not an HDF5 file (found ${describeBytes(bytes)}); expected a Keras .h5/.hdf5 file or a cortexflow model.json`);
+    throw new Error(
+      `${where} is not an HDF5 file (found ${describeBytes(bytes)}); expected a Keras .h5/.hdf5 file or a cortexflow model.json`,
+    );
   const h5 = (await import('h5wasm')).default;
   const mod = await h5.ready;
   const fsPath = `/cortexflow-keras-${++fileCounter}.h5`;
@@ -128,16 +145,22 @@ export async function modelFromKerasH5(bytes: Uint8Array, name = 'the file'): Pr
     try {
       opened = new h5.File(fsPath, 'r');
     } catch (e) {
-      throw new Error(`${where} has an HDF5 signature but could not be opened (${errorText(e)}); the file may be truncated or damaged`);
+      throw new Error(
+        `${where} has an HDF5 signature but could not be opened (${errorText(e)}); the file may be truncated or damaged`,
+      );
     }
     // h5wasm does not throw on a failed open: it returns a negative file id.
-    if (opened.file_id < 0n) throw new Error(`${where} has an HDF5 signature but could not be opened; the file may be truncated or damaged`);
+    if (opened.file_id < 0n)
+      throw new Error(`${where} has an HDF5 signature but could not be opened; the file may be truncated or damaged`);
     file = opened;
     try {
       return readKeras(h5, file, where);
     } catch (e) {
       if (e instanceof KerasFormatError) throw new Error(e.message);
-      throw new Error(`${where}: could not read the HDF5 file (${errorText(e)}); the file may be truncated or damaged`, { cause: e });
+      throw new Error(
+        `${where}: could not read the HDF5 file (${errorText(e)}); the file may be truncated or damaged`,
+        { cause: e },
+      );
     }
   } finally {
     try {
@@ -171,7 +194,8 @@ function readKeras(h5: H5, file: H5Group, where: string): KerasLoadResult {
       })`,
     );
   const layerNames = asStringList(attr(wg, 'layer_names'));
-  if (layerNames === undefined) throw new KerasFormatError(`${where}: ${wg.path} has no readable layer_names attribute`);
+  if (layerNames === undefined)
+    throw new KerasFormatError(`${where}: ${wg.path} has no readable layer_names attribute`);
 
   const configText = asString(attr(file, 'model_config'));
   let layers: LayerInfo[] | undefined;
@@ -183,18 +207,23 @@ function readKeras(h5: H5, file: H5Group, where: string): KerasLoadResult {
       throw new KerasFormatError(`${where}: model_config is not valid JSON (${(e as Error).message})`);
     }
     layers = configLayers(parsed, where);
-  } else warnings.push(`${where} holds weights only (no model_config): the activation is not recorded, assuming tanh (Keras' SimpleRNN default)`);
+  } else
+    warnings.push(
+      `${where} holds weights only (no model_config): the activation is not recorded, assuming tanh (Keras' SimpleRNN default)`,
+    );
 
   // Weights of every layer that has some.
   const weightsOf = new Map<string, Map<string, { data: Float32Array; shape: number[] }>>();
   for (const ln of layerNames) {
     const g = wg.get(ln);
-    if (!(g instanceof h5.Group)) throw new KerasFormatError(`${where}: layer "${ln}" named in layer_names has no group`);
+    if (!(g instanceof h5.Group))
+      throw new KerasFormatError(`${where}: layer "${ln}" named in layer_names has no group`);
     const names = asStringList(attr(g, 'weight_names')) ?? [];
     const m = new Map<string, { data: Float32Array; shape: number[] }>();
     for (const wn of names) {
       const ds = g.get(wn);
-      if (!(ds instanceof h5.Dataset)) throw new KerasFormatError(`${where}: weight "${wn}" of layer "${ln}" is missing`);
+      if (!(ds instanceof h5.Dataset))
+        throw new KerasFormatError(`${where}: weight "${wn}" of layer "${ln}" is missing`);
       const short = wn.split('/').pop()?.replace(/:\d+$/, '') ?? wn;
       m.set(short, { data: toFloat32(ds.value, `weight ${wn}`, where), shape: ds.shape ?? [] });
     }
@@ -233,44 +262,73 @@ function readKeras(h5: H5, file: H5Group, where: string): KerasLoadResult {
   } else {
     for (const [ln, m] of weightsOf) {
       if (m.has('recurrent_kernel') && rnnName === undefined) rnnName = ln;
-      else if (m.has('kernel') && !m.has('recurrent_kernel') && rnnName !== undefined && denseName === undefined) denseName = ln;
-      else throw new KerasFormatError(`${where} is not a SimpleRNN + Dense network (layers with weights: ${describeFound()})`);
+      else if (m.has('kernel') && !m.has('recurrent_kernel') && rnnName !== undefined && denseName === undefined)
+        denseName = ln;
+      else
+        throw new KerasFormatError(
+          `${where} is not a SimpleRNN + Dense network (layers with weights: ${describeFound()})`,
+        );
     }
   }
   if (rnnName === undefined || denseName === undefined)
-    throw new KerasFormatError(`${where} is not a SimpleRNN + Dense network (layers found: ${describeFound() || 'none'}); cortexflow loads one SimpleRNN followed by one Dense layer`);
+    throw new KerasFormatError(
+      `${where} is not a SimpleRNN + Dense network (layers found: ${describeFound() || 'none'}); cortexflow loads one SimpleRNN followed by one Dense layer`,
+    );
 
   // Settings that change the computation.
   const activationRaw = layers ? rnnConfig['activation'] : 'tanh';
   if (typeof activationRaw !== 'string' || !RNN_ACTIVATIONS.includes(activationRaw as Activation))
-    throw new KerasFormatError(`${where}: SimpleRNN "${rnnName}" uses activation ${JSON.stringify(activationRaw)}; supported: ${RNN_ACTIVATIONS.join(', ')}`);
+    throw new KerasFormatError(
+      `${where}: SimpleRNN "${rnnName}" uses activation ${JSON.stringify(activationRaw)}; supported: ${RNN_ACTIVATIONS.join(', ')}`,
+    );
   const activation = activationRaw as Activation;
-  if (rnnConfig['go_backwards'] === true) throw new KerasFormatError(`${where}: SimpleRNN "${rnnName}" has go_backwards = true, which cortexflow does not support`);
+  if (rnnConfig['go_backwards'] === true)
+    throw new KerasFormatError(
+      `${where}: SimpleRNN "${rnnName}" has go_backwards = true, which cortexflow does not support`,
+    );
   if (layers && rnnConfig['return_sequences'] === false)
-    warnings.push(`${where}: SimpleRNN "${rnnName}" had return_sequences = false (Keras gave only the last step); cortexflow outputs every step`);
+    warnings.push(
+      `${where}: SimpleRNN "${rnnName}" had return_sequences = false (Keras gave only the last step); cortexflow outputs every step`,
+    );
   const denseAct = denseConfig['activation'];
   if (layers && denseAct !== undefined && denseAct !== 'linear')
-    throw new KerasFormatError(`${where}: Dense "${denseName}" uses activation ${JSON.stringify(denseAct)}; only a linear readout is supported`);
+    throw new KerasFormatError(
+      `${where}: Dense "${denseName}" uses activation ${JSON.stringify(denseAct)}; only a linear readout is supported`,
+    );
 
   const rw = weightsOf.get(rnnName);
   const dw = weightsOf.get(denseName);
   const kernel = rw?.get('kernel');
   const recurrent = rw?.get('recurrent_kernel');
   const dKernel = dw?.get('kernel');
-  if (!kernel || !recurrent) throw new KerasFormatError(`${where}: SimpleRNN "${rnnName}" lacks kernel or recurrent_kernel weights (found ${[...(rw?.keys() ?? [])].join(', ') || 'none'})`);
-  if (!dKernel) throw new KerasFormatError(`${where}: Dense "${denseName}" has no kernel weight (found ${[...(dw?.keys() ?? [])].join(', ') || 'none'})`);
+  if (!kernel || !recurrent)
+    throw new KerasFormatError(
+      `${where}: SimpleRNN "${rnnName}" lacks kernel or recurrent_kernel weights (found ${[...(rw?.keys() ?? [])].join(', ') || 'none'})`,
+    );
+  if (!dKernel)
+    throw new KerasFormatError(
+      `${where}: Dense "${denseName}" has no kernel weight (found ${[...(dw?.keys() ?? [])].join(', ') || 'none'})`,
+    );
   const [I, N] = kernel.shape;
   const [N2, O] = dKernel.shape;
   if (I === undefined || N === undefined || kernel.shape.length !== 2)
-    throw new KerasFormatError(`${where}: SimpleRNN kernel has shape [${kernel.shape.join(', ')}], expected [inputs, units]`);
+    throw new KerasFormatError(
+      `${where}: SimpleRNN kernel has shape [${kernel.shape.join(', ')}], expected [inputs, units]`,
+    );
   if (recurrent.shape.length !== 2 || recurrent.shape[0] !== N || recurrent.shape[1] !== N)
-    throw new KerasFormatError(`${where}: SimpleRNN recurrent_kernel has shape [${recurrent.shape.join(', ')}], expected [${N}, ${N}]`);
+    throw new KerasFormatError(
+      `${where}: SimpleRNN recurrent_kernel has shape [${recurrent.shape.join(', ')}], expected [${N}, ${N}]`,
+    );
   if (O === undefined || N2 !== N || dKernel.shape.length !== 2)
-    throw new KerasFormatError(`${where}: Dense kernel has shape [${dKernel.shape.join(', ')}], expected [${N}, outputs] to follow a SimpleRNN of ${N} units`);
+    throw new KerasFormatError(
+      `${where}: Dense kernel has shape [${dKernel.shape.join(', ')}], expected [${N}, outputs] to follow a SimpleRNN of ${N} units`,
+    );
   const bias = rw?.get('bias');
-  if (bias && bias.data.length !== N) throw new KerasFormatError(`${where}: SimpleRNN bias has ${bias.data.length} values, expected ${N}`);
+  if (bias && bias.data.length !== N)
+    throw new KerasFormatError(`${where}: SimpleRNN bias has ${bias.data.length} values, expected ${N}`);
   const dBias = dw?.get('bias');
-  if (dBias && dBias.data.length !== O) throw new KerasFormatError(`${where}: Dense bias has ${dBias.data.length} values, expected ${O}`);
+  if (dBias && dBias.data.length !== O)
+    throw new KerasFormatError(`${where}: Dense bias has ${dBias.data.length} values, expected ${O}`);
 
   const kerasVersion = asString(attr(file, 'keras_version')) ?? asString(attr(wg, 'keras_version'));
   const trainingText = asString(attr(file, 'training_config'));
@@ -306,13 +364,24 @@ function readKeras(h5: H5, file: H5Group, where: string): KerasLoadResult {
       seed: 'unknown (Keras file; 0 recorded)',
       ...(kerasVersion !== undefined ? { kerasVersion } : {}),
       layers: { rnn: rnnName, dense: denseName },
-      ...(layers ? { recurrentInitializer: rnnConfig['recurrent_initializer'], kernelInitializer: rnnConfig['kernel_initializer'] } : {}),
+      ...(layers
+        ? {
+            recurrentInitializer: rnnConfig['recurrent_initializer'],
+            kernelInitializer: rnnConfig['kernel_initializer'],
+          }
+        : {}),
       ...(trainingConfig !== undefined ? { trainingConfig } : {}),
     },
     // Keras writes training_config only for a compiled model: the authors' trained nets have it,
     // their "_initial" saves do not. The dataset itself is not in the file.
     ...(trainingConfig !== undefined
-      ? { trainedOn: { source: where, format: 'keras-hdf5', note: 'compiled (trained) in Keras; the training dataset is not recorded in the file' } }
+      ? {
+          trainedOn: {
+            source: where,
+            format: 'keras-hdf5',
+            note: 'compiled (trained) in Keras; the training dataset is not recorded in the file',
+          },
+        }
       : {}),
   };
   return { model, warnings };

@@ -44,7 +44,9 @@ export async function modelFromFiles(files: ModelFile[]): Promise<{ model: Model
 export function manifestPaths(jsonText: string): string[] {
   try {
     const doc = JSON.parse(jsonText) as { weightsManifest?: Array<{ paths?: unknown }> };
-    return (doc.weightsManifest ?? []).flatMap((g) => (Array.isArray(g.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : []));
+    return (doc.weightsManifest ?? []).flatMap((g) =>
+      Array.isArray(g.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : [],
+    );
   } catch {
     return [];
   }
@@ -64,7 +66,9 @@ export async function loadModelFile(path: string): Promise<{ model: Model; warni
   try {
     stat = await fs.stat(resolved);
   } catch {
-    throw new Error(`no file at ${shown}; give the path of a model.json, of a folder holding one, or of a Keras .h5/.hdf5 file`);
+    throw new Error(
+      `no file at ${shown}; give the path of a model.json, of a folder holding one, or of a Keras .h5/.hdf5 file`,
+    );
   }
   let file = resolved;
   if (stat.isDirectory()) {
@@ -72,12 +76,16 @@ export async function loadModelFile(path: string): Promise<{ model: Model; warni
     try {
       await fs.access(file);
     } catch {
-      throw new Error(`the folder ${shown} holds no model.json; give a model.json, a folder holding one, or a Keras .h5/.hdf5 file`);
+      throw new Error(
+        `the folder ${shown} holds no model.json; give a model.json, a folder holding one, or a Keras .h5/.hdf5 file`,
+      );
     }
   }
   const bytes = new Uint8Array(await fs.readFile(file));
   if (/\.keras$/i.test(file) && !isHdf5(bytes))
-    throw new Error(`${file} is a Keras 3 .keras archive, which cortexflow does not read; save the model in Keras 2 HDF5 form (model.save("net.h5"))`);
+    throw new Error(
+      `${file} is a Keras 3 .keras archive, which cortexflow does not read; save the model in Keras 2 HDF5 form (model.save("net.h5"))`,
+    );
   const files: ModelFile[] = [{ name: file, bytes }];
   if (!isHdf5(bytes)) {
     const dir = nodePath.dirname(file);
@@ -86,7 +94,9 @@ export async function loadModelFile(path: string): Promise<{ model: Model; warni
       try {
         files.push({ name: p, bytes: new Uint8Array(await fs.readFile(wp)) });
       } catch {
-        throw new Error(`${file} names the weights file "${p}", but there is no file at ${wp}; keep model.json and its weights.bin together`);
+        throw new Error(
+          `${file} names the weights file "${p}", but there is no file at ${wp}; keep model.json and its weights.bin together`,
+        );
       }
     }
   }
@@ -123,7 +133,9 @@ export async function loadModelUrl(url: string): Promise<{ model: Model; warning
   if (!isHdf5(bytes)) {
     for (const p of manifestPaths(new TextDecoder().decode(bytes))) {
       if (u.startsWith('data:'))
-        throw new Error(`a model.json in a data: URL cannot bring its weights file "${p}"; give a URL or path of the model.json next to its weights, or a Keras .h5 file`);
+        throw new Error(
+          `a model.json in a data: URL cannot bring its weights file "${p}"; give a URL or path of the model.json next to its weights, or a Keras .h5 file`,
+        );
       files.push({ name: p, bytes: await fetchBytes(new URL(p, u).href, `weights file ${p} of ${u}`) });
     }
   }
@@ -148,8 +160,17 @@ export const modelLoad = defineBlock({
         'or an http(s):, data: or blob: URL (the only form in the browser).',
     }),
   }),
-  validate: (p) => (p.path.trim() === '' ? [{ param: 'path', message: 'give the path of a model.json, of a folder holding one, or of a Keras .h5/.hdf5 file' }] : []),
-  run: async ({ params, env, warn }) => {
+  validate: (p) =>
+    p.path.trim() === ''
+      ? [
+          {
+            param: 'path',
+            message: 'give the path of a model.json, of a folder holding one, or of a Keras .h5/.hdf5 file',
+          },
+        ]
+      : [],
+  run: async (ctx) => {
+    const { params, env } = ctx;
     const url = isUrl(params.path);
     if (!url && env.platform !== 'node')
       throw new Error(
@@ -161,7 +182,7 @@ export const modelLoad = defineBlock({
     } catch (e) {
       throw new Error(`path: ${(e as Error).message}`, { cause: e });
     }
-    for (const w of result.warnings) warn(w);
+    for (const w of result.warnings) ctx.warn(w);
     return { model: result.model };
   },
 });

@@ -43,8 +43,18 @@ describe('simulate', () => {
       [8, 6, 'sigmoid', 0.1],
     ] as Array<[number, number, Activation, number]>) {
       const m = createCtrnn({
-        N, inputSize: 2, outputSize: 2, alpha, activation, useBias: true, recurrentInit: 'normal', gain: 1.4,
-        inputInit: 'glorot-uniform', outputInit: 'glorot-uniform', noiseSigma: 0, seed: N,
+        N,
+        inputSize: 2,
+        outputSize: 2,
+        alpha,
+        activation,
+        useBias: true,
+        recurrentInit: 'normal',
+        gain: 1.4,
+        inputInit: 'glorot-uniform',
+        outputInit: 'glorot-uniform',
+        noiseSigma: 0,
+        seed: N,
       });
       for (let i = 0; i < N; i++) m.weights.b[i] = 0.2 * rng.normal();
       m.weights.b_out[1] = 0.3;
@@ -61,8 +71,18 @@ describe('simulate', () => {
 
   it('uses override weights when given, and checks the input size', () => {
     const m = createCtrnn({
-      N: 4, inputSize: 1, outputSize: 1, alpha: 1, activation: 'tanh', useBias: false, recurrentInit: 'orthogonal', gain: 1,
-      inputInit: 'glorot-uniform', outputInit: 'glorot-uniform', noiseSigma: 0, seed: 2,
+      N: 4,
+      inputSize: 1,
+      outputSize: 1,
+      alpha: 1,
+      activation: 'tanh',
+      useBias: false,
+      recurrentInit: 'orthogonal',
+      gain: 1,
+      inputInit: 'glorot-uniform',
+      outputInit: 'glorot-uniform',
+      noiseSigma: 0,
+      seed: 2,
     });
     const x = Float32Array.from({ length: 10 }, (_, i) => (i < 3 ? 1 : 0));
     const zeroOut = { ...m.weights, W_out: new Float32Array(4), b_out: Float32Array.of(0.25) };

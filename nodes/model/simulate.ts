@@ -70,8 +70,14 @@ export function simulate(
       for (; i + 2 <= N; i += 2) {
         const ba = bias[i] as number;
         const bb = bias[i + 1] as number;
-        let s0 = ba, s1 = ba, s2 = ba, s3 = ba;
-        let r0 = bb, r1 = bb, r2 = bb, r3 = bb;
+        let s0 = ba,
+          s1 = ba,
+          s2 = ba,
+          s3 = ba;
+        let r0 = bb,
+          r1 = bb,
+          r2 = bb,
+          r3 = bb;
         const ro = i * N;
         const ro2 = ro + N;
         for (let j = 0; j < N; j++) {
@@ -101,7 +107,10 @@ export function simulate(
       }
       for (; i < N; i++) {
         const ba = bias[i] as number;
-        let s0 = ba, s1 = ba, s2 = ba, s3 = ba;
+        let s0 = ba,
+          s1 = ba,
+          s2 = ba,
+          s3 = ba;
         const ro = i * N;
         for (let j = 0; j < N; j++) {
           const wa = Wr[ro + j] as number;

@@ -68,12 +68,16 @@ export function constraintProblems(m: Pick<Model, 'N' | 'constraints'>): string[
   const { N } = m;
   if (c.recurrentSign !== undefined) {
     if (!(c.recurrentSign instanceof Float32Array) || c.recurrentSign.length !== N)
-      problems.push(`constraints.recurrentSign must be a Float32Array of N = ${N} values, got ${c.recurrentSign.length}`);
+      problems.push(
+        `constraints.recurrentSign must be a Float32Array of N = ${N} values, got ${c.recurrentSign.length}`,
+      );
     else if (c.recurrentSign.some((v) => v !== 1 && v !== -1 && v !== 0))
       problems.push('constraints.recurrentSign must hold only +1 (excitatory), -1 (inhibitory) or 0 (free)');
   }
   if (c.recurrentMask !== undefined && (!(c.recurrentMask instanceof Float32Array) || c.recurrentMask.length !== N * N))
-    problems.push(`constraints.recurrentMask must be a Float32Array of N*N = ${N * N} values, got ${c.recurrentMask.length}`);
+    problems.push(
+      `constraints.recurrentMask must be a Float32Array of N*N = ${N * N} values, got ${c.recurrentMask.length}`,
+    );
   return problems;
 }
 

@@ -51,7 +51,8 @@ export function decisionWindow(
   const masked = (t: number) => (mask[mOff + t] as number) > 0;
   const sameLevel = (a: number, b: number) => {
     for (let o = 0; o < O; o++)
-      if (Math.abs((target[tOff + a * O + o] as number) - (target[tOff + b * O + o] as number)) > LEVEL_TOL) return false;
+      if (Math.abs((target[tOff + a * O + o] as number) - (target[tOff + b * O + o] as number)) > LEVEL_TOL)
+        return false;
     return true;
   };
   let end = T;

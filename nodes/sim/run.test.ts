@@ -10,13 +10,24 @@ import { decisionCorrect, decisionWindow, trialDistance } from './metrics.ts';
 import { runSimulation, simRun } from './run.ts';
 
 async function andDataset(samples = 40, testFraction = 0.25): Promise<Dataset> {
-  return (await runBlock<{ dataset: Dataset }>(andTask, { params: { samples, seed: 3, testFraction } })).outputs.dataset;
+  return (await runBlock<{ dataset: Dataset }>(andTask, { params: { samples, seed: 3, testFraction } })).outputs
+    .dataset;
 }
 
 function net(N: number, inputSize: number, seed = 1): Model {
   return createCtrnn({
-    N, inputSize, outputSize: 1, alpha: 1, activation: 'tanh', useBias: false, recurrentInit: 'orthogonal', gain: 1,
-    inputInit: 'glorot-uniform', outputInit: 'glorot-uniform', noiseSigma: 0, seed,
+    N,
+    inputSize,
+    outputSize: 1,
+    alpha: 1,
+    activation: 'tanh',
+    useBias: false,
+    recurrentInit: 'orthogonal',
+    gain: 1,
+    inputInit: 'glorot-uniform',
+    outputInit: 'glorot-uniform',
+    noiseSigma: 0,
+    seed,
   });
 }
 
@@ -64,7 +75,15 @@ describe('decision window and measures', () => {
     expect(decisionCorrect(close, target, 0, 1, w)).toBe(1);
     expect(decisionCorrect(far, target, 0, 1, w)).toBe(0);
     expect(trialDistance(close, target, 0, T)).toBeCloseTo(0.45 * Math.sqrt(T), 6);
-    expect(decisionCorrect(Float32Array.from(target, () => NaN), target, 0, 1, w)).toBe(0);
+    expect(
+      decisionCorrect(
+        Float32Array.from(target, () => NaN),
+        target,
+        0,
+        1,
+        w,
+      ),
+    ).toBe(0);
   });
 });
 
@@ -78,11 +97,22 @@ describe('sim.run', () => {
     const rec = await runBlock<{ trajectories: Trajectories }>(simRun, { inputs: { model, dataset: ds } });
     const tr = rec.outputs.trajectories;
     const probe = ds.probe!;
-    expect(tr).toMatchObject({ C: 4, T: 210, N: 10, channels: 2, outputs: 1, selection: 'probe', label: 'untrained', dt: ds.dt });
+    expect(tr).toMatchObject({
+      C: 4,
+      T: 210,
+      N: 10,
+      channels: 2,
+      outputs: 1,
+      selection: 'probe',
+      label: 'untrained',
+      dt: ds.dt,
+    });
     expect(tr.conditions.map((c) => c.key)).toEqual(probe.conditions.map((c) => c.key));
     expect(tr.hidden).toEqual(simulate(model, probe.inputs, 4, 210).hidden);
     expect(tr.targets).toEqual(probe.targets);
-    expect(tr.accuracy).toEqual(probe.conditions.map((c) => (c.inputValues[0] === 1 && c.inputValues[1] === 1 ? 0 : 1)));
+    expect(tr.accuracy).toEqual(
+      probe.conditions.map((c) => (c.inputValues[0] === 1 && c.inputValues[1] === 1 ? 0 : 1)),
+    );
     for (let c = 0; c < 4; c++) {
       let s = 0;
       for (let t = 0; t < 210; t++) s += (0.3 - probe.targets[c * 210 + t]!) ** 2;
@@ -100,18 +130,34 @@ describe('sim.run', () => {
     const ds = await andDataset(20);
     const model = net(6, 2);
     model.trainedOn = { tasks: ['and'] };
-    const test = (await runBlock<{ trajectories: Trajectories }>(simRun, { params: { conditions: 'test' }, inputs: { model, dataset: ds } })).outputs.trajectories;
+    const test = (
+      await runBlock<{ trajectories: Trajectories }>(simRun, {
+        params: { conditions: 'test' },
+        inputs: { model, dataset: ds },
+      })
+    ).outputs.trajectories;
     expect(ds.testCount).toBe(5);
     expect(test.C).toBe(5);
     expect(test.label).toBe('trained');
     expect(test.inputs).toEqual(ds.inputs.slice(0, ds.testCount * ds.T * 2));
-    const all = (await runBlock<{ trajectories: Trajectories }>(simRun, { params: { conditions: 'all', label: 'after pruning' }, inputs: { model, dataset: ds } })).outputs
-      .trajectories;
+    const all = (
+      await runBlock<{ trajectories: Trajectories }>(simRun, {
+        params: { conditions: 'all', label: 'after pruning' },
+        inputs: { model, dataset: ds },
+      })
+    ).outputs.trajectories;
     expect(all.C).toBe(20);
     expect(all.label).toBe('after pruning');
     expect(all.hidden.subarray(0, test.hidden.length)).toEqual(test.hidden);
     const arts = await TrajectoriesPort.artifacts!(all);
-    expect(arts.map((a) => a.suffix)).toEqual(['/summary.json', '/hidden.npy', '/y.npy', '/targets.npy', '/inputs.npy', '/mask.npy']);
+    expect(arts.map((a) => a.suffix)).toEqual([
+      '/summary.json',
+      '/hidden.npy',
+      '/y.npy',
+      '/targets.npy',
+      '/inputs.npy',
+      '/mask.npy',
+    ]);
     const hidden = decodeNpy(arts[1]!.data as Uint8Array);
     expect(hidden.shape).toEqual([20, ds.T, 6]);
     expect(hidden.data).toEqual(all.hidden);
@@ -123,7 +169,9 @@ describe('sim.run', () => {
   it('derives the distinct conditions when the dataset has no probe, with a warning', async () => {
     const ds = await andDataset(30);
     const { probe: _p, ...noProbe } = ds;
-    const rec = await runBlock<{ trajectories: Trajectories }>(simRun, { inputs: { model: net(5, 2), dataset: noProbe } });
+    const rec = await runBlock<{ trajectories: Trajectories }>(simRun, {
+      inputs: { model: net(5, 2), dataset: noProbe },
+    });
     expect(rec.outputs.trajectories.C).toBe(4);
     expect(new Set(rec.outputs.trajectories.conditions.map((c) => c.key)).size).toBe(4);
     expect(rec.warnings.join()).toMatch(/no probe: simulated the first trial of each of its 4 distinct conditions/);
@@ -134,16 +182,22 @@ describe('sim.run', () => {
     await expect(runBlock(simRun, { inputs: { model: net(5, 3), dataset: ds } })).rejects.toThrow(
       /the model takes 3 inputs but the dataset has 2 channels \(A, B\)/,
     );
-    await expect(runBlock(simRun, { params: { conditions: 'all', maxTrials: 10 }, inputs: { model: net(5, 2), dataset: ds } })).rejects.toThrow(
-      /"all" selects 40 trials.*over maxTrials = 10/,
-    );
+    await expect(
+      runBlock(simRun, { params: { conditions: 'all', maxTrials: 10 }, inputs: { model: net(5, 2), dataset: ds } }),
+    ).rejects.toThrow(/"all" selects 40 trials.*over maxTrials = 10/);
     const ctrl = new AbortController();
     ctrl.abort();
-    await expect(runBlock(simRun, { params: { conditions: 'all' }, inputs: { model: net(5, 2), dataset: ds }, signal: ctrl.signal })).rejects.toThrow(/cancelled/);
-    let chunks = 0;
     await expect(
-      runSimulation(net(5, 2), ds, { conditions: 'all', onChunk: () => ++chunks < 2 }),
+      runBlock(simRun, {
+        params: { conditions: 'all' },
+        inputs: { model: net(5, 2), dataset: ds },
+        signal: ctrl.signal,
+      }),
     ).rejects.toThrow(/cancelled/);
+    let chunks = 0;
+    await expect(runSimulation(net(5, 2), ds, { conditions: 'all', onChunk: () => ++chunks < 2 })).rejects.toThrow(
+      /cancelled/,
+    );
     expect(chunks).toBe(2);
   });
 
@@ -153,11 +207,21 @@ describe('sim.run', () => {
     const T = 290;
     const C = 12;
     const ds: Dataset = {
-      samples: C, T, channels: 3, outputs: 1,
+      samples: C,
+      T,
+      channels: 3,
+      outputs: 1,
       inputs: Float32Array.from({ length: C * T * 3 }, () => rng.normal()),
-      targets: new Float32Array(C * T), mask: new Float32Array(C * T).fill(1),
+      targets: new Float32Array(C * T),
+      mask: new Float32Array(C * T).fill(1),
       conditions: Array.from({ length: C }, (_, i) => ({ task: 'x', inputValues: [i], jitter: 0, key: `c${i}` })),
-      channelNames: ['A', 'B', 'ctx'], outputNames: ['y'], dt: 1, seed: 0, testCount: 0, tasks: ['x'], provenance: {},
+      channelNames: ['A', 'B', 'ctx'],
+      outputNames: ['y'],
+      dt: 1,
+      seed: 0,
+      testCount: 0,
+      tasks: ['x'],
+      provenance: {},
     };
     const progress: number[] = [];
     const { trajectories } = await runSimulation(net(100, 3), ds, { onChunk: (d) => (progress.push(d), true) });

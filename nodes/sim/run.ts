@@ -4,7 +4,14 @@
  * inputs, mask, and per trial the authors' distance and a decision accuracy (see `metrics.ts`).
  */
 import { defineBlock, input, int, oneOf, schema, str } from '../../core/index.ts';
-import { DatasetPort, ModelPort, TrajectoriesPort, type Dataset, type Model, type Trajectories } from '../ports/index.ts';
+import {
+  DatasetPort,
+  ModelPort,
+  TrajectoriesPort,
+  type Dataset,
+  type Model,
+  type Trajectories,
+} from '../ports/index.ts';
 import { simulate } from '../model/simulate.ts';
 import { decisionCorrect, decisionWindow, trialDistance, type StepWindow } from './metrics.ts';
 
@@ -26,7 +33,10 @@ const CHUNK_TFJS = 64;
  * none, the first trial of each distinct condition key (`derived` is then true). 'test': the first
  * `testCount` trials. 'all': every trial.
  */
-export function selectTrials(ds: Dataset, which: SimSelection): { data: Dataset; indices: number[] | null; derived: boolean } {
+export function selectTrials(
+  ds: Dataset,
+  which: SimSelection,
+): { data: Dataset; indices: number[] | null; derived: boolean } {
   if (which === 'probe') {
     if (ds.probe) return { data: ds.probe, indices: null, derived: false };
     const seen = new Set<string>();
@@ -40,8 +50,15 @@ export function selectTrials(ds: Dataset, which: SimSelection): { data: Dataset;
     return { data: ds, indices, derived: true };
   }
   if (which === 'test') {
-    if (!(ds.testCount > 0)) throw new Error('conditions: "test" selects the held-out trials, but this dataset has testCount = 0; use "probe" or "all"');
-    return { data: ds, indices: Array.from({ length: Math.min(ds.testCount, ds.samples) }, (_, i) => i), derived: false };
+    if (!(ds.testCount > 0))
+      throw new Error(
+        'conditions: "test" selects the held-out trials, but this dataset has testCount = 0; use "probe" or "all"',
+      );
+    return {
+      data: ds,
+      indices: Array.from({ length: Math.min(ds.testCount, ds.samples) }, (_, i) => i),
+      derived: false,
+    };
   }
   return { data: ds, indices: null, derived: false };
 }
@@ -54,7 +71,10 @@ function gather(src: Float32Array, rowSize: number, indices: number[] | null, co
 }
 
 /** Check that a model can run on a dataset; returns the problem, or null. */
-export function shapeProblem(model: Model, ds: Pick<Dataset, 'channels' | 'outputs' | 'channelNames' | 'outputNames'>): string | null {
+export function shapeProblem(
+  model: Model,
+  ds: Pick<Dataset, 'channels' | 'outputs' | 'channelNames' | 'outputNames'>,
+): string | null {
   if (model.inputSize !== ds.channels)
     return `the model takes ${model.inputSize} inputs but the dataset has ${ds.channels} channels (${ds.channelNames.join(', ')}); use a model built for this dataset`;
   if (model.outputSize !== ds.outputs)
@@ -123,7 +143,12 @@ export async function runSimulation(
     windows.push(w);
     accuracy.push(decisionCorrect(y, targets, c * T * O, O, w));
   }
-  const label = options.label !== undefined && options.label !== '' ? options.label : model.trainedOn !== undefined ? 'trained' : 'untrained';
+  const label =
+    options.label !== undefined && options.label !== ''
+      ? options.label
+      : model.trainedOn !== undefined
+        ? 'trained'
+        : 'untrained';
   return {
     derivedProbe: derived,
     trajectories: {
@@ -157,9 +182,9 @@ export const simRun = defineBlock({
   title: 'Simulate',
   category: 'Simulation',
   description:
-    'Runs a network, without noise, on the dataset\'s distinct conditions (its probe: e.g. the 12 conditions of the 3-task ' +
+    "Runs a network, without noise, on the dataset's distinct conditions (its probe: e.g. the 12 conditions of the 3-task " +
     'context network at a few jitters) or on its trials, and keeps the hidden states [conditions, T, N], outputs and targets. ' +
-    'Per condition: the distance ||y - target||_2 over the whole trial (Jarne & Laje\'s measure) and a decision accuracy ' +
+    "Per condition: the distance ||y - target||_2 over the whole trial (Jarne & Laje's measure) and a decision accuracy " +
     '(mean output over the late response window within 0.5 of the target level; the window is the later half of the last ' +
     'held target level). Computed in plain JS (float64) for small nets, with tfjs (wasm) from N = 100 up.',
   inputs: {
@@ -169,15 +194,22 @@ export const simRun = defineBlock({
   outputs: { trajectories: TrajectoriesPort },
   params: schema({
     conditions: oneOf(['probe', 'test', 'all'] as const, 'probe', {
-      description: 'probe: the distinct conditions (the dataset\'s probe; else the first trial of each condition). test: the held-out trials. all: every trial.',
+      description:
+        "probe: the distinct conditions (the dataset's probe; else the first trial of each condition). test: the held-out trials. all: every trial.",
     }),
-    label: str('', { description: 'Label for plots ("trained", "untrained"). Empty: "trained" if the model records a training dataset, else "untrained".' }),
-    maxTrials: int(1, 1_000_000, 2000, { description: 'Refuse to simulate more trials than this (hidden states take trials x T x N x 4 bytes).' }),
+    label: str('', {
+      description:
+        'Label for plots ("trained", "untrained"). Empty: "trained" if the model records a training dataset, else "untrained".',
+    }),
+    maxTrials: int(1, 1_000_000, 2000, {
+      description: 'Refuse to simulate more trials than this (hidden states take trials x T x N x 4 bytes).',
+    }),
     engine: oneOf(['auto', 'js', 'tfjs'] as const, 'auto', {
       description: `js: plain float64 loops (the reference). tfjs: float32 on the tfjs backend (wasm by default). auto: tfjs from N = ${TFJS_FROM_UNITS} units up, else js.`,
     }),
   }),
-  run: async ({ params, inputs, signal, progress, warn, env }) => {
+  run: async (ctx) => {
+    const { params, inputs, signal, env } = ctx;
     if (!inputs.model) throw new Error('sim.run needs a model on its "model" input');
     if (!inputs.dataset) throw new Error('sim.run needs a dataset on its "dataset" input');
     const engine = params.engine === 'auto' ? (inputs.model.N >= TFJS_FROM_UNITS ? 'tfjs' : 'js') : params.engine;
@@ -186,7 +218,7 @@ export const simRun = defineBlock({
       const { useBackend, describeBackend } = await import('../lib/tf.ts');
       engineLabel = `tfjs ${describeBackend(await useBackend(undefined, env.backend))}`;
     }
-    progress(0, 1, undefined, `simulating with ${engineLabel}`);
+    ctx.progress(0, 1, undefined, `simulating with ${engineLabel}`);
     const { trajectories, derivedProbe } = await runSimulation(inputs.model, inputs.dataset, {
       conditions: params.conditions,
       label: params.label,
@@ -194,14 +226,16 @@ export const simRun = defineBlock({
       engine,
       engineLabel,
       onChunk: async (done, total) => {
-        progress(done, total);
+        ctx.progress(done, total);
         // Let an abort (and other work) in between chunks.
         await new Promise((r) => setTimeout(r, 0));
         return !signal.aborted;
       },
     });
     if (derivedProbe)
-      warn(`the dataset has no probe: simulated the first trial of each of its ${trajectories.C} distinct conditions (with their jitter and noise)`);
+      ctx.warn(
+        `the dataset has no probe: simulated the first trial of each of its ${trajectories.C} distinct conditions (with their jitter and noise)`,
+      );
     return { trajectories };
   },
 });

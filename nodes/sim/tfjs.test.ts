@@ -32,8 +32,18 @@ describe('simulateTfjs', () => {
         ['sigmoid', 0.1, false],
       ] as Array<[Activation, number, boolean]>) {
         const m = createCtrnn({
-          N: 16, inputSize: 3, outputSize: 2, alpha, activation, useBias, recurrentInit: 'normal', gain: 1.2,
-          inputInit: 'glorot-uniform', outputInit: 'glorot-uniform', noiseSigma: 0, seed: 2,
+          N: 16,
+          inputSize: 3,
+          outputSize: 2,
+          alpha,
+          activation,
+          useBias,
+          recurrentInit: 'normal',
+          gain: 1.2,
+          inputInit: 'glorot-uniform',
+          outputInit: 'glorot-uniform',
+          noiseSigma: 0,
+          seed: 2,
         });
         if (useBias) for (let i = 0; i < 16; i++) m.weights.b[i] = 0.1 * rng.normal();
         m.weights.b_out[1] = -0.2;
@@ -55,20 +65,44 @@ describe('simulateTfjs', () => {
     const C = 6;
     const T = 40;
     const ds: Dataset = {
-      samples: C, T, channels: 2, outputs: 1,
+      samples: C,
+      T,
+      channels: 2,
+      outputs: 1,
       inputs: Float32Array.from({ length: C * T * 2 }, () => (rng.uniform() < 0.2 ? 1 : 0)),
       targets: Float32Array.from({ length: C * T }, (_, i) => (i % T > 20 ? i % 2 : 0)),
       mask: new Float32Array(C * T).fill(1),
       conditions: Array.from({ length: C }, (_, i) => ({ task: 'x', inputValues: [i], jitter: 0, key: `c${i}` })),
-      channelNames: ['A', 'B'], outputNames: ['y'], dt: 1, seed: 0, testCount: 0, tasks: ['x'], provenance: {},
+      channelNames: ['A', 'B'],
+      outputNames: ['y'],
+      dt: 1,
+      seed: 0,
+      testCount: 0,
+      tasks: ['x'],
+      provenance: {},
     };
     const model = createCtrnn({
-      N: 20, inputSize: 2, outputSize: 1, alpha: 1, activation: 'tanh', useBias: false, recurrentInit: 'orthogonal', gain: 1,
-      inputInit: 'glorot-uniform', outputInit: 'glorot-uniform', noiseSigma: 0, seed: 3,
+      N: 20,
+      inputSize: 2,
+      outputSize: 1,
+      alpha: 1,
+      activation: 'tanh',
+      useBias: false,
+      recurrentInit: 'orthogonal',
+      gain: 1,
+      inputInit: 'glorot-uniform',
+      outputInit: 'glorot-uniform',
+      noiseSigma: 0,
+      seed: 3,
     });
     const run = async (engine: string) =>
-      (await runBlock<{ trajectories: Trajectories }>(simRun, { params: { engine }, inputs: { model, dataset: ds }, env: { backend: 'wasm' } })).outputs
-        .trajectories;
+      (
+        await runBlock<{ trajectories: Trajectories }>(simRun, {
+          params: { engine },
+          inputs: { model, dataset: ds },
+          env: { backend: 'wasm' },
+        })
+      ).outputs.trajectories;
     const viaTf = await run('tfjs');
     const viaJs = await run('js');
     expect(viaTf.engine).toMatch(/^tfjs wasm/);

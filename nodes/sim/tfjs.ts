@@ -28,7 +28,12 @@ function act(a: Activation, x: tf.Tensor2D): tf.Tensor2D {
  * Run `model` on inputs [B, T, inputSize] from h = 0, noise-free, on the active tfjs backend.
  * Frees every tensor it makes.
  */
-export async function simulateTfjs(model: Model, inputs: Float32Array, B: number, T: number): Promise<SimulationResult> {
+export async function simulateTfjs(
+  model: Model,
+  inputs: Float32Array,
+  B: number,
+  T: number,
+): Promise<SimulationResult> {
   const { N, inputSize: I, outputSize: O, alpha } = model;
   if (inputs.length !== B * T * I)
     throw new Error(`simulateTfjs: inputs have ${inputs.length} values, expected B*T*I = ${B}*${T}*${I}`);
