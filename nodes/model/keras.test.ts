@@ -58,6 +58,8 @@ async function kerasFile(
     extraLayer?: string;
     training?: boolean;
     functional?: boolean;
+    /** TF 2.x names the RNN weights through its cell: simple_rnn_1/simple_rnn_cell/kernel:0. */
+    cell?: string;
   } = {},
 ): Promise<Uint8Array> {
   const { FS } = await h5wasm.ready;
@@ -122,19 +124,24 @@ async function kerasFile(
   wg.create_attribute('layer_names', ln, lnShape, lnType);
   // h5py writes a weightless layer's weight_names as an empty float64 array.
   if (o.functional) wg.create_group('input_1').create_attribute('weight_names', new Float64Array(0), [0]);
-  const put = (layer: string, weights: Array<[string, Float32Array, number[]]>) => {
+  const put = (layer: string, weights: Array<[string, Float32Array, number[]]>, cell?: string) => {
     const g = wg.create_group(layer);
-    const names = weights.map(([n]) => `${layer}/${n}:0`);
+    const prefix = cell ? `${layer}/${cell}` : layer;
+    const names = weights.map(([n]) => `${prefix}/${n}:0`);
     const [wn, wnShape, wnType] = fixed(names);
     g.create_attribute('weight_names', wn, wnShape, wnType);
-    const inner = g.create_group(layer);
+    const inner = cell ? g.create_group(layer).create_group(cell) : g.create_group(layer);
     for (const [n, data, shape] of weights) inner.create_dataset({ name: `${n}:0`, data, shape, dtype: '<f' });
   };
-  put(rnn, [
-    ['kernel', net.kernel, [net.I, net.N]],
-    ['recurrent_kernel', net.recurrent, [net.N, net.N]],
-    ...(net.bias ? ([['bias', net.bias, [net.N]]] as Array<[string, Float32Array, number[]]>) : []),
-  ]);
+  put(
+    rnn,
+    [
+      ['kernel', net.kernel, [net.I, net.N]],
+      ['recurrent_kernel', net.recurrent, [net.N, net.N]],
+      ...(net.bias ? ([['bias', net.bias, [net.N]]] as Array<[string, Float32Array, number[]]>) : []),
+    ],
+    o.cell,
+  );
   put(dense, [
     ['kernel', net.dKernel, [net.N, net.O]],
     ['bias', net.dBias, [net.O]],
@@ -277,6 +284,13 @@ describe('Keras HDF5 SimpleRNN + Dense', () => {
     expect(model.provenance['layers']).toEqual({ rnn: 'simple_rnn_1', dense: 'time_distributed_1' });
     const x = pulses(2, 3, 15, 2);
     expect(maxAbsDiff(simulate(model, x, 3, 15).y, kerasForward(net, x, 3, 15))).toBeLessThan(1e-6);
+  });
+
+  it('reads TF 2.x files, whose RNN weights are named through the cell (simple_rnn_1/simple_rnn_cell/kernel:0)', async () => {
+    const net = randomNet(3, 5, 1, 'tanh', true, 12);
+    const { model } = await modelFromKerasH5(await kerasFile(net, '2.3.1', { cell: 'simple_rnn_cell' }), 'tf2.h5');
+    const x = pulses(3, 2, 12, 4);
+    expect(maxAbsDiff(simulate(model, x, 2, 12).y, kerasForward(net, x, 2, 12))).toBeLessThan(1e-6);
   });
 
   it('reads a weights-only file (save_weights) assuming tanh, with a warning', async () => {
