@@ -1,22 +1,28 @@
 /** Helpers shared by the plot blocks: size params, input checks, condition labels. */
-import { int, str } from '../../core/index.ts';
+import { int, str, type ParamIssue } from '../../core/index.ts';
 import type { ConditionLabel } from '../ports/index.ts';
 import type { Figure } from '../ports/figure.ts';
 import { fmt } from './render/frame.ts';
 
-/** The `width`, `height` and `title` params every plot has. */
-export function sizeParams(width: number, height: number, heightDescription = 'Figure height.') {
+/**
+ * The `width`, `height` and `title` params every plot has. With `autoHeight`, 0 is allowed and means
+ * "as tall as the content needs"; otherwise the height has a floor the layout can work with.
+ */
+export function sizeParams(width: number, height: number, options: { autoHeight?: string; minHeight?: number } = {}) {
   return {
     width: int(240, 4000, width, { description: 'Figure width.', unit: 'px' }),
-    height: int(0, 8000, height, { description: heightDescription, unit: 'px' }),
+    height: options.autoHeight
+      ? int(0, 8000, height, { description: options.autoHeight, unit: 'px' })
+      : int(options.minHeight ?? 200, 8000, height, { description: 'Figure height.', unit: 'px' }),
     title: str('', { description: 'Figure title; empty for an automatic one naming the data.' }),
   };
 }
 
-/** Throw when a figure would be too small to draw anything in. */
-export function checkHeight(block: string, height: number, min: number): void {
-  if (height > 0 && height < min)
-    throw new Error(`${block}: param "height" is ${height} px, too small for this figure; use at least ${min} px (or 0 for automatic where allowed)`);
+/** The `validate` check of an automatic height: 0 (automatic) or at least `min` px. */
+export function heightIssues(height: number, min: number): ParamIssue[] {
+  return height > 0 && height < min
+    ? [{ param: 'height', message: `${height} px is too small for this figure; use at least ${min} px, or 0 for automatic` }]
+    : [];
 }
 
 /** Throw unless `arr` has exactly `expected` elements. */

@@ -2,7 +2,7 @@
 import { bool, defineBlock, input, Json, oneOf, schema } from '../../core/index.ts';
 import { PruningCurvePort, TrainingHistoryPort, type PruningCurve, type TrainingHistory } from '../ports/index.ts';
 import { FigurePort, SeriesPort, type Series } from '../ports/figure.ts';
-import { checkHeight, checkLength, checkPositive, makeFigure, sizeParams } from './common.ts';
+import { checkLength, checkPositive, makeFigure, sizeParams } from './common.ts';
 import { fmt, svgDocument, type LegendItem } from './render/frame.ts';
 import { renderCurve, type CurveSpec } from './render/curve.ts';
 import { COLORS, paletteColor } from './render/theme.ts';
@@ -187,7 +187,6 @@ export const plotCurve = defineBlock({
     showConditions: bool(false, { description: 'Pruning curves: also draw each condition thin and dotted.' }),
   }),
   run: async ({ params, inputs, nodeId }) => {
-    checkHeight(TYPE, params.height, 200);
     const connected = (['history', 'pruning', 'series'] as const).filter((k) => inputs[k] !== undefined);
     if (connected.length === 0) throw new Error(`${TYPE}: nothing to draw: connect one of the inputs "history", "pruning" or "series"`);
     if (connected.length > 1)

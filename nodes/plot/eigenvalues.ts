@@ -2,7 +2,7 @@
 import { bool, defineBlock, input, schema } from '../../core/index.ts';
 import { SpectrumPort, type Spectrum } from '../ports/index.ts';
 import { FigurePort } from '../ports/figure.ts';
-import { checkHeight, checkLength, checkPositive, makeFigure, sizeParams } from './common.ts';
+import { checkLength, checkPositive, makeFigure, sizeParams } from './common.ts';
 import { fmt, svgDocument } from './render/frame.ts';
 import { renderEigenvalues } from './render/eigenvalues.ts';
 
@@ -40,12 +40,11 @@ export const plotEigenvalues = defineBlock({
   },
   outputs: { figure: FigurePort },
   params: schema({
-    ...sizeParams(600, 640),
+    ...sizeParams(600, 640, { minHeight: 280 }),
     showReference: bool(true, { description: 'Overlay the reference spectrum when there is one.' }),
-    showStats: bool(true, { description: 'Show spectral radius, outliers, dominant frequency and non-normality in a corner.' }),
+    showStats: bool(true, { description: 'Show spectral radius, outliers, dominant frequency and non-normality above the plot.' }),
   }),
   run: async ({ params, inputs, nodeId }) => {
-    checkHeight(TYPE, params.height, 240);
     const s = inputs.spectrum;
     checkSpectrum(s, 'spectrum');
     const ref = params.showReference ? (inputs.reference ?? s.reference) : undefined;

@@ -2,7 +2,7 @@
 import { bool, defineBlock, input, schema, str } from '../../core/index.ts';
 import { WeightStatsPort } from '../ports/index.ts';
 import { FigurePort } from '../ports/figure.ts';
-import { checkHeight, checkPositive, makeFigure, sizeParams } from './common.ts';
+import { checkPositive, makeFigure, sizeParams } from './common.ts';
 import { fmt, svgDocument } from './render/frame.ts';
 import { renderHistogram } from './render/histogram.ts';
 
@@ -25,7 +25,6 @@ export const plotHistogram = defineBlock({
     showFit: bool(true, { description: 'Overlay the fitted normal density, scaled to the counts.' }),
   }),
   run: async ({ params, inputs, nodeId }) => {
-    checkHeight(TYPE, params.height, 200);
     const ws = inputs.stats;
     if (ws.matrices.length === 0) throw new Error(`${TYPE}: the weight statistics hold no matrix; nothing to draw`);
     const m = ws.matrices.find((x) => x.name === params.matrix);

@@ -2,7 +2,7 @@
 import { bool, defineBlock, input, int, schema, str } from '../../core/index.ts';
 import { FixedPointsPort, PCAPort, type ConditionLabel, type PCA } from '../ports/index.ts';
 import { FigurePort } from '../ports/figure.ts';
-import { checkHeight, checkLength, checkPositive, conditionInputs, conditionTitle, formatContext, makeFigure, sizeParams, svgSize } from './common.ts';
+import { heightIssues, checkLength, checkPositive, conditionInputs, conditionTitle, formatContext, makeFigure, sizeParams, svgSize } from './common.ts';
 import { fmt, svgDocument } from './render/frame.ts';
 import { renderPca, type PcaFixedPoint, type PcaTrajectory } from './render/pca.ts';
 
@@ -48,13 +48,13 @@ export const plotPca = defineBlock({
   },
   outputs: { figure: FigurePort },
   params: schema({
-    ...sizeParams(980, 0, 'Figure height; 0 gives 460 px per row of panels (one row per trajectory set).'),
+    ...sizeParams(980, 0, { autoHeight: 'Figure height; 0 gives about 420 px per row of panels (one row per trajectory set).' }),
     pc3View: bool(true, { description: 'Add a PC1/PC3 panel next to PC1/PC2 (when the PCA kept 3 components).' }),
     maxConditions: int(1, 200, 48, { description: 'At most this many trajectories per set are drawn.' }),
     set: str('', { description: 'Draw only the trajectory set with this label; empty draws every set, one row each.' }),
   }),
+  validate: (params) => heightIssues(params.height, 240),
   run: async ({ params, inputs, nodeId, warn }) => {
-    checkHeight(TYPE, params.height, 240);
     const p = inputs.pca;
     checkPca(p);
     const fps = inputs.fixedPoints;

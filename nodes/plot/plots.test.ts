@@ -82,7 +82,7 @@ describe('plot.timeseries', () => {
     await expect(runBlock(plotTimeseries, { inputs: { trajectories: short } })).rejects.toThrow(/mismatched shapes: trajectories\.y has 10 values, expected 720/);
     const other = td.makeTrajectories(td.makeDataset(40), 12);
     await expect(runBlock(plotTimeseries, { inputs: { dataset: ds, trajectories: other } })).rejects.toThrow(/mismatched shapes: the dataset has T=60.*trajectories have T=40/);
-    await expect(runBlock(plotTimeseries, { inputs: { dataset: ds }, params: { height: 50 } })).rejects.toThrow(/param "height" is 50 px/);
+    await expect(runBlock(plotTimeseries, { inputs: { dataset: ds }, params: { height: 50 } })).rejects.toThrow(/height: 50 px is too small for this figure; use at least 160 px, or 0 for automatic/);
   });
 
   it('condition titles name task, inputs and context once', () => {
@@ -259,6 +259,11 @@ describe('rendering', () => {
 
   it('writes superscript powers of ten', () => {
     expect([powerOfTen(-4), powerOfTen(0), powerOfTen(1), powerOfTen(12)]).toEqual(['10⁻⁴', '1', '10', '10¹²']);
+  });
+
+  it('checks sizes before running: a fixed-height plot has a floor in its schema', async () => {
+    await expect(runBlock(plotEigenvalues, { inputs: { spectrum: td.makeSpectrum(8) }, params: { height: 100 } })).rejects.toThrow(/height: expected an integer in \[280, 8000\]/);
+    await expect(runBlock(plotPca, { inputs: { pca: td.makePca(tr) }, params: { height: 100 } })).rejects.toThrow(/height: 100 px is too small/);
   });
 
   it('rasterises to PNG and the Figure port writes .svg and .png', async () => {

@@ -2,7 +2,7 @@
 import { bool, defineBlock, input, int, oneOf, schema } from '../../core/index.ts';
 import { DatasetPort, TrajectoriesPort, type ConditionLabel, type Dataset, type Trajectories } from '../ports/index.ts';
 import { FigurePort } from '../ports/figure.ts';
-import { checkHeight, checkLength, checkPositive, conditionTitle, makeFigure, sizeParams, svgSize } from './common.ts';
+import { heightIssues, checkLength, checkPositive, conditionTitle, makeFigure, sizeParams, svgSize } from './common.ts';
 import { svgDocument } from './render/frame.ts';
 import { renderTimeseries, type TimeseriesPanel, type TimeSeries } from './render/timeseries.ts';
 
@@ -88,7 +88,7 @@ export const plotTimeseries = defineBlock({
   },
   outputs: { figure: FigurePort },
   params: schema({
-    ...sizeParams(960, 0, 'Figure height; 0 makes it as tall as the panels need.'),
+    ...sizeParams(960, 0, { autoHeight: 'Figure height; 0 makes it as tall as the panels need.' }),
     columns: int(1, 8, 4, { description: 'Panels per row.' }),
     maxPanels: int(1, 64, 12, { description: 'At most this many conditions are drawn (a warning says how many were left out).' }),
     hiddenUnits: int(0, 16, 0, { description: 'Draw this many hidden units (the most variable ones), grey, behind the inputs; needs Trajectories.' }),
@@ -97,9 +97,9 @@ export const plotTimeseries = defineBlock({
     }),
     useProbe: bool(true, { description: "Draw the dataset's probe (noise-free, one trial per condition) rather than its first samples." }),
   }),
+  validate: (params) => heightIssues(params.height, 160),
   run: async ({ params, inputs, nodeId, warn }) => {
     const { dataset, trajectories } = inputs;
-    checkHeight(TYPE, params.height, 160);
     if (!dataset && !trajectories)
       throw new Error(`${TYPE}: nothing to draw: connect a Dataset to "dataset" and/or Trajectories to "trajectories"`);
     let ds: Dataset | undefined;
