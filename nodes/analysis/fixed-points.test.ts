@@ -64,6 +64,35 @@ describe('analysis.fixed-points on a hand-built 2-unit network', () => {
   });
 });
 
+describe('a hand-built 3-bit flip-flop network', () => {
+  it('has 8 stable points (one per memory state) among its 27 fixed points, the other 19 saddles', async () => {
+    // Units 0-2 bistable (self-excitation 2), units 3-11 leaky (0.5): 3^3 = 27 fixed points, the
+    // 2^3 = 8 corners (+-h*, +-h*, +-h*, 0, ...) stable, like a trained 3-bit flip-flop's attractors.
+    const N = 12;
+    const W = new Float32Array(N * N);
+    for (let i = 0; i < N; i++) W[i * N + i] = i < 3 ? 2 : 0.5;
+    const model = makeModel(N, W, { inputSize: 1, W_in: new Float32Array(N) });
+    const { outputs } = await runBlock<{ points: FixedPoints }>(fixedPointsBlock, {
+      inputs: { model },
+      params: { probe: 'zero', starts: 512, noiseScale: 0.7, warmupSteps: 0, seed: 2, backend: 'cpu' },
+    });
+    const pts = outputs.points.points;
+    const count = (s: string) => pts.filter((p) => p.stability === s).length;
+    expect(count('stable')).toBe(8);
+    const hs = tanhRoot(2);
+    for (const p of pts.filter((x) => x.stability === 'stable')) {
+      for (let i = 0; i < 3; i++) expect(Math.abs(p.h[i]!)).toBeCloseTo(hs, 5);
+      for (let i = 3; i < N; i++) expect(p.h[i]!).toBeCloseTo(0, 6);
+    }
+    const corners = new Set(pts.filter((x) => x.stability === 'stable').map((p) => Array.from(p.h.subarray(0, 3), Math.sign).join(',')));
+    expect(corners.size).toBe(8);
+    expect(pts).toHaveLength(27);
+    // Every other point has at least one unit at 0 (|lambda| = 2) and the leaky units (0.5): saddles.
+    expect(count('saddle')).toBe(19);
+    expect(count('unstable')).toBe(0);
+  });
+});
+
 describe('fixed-point helpers', () => {
   it('classify by |lambda| against 1', () => {
     expect(classify([{ re: 0.5, im: 0.5 }, { re: -0.9, im: 0 }]).stability).toBe('stable');
