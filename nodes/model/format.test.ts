@@ -135,6 +135,10 @@ describe('model save format', () => {
     expect(() => decodeModel({ ...json, N: 8 }, weights)).toThrow(/"W_rec" needs bytes|"W_rec" has/);
     expect(() => decodeModel('{not json', weights)).toThrow(/not valid JSON/);
     expect(() => decodeModel(json, {})).toThrow(/weights file "weights.bin" named in the manifest was not given/);
+    // manifest paths in a subfolder are found by their path or their base name
+    const sub = { ...json, weightsManifest: [{ ...json.weightsManifest[0]!, paths: ['w/weights.bin'] }] };
+    expect(bits(decodeModel(sub, { 'w/weights.bin': weights }).weights.W_in)).toEqual(bits(m.weights.W_in));
+    expect(bits(decodeModel(sub, { 'weights.bin': weights }).weights.W_in)).toEqual(bits(m.weights.W_in));
   });
 
   it('artifacts and model.load agree on disk: folder, model.json and errors', async () => {

@@ -288,7 +288,10 @@ export function decodeModel(
     const parts: Uint8Array[] = [];
     for (const p of paths) {
       if (typeof p !== 'string') throw new Error(`${where}: weightsManifest[${gi}].paths must hold file names`);
-      const bytes = weights instanceof Uint8Array && manifest.length === 1 && paths.length === 1 ? weights : files[p];
+      const bytes =
+        weights instanceof Uint8Array && manifest.length === 1 && paths.length === 1
+          ? weights
+          : (files[p] ?? files[p.split(/[\\/]/).pop() ?? p]);
       if (bytes === undefined) throw new Error(`${where}: weights file "${p}" named in the manifest was not given`);
       parts.push(bytes);
     }

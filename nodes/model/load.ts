@@ -36,7 +36,11 @@ export async function modelFromFiles(files: ModelFile[]): Promise<{ model: Model
       `${main.name} is neither a cortexflow model.json nor an HDF5 file (found ${describeBytes(main.bytes)}); give the model.json of a saved model or a Keras .h5/.hdf5 file`,
     );
   const weights: Record<string, Uint8Array> = {};
-  for (const f of files.slice(1)) weights[baseName(f.name)] = f.bytes;
+  // Match a manifest path by the name given, or by its base name (the editor passes bare file names).
+  for (const f of files.slice(1)) {
+    weights[f.name] = f.bytes;
+    weights[baseName(f.name)] ??= f.bytes;
+  }
   return { model: decodeModel(new TextDecoder().decode(main.bytes), weights, main.name), warnings: [] };
 }
 
