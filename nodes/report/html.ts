@@ -36,7 +36,7 @@ export function orderFigures(figures: Figure[], pipeline: RunEnvironment['pipeli
 }
 
 function formatParam(v: unknown): string {
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const s = typeof v === 'string' && v !== '' && !/\s/.test(v) ? v : JSON.stringify(v);
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
@@ -60,7 +60,8 @@ figcaption .node { color: #777; font-size: 12px; }
 table.params { border-collapse: collapse; width: 100%; font-size: 13px; background: #fff; }
 table.params th, table.params td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
 table.params th { background: #eee; }
-table.params code { font-family: 'DejaVu Sans Mono', Consolas, monospace; font-size: 12px; word-break: break-all; }
+table.params td:nth-child(-n+2) { white-space: nowrap; }
+table.params code { display: inline-block; margin-right: 10px; font-family: 'DejaVu Sans Mono', Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
 footer { max-width: 1100px; margin: 32px auto 0; color: #777; font-size: 12px; }
 `;
 

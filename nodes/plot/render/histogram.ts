@@ -1,6 +1,6 @@
 /** A histogram with a fitted normal density and its statistics. */
 import { line } from 'd3';
-import { addLegend, addPanel, addTextBox, Canvas, legendHeight, round, TITLE_BAND, type LegendItem } from './frame.ts';
+import { addLegend, addNotes, addPanel, Canvas, legendHeight, notesHeight, round, TITLE_BAND, type LegendItem } from './frame.ts';
 import { COLORS } from './theme.ts';
 
 export interface HistogramSpec {
@@ -30,7 +30,10 @@ export function renderHistogram(doc: Document, spec: HistogramSpec): string {
   const legend: LegendItem[] = [{ label: spec.barLabel, color: COLORS.primary, mark: 'band' }];
   if (spec.fit) legend.push({ label: spec.fit.label, color: COLORS.reference, mark: 'line', strokeWidth: 2.5 });
   const legendTop = TITLE_BAND;
-  const top = legendTop + legendHeight(legend, spec.width - MARGIN.left - MARGIN.right) + 16;
+  const inner = spec.width - MARGIN.left - MARGIN.right;
+  // Statistics above the plot, never over the bars (skewed or heavy-tailed weights reach the corners).
+  const statsTop = legendTop + legendHeight(legend, inner) + 2;
+  const top = statsTop + notesHeight(spec.stats, inner) + 16;
   const canvas = new Canvas(doc, {
     width: spec.width,
     height: spec.height,
@@ -38,7 +41,8 @@ export function renderHistogram(doc: Document, spec: HistogramSpec): string {
     kind: 'histogram',
     ...(spec.description !== undefined ? { description: spec.description } : {}),
   });
-  addLegend(canvas, legend, { left: MARGIN.left, top: legendTop, maxWidth: spec.width - MARGIN.left - MARGIN.right });
+  addLegend(canvas, legend, { left: MARGIN.left, top: legendTop, maxWidth: inner });
+  if (spec.stats.length > 0) addNotes(canvas, spec.stats, { left: MARGIN.left, top: statsTop, maxWidth: inner });
   const total = spec.counts.reduce((a, b) => a + b, 0);
   const lo = spec.edges[0] as number;
   const hi = spec.edges[spec.edges.length - 1] as number;
@@ -78,7 +82,5 @@ export function renderHistogram(doc: Document, spec: HistogramSpec): string {
       .attr('fill', 'none')
       .attr('stroke', COLORS.reference)
       .attr('stroke-width', 2.5);
-  if (spec.stats.length > 0)
-    addTextBox(plot, spec.stats, { x: panel.box.left + panel.box.width - 6, y: panel.box.top + 6, anchor: 'top-right' }, 'annotation stats');
   return canvas.toString();
 }
