@@ -337,8 +337,17 @@ describe('Keras HDF5 SimpleRNN + Dense', () => {
     const plain = FS.readFile('/plain.h5');
     FS.unlink('/plain.h5');
     await expect(modelFromKerasH5(plain, 'plain.h5')).rejects.toThrow(
-      /plain\.h5 is an HDF5 file but not a Keras model: .*found groups\/datasets temperature/,
+      /plain\.h5 is an HDF5 file but not a Keras 2 model: .*found groups\/datasets temperature/,
     );
+    // Keras 3's .weights.h5 layout: /layers/<name>/vars/0, /optimizer, /vars
+    const k3 = new h5wasm.File('/k3.h5', 'w');
+    k3.create_group('layers').create_group('simple_rnn').create_group('cell').create_group('vars');
+    k3.create_group('optimizer');
+    k3.create_group('vars');
+    k3.close();
+    const keras3 = FS.readFile('/k3.h5');
+    FS.unlink('/k3.h5');
+    await expect(modelFromKerasH5(keras3, 'net.weights.h5')).rejects.toThrow(/looks like a Keras 3 \.weights\.h5 file/);
 
     // bytes that are not HDF5, and a truncated HDF5 file
     await expect(modelFromKerasH5(new TextEncoder().encode('{"a": 1}'), 'x.h5')).rejects.toThrow(

@@ -189,9 +189,13 @@ function readKeras(h5: H5, file: H5Group, where: string): KerasLoadResult {
   } else if ('layer_names' in rootAttrs) wg = file;
   else
     throw new KerasFormatError(
-      `${where} is an HDF5 file but not a Keras model: no /model_weights group and no layer_names attribute (found ${
+      `${where} is an HDF5 file but not a Keras 2 model: no /model_weights group and no layer_names attribute (found ${
         rootKeys.length ? `groups/datasets ${rootKeys.slice(0, 8).join(', ')}` : 'an empty root'
-      })`,
+      })${
+        rootKeys.includes('layers') && rootKeys.includes('vars')
+          ? '; this looks like a Keras 3 .weights.h5 file, which cortexflow does not read: save with Keras 2 / tf.keras (model.save("net.h5"))'
+          : ''
+      }`,
     );
   const layerNames = asStringList(attr(wg, 'layer_names'));
   if (layerNames === undefined)
