@@ -25,7 +25,8 @@ const suite: BenchSuite = async ({ quick }) => {
   // Warm-up on a small size so the JIT is not measured.
   {
     const small = [];
-    for (const b of [andTask, orTask, xorTask]) small.push((await runBlock<{ dataset: Dataset }>(b, { params: { samples: 200, baseline: 0 } })).outputs.dataset);
+    for (const b of [andTask, orTask, xorTask])
+      small.push((await runBlock<{ dataset: Dataset }>(b, { params: { samples: 200, baseline: 0 } })).outputs.dataset);
     await runBlock(contextMux, { inputs: { tasks: small }, params: { T: 290 } });
   }
   (globalThis as { gc?: () => void }).gc?.();
@@ -33,10 +34,15 @@ const suite: BenchSuite = async ({ quick }) => {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const tasks: Dataset[] = [];
-  for (const [b, seed] of [[andTask, 1], [orTask, 2], [xorTask, 3]] as const)
+  for (const [b, seed] of [
+    [andTask, 1],
+    [orTask, 2],
+    [xorTask, 3],
+  ] as const)
     tasks.push((await runBlock<{ dataset: Dataset }>(b, { params: { samples, seed, baseline: 0 } })).outputs.dataset);
   const t1 = performance.now();
-  const mux = (await runBlock<{ dataset: Dataset }>(contextMux, { inputs: { tasks }, params: { T: 290 } })).outputs.dataset;
+  const mux = (await runBlock<{ dataset: Dataset }>(contextMux, { inputs: { tasks }, params: { T: 290 } })).outputs
+    .dataset;
   const t2 = performance.now();
   const c1 = process.cpuUsage(c0);
   const m1 = process.memoryUsage();
@@ -44,7 +50,13 @@ const suite: BenchSuite = async ({ quick }) => {
   rows.push(
     { suite: 'tasks', name: `AND+OR+XOR generation, ${label}`, value: (t1 - t0) / 1000, unit: 's' },
     { suite: 'tasks', name: `context.mux (3-task scheme), ${label}`, value: (t2 - t1) / 1000, unit: 's' },
-    { suite: 'tasks', name: `total, ${label}`, value: (t2 - t0) / 1000, unit: 's', note: quick ? 'quick size' : 'goal < 2 s' },
+    {
+      suite: 'tasks',
+      name: `total, ${label}`,
+      value: (t2 - t0) / 1000,
+      unit: 's',
+      note: quick ? 'quick size' : 'goal < 2 s',
+    },
     {
       suite: 'tasks',
       name: `total CPU time (user + system), ${label}`,
@@ -53,11 +65,26 @@ const suite: BenchSuite = async ({ quick }) => {
       note: `load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores: wall time above is inflated by other work`,
     },
     { suite: 'tasks', name: 'typed arrays held (3 task datasets + multitask)', value: arrays / MB, unit: 'MiB' },
-    { suite: 'tasks', name: 'process arrayBuffers growth', value: (m1.arrayBuffers - m0.arrayBuffers) / MB, unit: 'MiB', ratio: (m1.arrayBuffers - m0.arrayBuffers) / arrays, peer: 'typed arrays' },
-    { suite: 'tasks', name: 'process RSS growth', value: (m1.rss - m0.rss) / MB, unit: 'MiB', ratio: (m1.rss - m0.rss) / arrays, peer: 'typed arrays' },
+    {
+      suite: 'tasks',
+      name: 'process arrayBuffers growth',
+      value: (m1.arrayBuffers - m0.arrayBuffers) / MB,
+      unit: 'MiB',
+      ratio: (m1.arrayBuffers - m0.arrayBuffers) / arrays,
+      peer: 'typed arrays',
+    },
+    {
+      suite: 'tasks',
+      name: 'process RSS growth',
+      value: (m1.rss - m0.rss) / MB,
+      unit: 'MiB',
+      ratio: (m1.rss - m0.rss) / arrays,
+      peer: 'typed arrays',
+    },
     { suite: 'tasks', name: 'JS heap growth (labels, objects)', value: (m1.heapUsed - m0.heapUsed) / MB, unit: 'MiB' },
   );
-  if (mux.samples !== 3 * samples || mux.T !== 290) throw new Error(`unexpected multitask dataset: ${mux.samples} x ${mux.T}`);
+  if (mux.samples !== 3 * samples || mux.T !== 290)
+    throw new Error(`unexpected multitask dataset: ${mux.samples} x ${mux.T}`);
   return rows;
 };
 

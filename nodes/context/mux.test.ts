@@ -1,14 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { runBlock, type AnyBlock } from '../../core/index.ts';
 import type { Dataset } from '../ports/index.ts';
-import { andTask, flipFlopTask, notTask, orTask, oscillationTask, timeReproductionTask, xorTask } from '../tasks/index.ts';
+import {
+  andTask,
+  flipFlopTask,
+  notTask,
+  orTask,
+  oscillationTask,
+  timeReproductionTask,
+  xorTask,
+} from '../tasks/index.ts';
 import { contextMux } from './index.ts';
 
 async function task(block: AnyBlock, params: Record<string, unknown>): Promise<Dataset> {
   return (await runBlock<{ dataset: Dataset }>(block, { params })).outputs.dataset;
 }
 
-async function mux(tasks: Dataset[], params: Record<string, unknown> = {}): Promise<{ d: Dataset; warnings: string[] }> {
+async function mux(
+  tasks: Dataset[],
+  params: Record<string, unknown> = {},
+): Promise<{ d: Dataset; warnings: string[] }> {
   const r = await runBlock<{ dataset: Dataset }>(contextMux, { inputs: { tasks }, params });
   return { d: r.outputs.dataset, warnings: r.warnings };
 }
@@ -66,7 +77,11 @@ describe('context.mux', () => {
     }
     expect(seen.size).toBe(12);
     // Probe order: jitter-major (all 12 at 1, then at 25, then at 50).
-    expect(p.conditions.map((c) => c.jitter)).toEqual([...new Array(12).fill(1), ...new Array(12).fill(25), ...new Array(12).fill(50)]);
+    expect(p.conditions.map((c) => c.jitter)).toEqual([
+      ...new Array(12).fill(1),
+      ...new Array(12).fill(25),
+      ...new Array(12).fill(50),
+    ]);
     expect(p.mask.every((m) => m === 1)).toBe(true);
   });
 
@@ -99,8 +114,11 @@ describe('context.mux', () => {
     }
   });
 
-  it('keeps each task\'s test trials held out, first', async () => {
-    const tasks = [await task(andTask, { samples: 100, testFraction: 0.1, baseline: 0 }), await task(orTask, { samples: 100, testFraction: 0.2, baseline: 0 })];
+  it("keeps each task's test trials held out, first", async () => {
+    const tasks = [
+      await task(andTask, { samples: 100, testFraction: 0.1, baseline: 0 }),
+      await task(orTask, { samples: 100, testFraction: 0.2, baseline: 0 }),
+    ];
     const { d } = await mux(tasks, { levels: { and: 1, or: -1 } });
     expect(d.testCount).toBe(30);
     expect(d.samples).toBe(200);
@@ -110,8 +128,17 @@ describe('context.mux', () => {
   });
 
   it("the authors' 2-task scheme: context at [20, 40), A, B at [60, 80), target from 100 to the end, T = 240", async () => {
-    const tasks = [await task(andTask, { samples: 8, baseline: 0 }), await task(orTask, { samples: 8, baseline: 0, T: 210 })];
-    const { d } = await mux(tasks, { levels: { and: 1, or: -1 }, jitterMin: 0, jitterMax: 0, releaseSteps: 0, probeJitters: [0] });
+    const tasks = [
+      await task(andTask, { samples: 8, baseline: 0 }),
+      await task(orTask, { samples: 8, baseline: 0, T: 210 }),
+    ];
+    const { d } = await mux(tasks, {
+      levels: { and: 1, or: -1 },
+      jitterMin: 0,
+      jitterMax: 0,
+      releaseSteps: 0,
+      probeJitters: [0],
+    });
     expect(d.T).toBe(240);
     const p = d.probe as Dataset;
     expect(p.samples).toBe(8);
@@ -136,7 +163,13 @@ describe('context.mux', () => {
       await task(timeReproductionTask, { samples: 4, inputNoise: 0, targetNoise: 0 }),
       await task(oscillationTask, { samples: 4, inputNoise: 0 }),
     ];
-    const { d } = await mux(tasks, { levels: { 'time-reproduction': 1, oscillation: -1 }, jitterMin: 0, jitterMax: 0, releaseSteps: 0, probeJitters: [0] });
+    const { d } = await mux(tasks, {
+      levels: { 'time-reproduction': 1, oscillation: -1 },
+      jitterMin: 0,
+      jitterMax: 0,
+      releaseSteps: 0,
+      probeJitters: [0],
+    });
     expect(d.channelNames).toEqual(['stimulus', 'context']);
     expect(d.T).toBe(450); // oscillation 420 + shift 30
     const p = d.probe as Dataset;
@@ -168,9 +201,27 @@ describe('context.mux', () => {
   });
 
   it('separate channel layout, context first, and padding of tasks with fewer channels and outputs', async () => {
-    const tasks = [await task(notTask, { samples: 2, baseline: 0 }), await task(flipFlopTask, { samples: 2, bits: 2, inputNoise: 0 })];
-    const { d } = await mux(tasks, { levels: { not: 1, 'flip-flop': -1 }, channelLayout: 'separate', contextPosition: 'first', jitterMin: 0, jitterMax: 0, probeJitters: [0], releaseSteps: 0 });
-    expect(d.channelNames).toEqual(['context', 'not:A', 'flip-flop:reset0', 'flip-flop:set0', 'flip-flop:reset1', 'flip-flop:set1']);
+    const tasks = [
+      await task(notTask, { samples: 2, baseline: 0 }),
+      await task(flipFlopTask, { samples: 2, bits: 2, inputNoise: 0 }),
+    ];
+    const { d } = await mux(tasks, {
+      levels: { not: 1, 'flip-flop': -1 },
+      channelLayout: 'separate',
+      contextPosition: 'first',
+      jitterMin: 0,
+      jitterMax: 0,
+      probeJitters: [0],
+      releaseSteps: 0,
+    });
+    expect(d.channelNames).toEqual([
+      'context',
+      'not:A',
+      'flip-flop:reset0',
+      'flip-flop:set0',
+      'flip-flop:reset1',
+      'flip-flop:set1',
+    ]);
     expect(d.outputNames).toEqual(['output/output0', 'output1']);
     expect(d.T).toBe(1040);
     const p = d.probe as Dataset;
@@ -183,10 +234,16 @@ describe('context.mux', () => {
       expect(y[2 * t]).toBe(0); // NOT 1 = 0, baseline 0
       expect(y[2 * t + 1]).toBe(0); // NOT has no second output: padded with 0
     }
-    const y0 = trialOf(p, p.conditions.findIndex((c) => c.key === 'not A=0')).y;
+    const y0 = trialOf(
+      p,
+      p.conditions.findIndex((c) => c.key === 'not A=0'),
+    ).y;
     for (let t = 0; t < 1040; t++) expect(y0[2 * t]).toBe(t >= 100 ? 1 : 0);
     // The flip-flop keeps both outputs, moved by 30: bit 1 of probe trial 0 is 01010101, first held from 90 + 30.
-    const ff = trialOf(p, p.conditions.findIndex((c) => c.task === 'flip-flop')).y;
+    const ff = trialOf(
+      p,
+      p.conditions.findIndex((c) => c.task === 'flip-flop'),
+    ).y;
     expect(ff[2 * 119 + 1]).toBeCloseTo(0.01, 7);
     expect(ff[2 * 120 + 1]).toBe(0);
     expect(ff[2 * 240 + 1]).toBe(1);
@@ -211,11 +268,17 @@ describe('context.mux', () => {
     expect(Buffer.from(a.targets.buffer).equals(Buffer.from(b.targets.buffer))).toBe(true);
     expect(Buffer.from(a.inputs.buffer).equals(Buffer.from(c.inputs.buffer))).toBe(false);
     // Noise on the first 20 steps, where every clean input is 0.
-    let n = 0, s = 0, s2 = 0;
-    for (let i = 0; i < a.samples; i++) for (let t = 0; t < 20; t++) for (let ch = 0; ch < 3; ch++) {
-      const v = a.inputs[(i * a.T + t) * 3 + ch] as number;
-      n++; s += v; s2 += v * v;
-    }
+    let n = 0,
+      s = 0,
+      s2 = 0;
+    for (let i = 0; i < a.samples; i++)
+      for (let t = 0; t < 20; t++)
+        for (let ch = 0; ch < 3; ch++) {
+          const v = a.inputs[(i * a.T + t) * 3 + ch] as number;
+          n++;
+          s += v;
+          s2 += v * v;
+        }
     expect(Math.abs(s / n)).toBeLessThan(0.01);
     expect(Math.sqrt(s2 / n)).toBeGreaterThan(0.095);
     expect(Math.sqrt(s2 / n)).toBeLessThan(0.105);
@@ -223,17 +286,25 @@ describe('context.mux', () => {
 
   it('refuses a missing context level, a task connected twice, and a multitask input', async () => {
     const t = await threeTasks(4);
-    await expect(mux([t[0] as Dataset, await task(notTask, { samples: 4 })])).rejects.toThrow(/no context level for the connected task "not"/);
+    await expect(mux([t[0] as Dataset, await task(notTask, { samples: 4 })])).rejects.toThrow(
+      /no context level for the connected task "not"/,
+    );
     await expect(mux([t[0] as Dataset, t[0] as Dataset])).rejects.toThrow(/task "and" is connected twice/);
     const m = (await mux(t)).d;
     await expect(mux([m])).rejects.toThrow(/already a multitask dataset/);
-    await expect(mux([t[0] as Dataset], { levels: { and: 1 }, samples: 10 })).rejects.toThrow(/provides 4 trials but 10 are needed/);
+    await expect(mux([t[0] as Dataset], { levels: { and: 1 }, samples: 10 })).rejects.toThrow(
+      /provides 4 trials but 10 are needed/,
+    );
   });
 
   it('param checks that need no pipeline: jitter range and probe jitters', async () => {
     const t = await threeTasks(4);
-    await expect(mux(t, { jitterMin: 10, jitterMax: 5 })).rejects.toThrow(/jitterMin: jitterMin = 10 is above jitterMax = 5/);
-    await expect(mux(t, { probeJitters: [0, 25] })).rejects.toThrow(/probeJitters: probe jitter 0 lies outside the trained range \[1, 50\]/);
+    await expect(mux(t, { jitterMin: 10, jitterMax: 5 })).rejects.toThrow(
+      /jitterMin: jitterMin = 10 is above jitterMax = 5/,
+    );
+    await expect(mux(t, { probeJitters: [0, 25] })).rejects.toThrow(
+      /probeJitters: probe jitter 0 lies outside the trained range \[1, 50\]/,
+    );
   });
 
   it('reports progress and stops when cancelled', async () => {

@@ -105,7 +105,15 @@ export function decodeNpy(bytes: Uint8Array): NpyFile {
   const count = shape.reduce((a, b) => a * b, 1);
   const offset = start + headerLen;
   const ctor =
-    descr === '<f4' ? Float32Array : descr === '<f8' ? Float64Array : descr === '<i4' ? Int32Array : descr === '|u1' ? Uint8Array : undefined;
+    descr === '<f4'
+      ? Float32Array
+      : descr === '<f8'
+        ? Float64Array
+        : descr === '<i4'
+          ? Int32Array
+          : descr === '|u1'
+            ? Uint8Array
+            : undefined;
   if (ctor === undefined) throw new Error(`npy: unsupported dtype ${descr}`);
   const byteLength = count * ctor.BYTES_PER_ELEMENT;
   if (bytes.length - offset < byteLength)

@@ -18,7 +18,7 @@ describe('signal helpers (SciPy conventions)', () => {
     expect(g[0]).toBeCloseTo(Math.exp(-0.5 * (9.5 / 12) ** 2), 12);
   });
 
-  it("convolveSame is the centre of the full convolution, starting at (m - 1) // 2", () => {
+  it('convolveSame is the centre of the full convolution, starting at (m - 1) // 2', () => {
     const x = [1, 2, 3, 4, 5];
     const k = [1, 10, 100, 1000];
     const full = new Array<number>(x.length + k.length - 1).fill(0);

@@ -6,8 +6,19 @@ import { contextMux } from '../context/index.ts';
 import { DatasetPort, type Dataset } from './dataset.ts';
 
 async function dataset(): Promise<Dataset> {
-  const tasks = [(await runBlock<{ dataset: Dataset }>(andTask, { params: { samples: 12, testFraction: 0.25, seed: 5, baseline: 0 } })).outputs.dataset];
-  return (await runBlock<{ dataset: Dataset }>(contextMux, { inputs: { tasks }, params: { levels: { and: 1 }, probeJitters: [1, 50] } })).outputs.dataset;
+  const tasks = [
+    (
+      await runBlock<{ dataset: Dataset }>(andTask, {
+        params: { samples: 12, testFraction: 0.25, seed: 5, baseline: 0 },
+      })
+    ).outputs.dataset,
+  ];
+  return (
+    await runBlock<{ dataset: Dataset }>(contextMux, {
+      inputs: { tasks },
+      params: { levels: { and: 1 }, probeJitters: [1, 50] },
+    })
+  ).outputs.dataset;
 }
 
 describe('Dataset artifacts', () => {
@@ -16,8 +27,18 @@ describe('Dataset artifacts', () => {
     const files = await DatasetPort.artifacts?.(d);
     const byName = new Map((files ?? []).map((f) => [f.suffix, f.data]));
     expect([...byName.keys()]).toEqual([
-      '/inputs.npy', '/targets.npy', '/mask.npy', '/condition.npy', '/jitter.npy', '/meta.json',
-      '/probe/inputs.npy', '/probe/targets.npy', '/probe/mask.npy', '/probe/condition.npy', '/probe/jitter.npy', '/probe/meta.json',
+      '/inputs.npy',
+      '/targets.npy',
+      '/mask.npy',
+      '/condition.npy',
+      '/jitter.npy',
+      '/meta.json',
+      '/probe/inputs.npy',
+      '/probe/targets.npy',
+      '/probe/mask.npy',
+      '/probe/condition.npy',
+      '/probe/jitter.npy',
+      '/probe/meta.json',
     ]);
     const npy = (s: string) => decodeNpy(byName.get(s) as Uint8Array);
     const inputs = npy('/inputs.npy');
@@ -33,7 +54,17 @@ describe('Dataset artifacts', () => {
     const jit = npy('/jitter.npy');
     expect([...jit.data]).toEqual(d.conditions.map((c) => c.jitter));
     const meta = JSON.parse(byName.get('/meta.json') as string) as Record<string, unknown>;
-    expect(meta).toMatchObject({ samples: 12, T: 290, channels: 3, outputs: 1, channelNames: ['A', 'B', 'context'], dt: 1, seed: 1, testCount: 3, tasks: ['and'] });
+    expect(meta).toMatchObject({
+      samples: 12,
+      T: 290,
+      channels: 3,
+      outputs: 1,
+      channelNames: ['A', 'B', 'context'],
+      dt: 1,
+      seed: 1,
+      testCount: 3,
+      tasks: ['and'],
+    });
     const conditions = meta['conditions'] as Array<{ key: string; context: number }>;
     expect(conditions).toHaveLength(4);
     expect([...cond.data].map((k) => conditions[k]?.key)).toEqual(d.conditions.map((c) => c.key));

@@ -145,7 +145,6 @@ export const DatasetPort = definePortType<Dataset>({
   name: 'Dataset',
   description: 'Trials of a temporal task: inputs [samples, T, channels], targets, loss mask and labels.',
   color: '#4477aa',
-  summarize: (d) =>
-    `${d.samples} samples x ${d.T} steps, ${d.channels} in / ${d.outputs} out (${d.tasks.join(', ')})`,
+  summarize: (d) => `${d.samples} samples x ${d.T} steps, ${d.channels} in / ${d.outputs} out (${d.tasks.join(', ')})`,
   artifacts: (d) => datasetArtifacts(d),
 });

@@ -77,7 +77,14 @@ export function throwIfAborted(signal: AbortSignal | undefined, what: string): v
 const CHUNK = 2048;
 
 /** Fill a dataset's arrays from labels; adds noise from rng when the std is positive. */
-async function fill(r: TrialRenderer, labels: readonly ConditionLabel[], inputNoise: number, targetNoise: number, rng: Rng | undefined, signal?: AbortSignal): Promise<Pick<Dataset, 'inputs' | 'targets' | 'mask'>> {
+async function fill(
+  r: TrialRenderer,
+  labels: readonly ConditionLabel[],
+  inputNoise: number,
+  targetNoise: number,
+  rng: Rng | undefined,
+  signal?: AbortSignal,
+): Promise<Pick<Dataset, 'inputs' | 'targets' | 'mask'>> {
   const n = labels.length;
   const C = r.channelNames.length;
   const O = r.outputNames.length;
@@ -89,10 +96,17 @@ async function fill(r: TrialRenderer, labels: readonly ConditionLabel[], inputNo
     throwIfAborted(signal, `${r.task} generation`);
     const i1 = Math.min(n, i0 + CHUNK);
     for (let i = i0; i < i1; i++)
-      r.render(labels[i] as ConditionLabel, inputs.subarray(i * r.T * C, (i + 1) * r.T * C), targets.subarray(i * r.T * O, (i + 1) * r.T * O));
+      r.render(
+        labels[i] as ConditionLabel,
+        inputs.subarray(i * r.T * C, (i + 1) * r.T * C),
+        targets.subarray(i * r.T * O, (i + 1) * r.T * O),
+      );
   }
   // Noise after all clean trials, inputs first: the order of draws is part of the seed's meaning.
-  for (const [a, std, width] of [[inputs, inputNoise, r.T * C], [targets, targetNoise, r.T * O]] as const) {
+  for (const [a, std, width] of [
+    [inputs, inputNoise, r.T * C],
+    [targets, targetNoise, r.T * O],
+  ] as const) {
     if (rng === undefined || !(std > 0)) continue;
     for (let i0 = 0; i0 < n; i0 += CHUNK) {
       await tick();
@@ -138,10 +152,18 @@ export async function generateTaskDataset(r: TrialRenderer, o: GenerateOptions):
 
 /** Problems with samples / testFraction common to every task. */
 export function checkSamples(p: { samples: number; testFraction: number }): ParamIssue[] {
-  if (p.samples === 0) return [{ param: 'samples', message: 'samples = 0 gives an empty dataset; use at least 1 trial (the authors: 15050)' }];
+  if (p.samples === 0)
+    return [
+      { param: 'samples', message: 'samples = 0 gives an empty dataset; use at least 1 trial (the authors: 15050)' },
+    ];
   const tc = testCountOf(p.samples, p.testFraction);
   if (tc >= p.samples)
-    return [{ param: 'testFraction', message: `testFraction = ${p.testFraction} holds out all ${p.samples} samples and leaves none to train on; lower it` }];
+    return [
+      {
+        param: 'testFraction',
+        message: `testFraction = ${p.testFraction} holds out all ${p.samples} samples and leaves none to train on; lower it`,
+      },
+    ];
   return [];
 }
 
@@ -149,12 +171,31 @@ export function checkSamples(p: { samples: number; testFraction: number }): Para
  * A window [start, start + width) must lie inside the trial [0, T): a start outside is reported on
  * `startParam`; a window that runs past the end is reported on `T` (too short for the timing).
  */
-export function checkWindow(issues: ParamIssue[], what: string, startParam: string, start: number, end: number, T: number): void {
-  if (start >= T) issues.push({ param: startParam, message: `${startParam} = ${start} puts the ${what} outside the trial [0, ${T}); it must be below T = ${T}` });
-  else if (end > T) issues.push({ param: 'T', message: `T = ${T} is too short: the ${what} runs to step ${end}; raise T to at least ${end} or move the ${what} earlier` });
+export function checkWindow(
+  issues: ParamIssue[],
+  what: string,
+  startParam: string,
+  start: number,
+  end: number,
+  T: number,
+): void {
+  if (start >= T)
+    issues.push({
+      param: startParam,
+      message: `${startParam} = ${start} puts the ${what} outside the trial [0, ${T}); it must be below T = ${T}`,
+    });
+  else if (end > T)
+    issues.push({
+      param: 'T',
+      message: `T = ${T} is too short: the ${what} runs to step ${end}; raise T to at least ${end} or move the ${what} earlier`,
+    });
 }
 
 /** The response must start inside the trial (leaving at least one response step). */
 export function checkResponseStart(issues: ParamIssue[], start: number, T: number, how: string): void {
-  if (start >= T) issues.push({ param: 'T', message: `T = ${T} is too short: the response starts at step ${start} (${how}); raise T above ${start} or shorten memGap` });
+  if (start >= T)
+    issues.push({
+      param: 'T',
+      message: `T = ${T} is too short: the response starts at step ${start} (${how}); raise T above ${start} or shorten memGap`,
+    });
 }

@@ -25,7 +25,8 @@ function check(d: Dataset, i: number, bits: number): void {
   const e = expected(bits, (d.conditions[i] as { inputValues: number[] }).inputValues);
   for (let t = 0; t < d.T; t++) {
     for (let c = 0; c < 2 * bits; c++) expect(d.inputs[(i * d.T + t) * d.channels + c]).toBe((e.x[t] as number[])[c]);
-    for (let o = 0; o < bits; o++) expect(d.targets[(i * d.T + t) * d.outputs + o]).toBeCloseTo((e.y[t] as number[])[o] as number, 7);
+    for (let o = 0; o < bits; o++)
+      expect(d.targets[(i * d.T + t) * d.outputs + o]).toBeCloseTo((e.y[t] as number[])[o] as number, 7);
   }
 }
 
@@ -36,7 +37,12 @@ describe('task.flip-flop', () => {
     expect(d.channelNames).toEqual(['reset', 'set']);
     for (let i = 0; i < d.samples; i++) check(d, i, 1);
     const p = d.probe as Dataset;
-    expect(p.conditions.map((c) => c.key)).toEqual(['flip-flop 10101010', 'flip-flop 01010101', 'flip-flop 11001100', 'flip-flop 00110011']);
+    expect(p.conditions.map((c) => c.key)).toEqual([
+      'flip-flop 10101010',
+      'flip-flop 01010101',
+      'flip-flop 11001100',
+      'flip-flop 00110011',
+    ]);
     for (let i = 0; i < p.samples; i++) check(p, i, 1);
   });
 

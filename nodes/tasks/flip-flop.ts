@@ -17,13 +17,21 @@ import { checkSamples, checkWindow, checkResponseStart, commonParams, generateTa
 
 const params = schema({
   ...commonParams(),
-  bits: int(1, 3, 1, { description: 'Number of independent flip-flops (each: a reset and a set channel, one output).' }),
+  bits: int(1, 3, 1, {
+    description: 'Number of independent flip-flops (each: a reset and a set channel, one output).',
+  }),
   T: int(1, 100_000, 1010, { description: 'Trial length in steps.', unit: 'steps' }),
   turns: int(1, 1000, 8, { description: 'Pulses per bit per trial (nturns).' }),
   firstTurn: int(0, 100_000, 50, { description: 'First step of the first pulse (input_wait).', unit: 'steps' }),
   stimWidth: int(1, 100_000, 20, { description: 'Width of every pulse.', unit: 'steps' }),
-  quietGap: int(0, 100_000, 100, { description: 'Quiet steps after each pulse: a turn lasts stimWidth + quietGap.', unit: 'steps' }),
-  memGap: int(0, 100_000, 20, { description: 'Steps from the end of a pulse to the switch of the target (mem_gap).', unit: 'steps' }),
+  quietGap: int(0, 100_000, 100, {
+    description: 'Quiet steps after each pulse: a turn lasts stimWidth + quietGap.',
+    unit: 'steps',
+  }),
+  memGap: int(0, 100_000, 20, {
+    description: 'Steps from the end of a pulse to the switch of the target (mem_gap).',
+    unit: 'steps',
+  }),
   amplitude: num(-100, 100, 1, { description: 'Height of a pulse.' }),
   baseline: num(-10, 10, 0.01, { description: 'Target before the first response.' }),
   inputNoise: num(0, 10, 0.1, { description: 'Std of Gaussian noise added to every input step.' }),
@@ -34,7 +42,12 @@ export type FlipFlopParams = Static<typeof params>;
 type TimingParams = Pick<FlipFlopParams, 'T' | 'turns' | 'firstTurn' | 'stimWidth' | 'quietGap' | 'memGap'>;
 
 /** Turn length, first response step, and where the last pulse ends. */
-export function flipFlopTiming(p: TimingParams): { T: number; responseStart: number; turnLength: number; lastPulseEnd: number } {
+export function flipFlopTiming(p: TimingParams): {
+  T: number;
+  responseStart: number;
+  turnLength: number;
+  lastPulseEnd: number;
+} {
   const turnLength = p.stimWidth + p.quietGap;
   return {
     T: p.T,
@@ -46,7 +59,8 @@ export function flipFlopTiming(p: TimingParams): { T: number; responseStart: num
 
 function label(bits: number, turns: number, values: number[]): ConditionLabel {
   const parts: string[] = [];
-  for (let b = 0; b < bits; b++) parts.push(`${bits > 1 ? `b${b}=` : ''}${values.slice(b * turns, (b + 1) * turns).join('')}`);
+  for (let b = 0; b < bits; b++)
+    parts.push(`${bits > 1 ? `b${b}=` : ''}${values.slice(b * turns, (b + 1) * turns).join('')}`);
   return { task: 'flip-flop', inputValues: values, jitter: 0, key: `flip-flop ${parts.join(' ')}` };
 }
 
@@ -76,7 +90,8 @@ export function flipFlopProbeLabels(bits: number, turns: number): ConditionLabel
   const out: ConditionLabel[] = [];
   for (let k = 0; k < 4; k++) {
     const v: number[] = [];
-    for (let b = 0; b < bits; b++) for (let i = 0; i < turns; i++) v.push((patterns[(k + b) % 4] as (i: number) => number)(i));
+    for (let b = 0; b < bits; b++)
+      for (let i = 0; i < turns; i++) v.push((patterns[(k + b) % 4] as (i: number) => number)(i));
     out.push(label(bits, turns, v));
   }
   return out;
@@ -88,8 +103,8 @@ export const flipFlopTask = defineBlock({
   title: 'Flip-flop (1-3 bits)',
   category: 'Tasks',
   description:
-    'Each bit has a reset and a set channel; at every turn one of them pulses (at random) and the bit\'s output switches to 0 or 1 ' +
-    'memGap steps after the pulse ends and holds until the next switch. Defaults are the authors\' (Jarne & Laje, generate_data_set.py): ' +
+    "Each bit has a reset and a set channel; at every turn one of them pulses (at random) and the bit's output switches to 0 or 1 " +
+    "memGap steps after the pulse ends and holds until the next switch. Defaults are the authors' (Jarne & Laje, generate_data_set.py): " +
     '8 turns of 120 steps from step 50, 20-step pulses, baseline 0.01, input noise 0.1, T = 1010. bits = 3 is the classic ' +
     '3-bit flip-flop (Sussillo & Barak 2013).',
   inputs: {},

@@ -3,7 +3,10 @@ import { runBlock } from '../../core/index.ts';
 import type { Dataset } from '../ports/index.ts';
 import { andTask, notTask, orTask, xorTask } from './index.ts';
 
-async function gen(block: typeof andTask, params: Record<string, unknown>): Promise<{ dataset: Dataset; warnings: string[] }> {
+async function gen(
+  block: typeof andTask,
+  params: Record<string, unknown>,
+): Promise<{ dataset: Dataset; warnings: string[] }> {
   const r = await runBlock<{ dataset: Dataset }>(block, { params });
   return { dataset: r.outputs.dataset, warnings: r.warnings };
 }
@@ -53,7 +56,12 @@ describe('gate tasks (AND, OR, XOR, NOT)', () => {
         got.y.forEach((v, t) => expect(v).toBeCloseTo(e.y[t] as number, 7));
       }
       // The probe: the four combinations in the authors' order, noise-free.
-      expect(d.probe?.conditions.map((l) => l.key)).toEqual([`${c.name} A=0 B=0`, `${c.name} A=1 B=0`, `${c.name} A=0 B=1`, `${c.name} A=1 B=1`]);
+      expect(d.probe?.conditions.map((l) => l.key)).toEqual([
+        `${c.name} A=0 B=0`,
+        `${c.name} A=1 B=0`,
+        `${c.name} A=0 B=1`,
+        `${c.name} A=1 B=1`,
+      ]);
       expect(d.probe?.probe).toBeUndefined();
     });
 
@@ -72,7 +80,15 @@ describe('gate tasks (AND, OR, XOR, NOT)', () => {
   });
 
   it('timing params move the windows: stimStart 10, stimWidth 5, memGap 7, amplitude 2', async () => {
-    const { dataset: d } = await gen(andTask, { samples: 4, T: 40, stimStart: 10, stimWidth: 5, memGap: 7, amplitude: 2, baseline: 0.5 });
+    const { dataset: d } = await gen(andTask, {
+      samples: 4,
+      T: 40,
+      stimStart: 10,
+      stimWidth: 5,
+      memGap: 7,
+      amplitude: 2,
+      baseline: 0.5,
+    });
     const p = d.probe as Dataset;
     const both = trial(p, 3); // A=1, B=1
     expect(both.x.map((r) => r[0])).toEqual(Array.from({ length: 40 }, (_, t) => (t >= 10 && t < 15 ? 2 : 0)));
@@ -84,14 +100,15 @@ describe('gate tasks (AND, OR, XOR, NOT)', () => {
     expect(d.testCount).toBe(100);
     const count = (from: number, to: number) => {
       const m = new Map<string, number>();
-      for (let i = from; i < to; i++) m.set(d.conditions[i]?.key as string, (m.get(d.conditions[i]?.key as string) ?? 0) + 1);
+      for (let i = from; i < to; i++)
+        m.set(d.conditions[i]?.key as string, (m.get(d.conditions[i]?.key as string) ?? 0) + 1);
       return [...m.values()].sort();
     };
     expect(count(0, 100)).toEqual([25, 25, 25, 25]);
     expect(count(100, 1003)).toEqual([225, 226, 226, 226]);
   });
 
-  it('the authors\' split: 50 test samples of 15,050 by default', async () => {
+  it("the authors' split: 50 test samples of 15,050 by default", async () => {
     const { dataset: d } = await gen(andTask, { samples: 15050 });
     expect(d.testCount).toBe(50);
     expect(d.samples).toBe(15050);
@@ -135,9 +152,13 @@ describe('gate tasks (AND, OR, XOR, NOT)', () => {
   it('rejects a T too short, a window outside the trial, and an empty dataset, naming the param', async () => {
     await expect(gen(andTask, { T: 60 })).rejects.toThrow(/T: T = 60 is too short: the response starts at step 70/);
     await expect(gen(andTask, { T: 40 })).rejects.toThrow(/T: T = 40 is too short: the input pulse runs to step 50/);
-    await expect(gen(orTask, { stimStart: 250 })).rejects.toThrow(/stimStart: stimStart = 250 puts the input pulse outside the trial \[0, 200\)/);
+    await expect(gen(orTask, { stimStart: 250 })).rejects.toThrow(
+      /stimStart: stimStart = 250 puts the input pulse outside the trial \[0, 200\)/,
+    );
     await expect(gen(xorTask, { samples: 0 })).rejects.toThrow(/samples: samples = 0 gives an empty dataset/);
-    await expect(gen(notTask, { samples: 10, testFraction: 0.97 })).rejects.toThrow(/testFraction: .* leaves none to train on/);
+    await expect(gen(notTask, { samples: 10, testFraction: 0.97 })).rejects.toThrow(
+      /testFraction: .* leaves none to train on/,
+    );
   });
 
   it('stops when cancelled', async () => {

@@ -8,7 +8,14 @@
  */
 import { defineBlock, num, schema, int, type ParamIssue, type Static } from '../../core/index.ts';
 import { DatasetPort, type ConditionLabel } from '../ports/index.ts';
-import { balancedLabels, checkResponseStart, checkSamples, checkWindow, commonParams, generateTaskDataset } from './common.ts';
+import {
+  balancedLabels,
+  checkResponseStart,
+  checkSamples,
+  checkWindow,
+  commonParams,
+  generateTaskDataset,
+} from './common.ts';
 
 /** What makes one gate task. */
 export interface GateSpec {
@@ -32,17 +39,25 @@ export function gateParams(spec: Pick<GateSpec, 'baseline' | 'T'>) {
     T: int(1, 100_000, spec.T, { description: 'Trial length in steps.', unit: 'steps' }),
     stimStart: int(0, 100_000, 30, { description: 'First step of the input pulses.', unit: 'steps' }),
     stimWidth: int(1, 100_000, 20, { description: 'Width of the input pulses.', unit: 'steps' }),
-    memGap: int(0, 100_000, 20, { description: 'Steps between the end of the pulses and the start of the response (mem_gap).', unit: 'steps' }),
+    memGap: int(0, 100_000, 20, {
+      description: 'Steps between the end of the pulses and the start of the response (mem_gap).',
+      unit: 'steps',
+    }),
     amplitude: num(-100, 100, 1, { description: 'Height of a pulse for an input value of 1.' }),
     baseline: num(-10, 10, spec.baseline, { description: 'Target before the response starts.' }),
-    inputNoise: num(0, 10, 0, { description: 'Std of Gaussian noise added to every input step (0 in the authors\' gate datasets).' }),
+    inputNoise: num(0, 10, 0, {
+      description: "Std of Gaussian noise added to every input step (0 in the authors' gate datasets).",
+    }),
   });
 }
 
 export type GateParams = Static<ReturnType<typeof gateParams>>;
 
 /** First response step of a gate task. */
-export function gateTiming(p: { T: number; stimStart: number; stimWidth: number; memGap: number }): { T: number; responseStart: number } {
+export function gateTiming(p: { T: number; stimStart: number; stimWidth: number; memGap: number }): {
+  T: number;
+  responseStart: number;
+} {
   return { T: p.T, responseStart: p.stimStart + p.stimWidth + p.memGap };
 }
 
@@ -53,7 +68,15 @@ function inputNames(arity: 1 | 2): string[] {
 
 /** The distinct conditions in the authors' order: A = 0,1,0,1 and B = 0,0,1,1 (NOT: A = 0, 1). */
 export function gateConditions(name: string, arity: 1 | 2): ConditionLabel[] {
-  const values = arity === 2 ? [[0, 0], [1, 0], [0, 1], [1, 1]] : [[0], [1]];
+  const values =
+    arity === 2
+      ? [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ]
+      : [[0], [1]];
   const names = inputNames(arity);
   return values.map((v) => ({
     task: name,

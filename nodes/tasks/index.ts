@@ -11,4 +11,12 @@ import { flipFlopTask } from './flip-flop.ts';
 export { andTask, orTask, xorTask, notTask, timeReproductionTask, oscillationTask, flipFlopTask };
 export { taskTiming, taskNameOf } from './timing.ts';
 
-export const tasksBlocks: AnyBlock[] = [andTask, orTask, xorTask, notTask, timeReproductionTask, oscillationTask, flipFlopTask];
+export const tasksBlocks: AnyBlock[] = [
+  andTask,
+  orTask,
+  xorTask,
+  notTask,
+  timeReproductionTask,
+  oscillationTask,
+  flipFlopTask,
+];

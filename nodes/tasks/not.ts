@@ -11,5 +11,5 @@ export const notTask = defineGateBlock({
   description:
     'One input pulse A in {0,1} at [stimStart, stimStart+stimWidth); the target is 1 - A from ' +
     'stimStart+stimWidth+memGap to the end of the trial, baseline before. Both values are balanced. ' +
-    'Defaults are the authors\' (Jarne & Laje, generate_data_set_not.py: pulse at [30, 50), response from 70, T = 200, baseline 0.01).',
+    "Defaults are the authors' (Jarne & Laje, generate_data_set_not.py: pulse at [30, 50), response from 70, T = 200, baseline 0.01).",
 });

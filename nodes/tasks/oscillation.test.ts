@@ -11,13 +11,14 @@ async function gen(params: Record<string, unknown>): Promise<{ d: Dataset; warni
 /** 0.2 * (ones(L) convolved, 'same', with sin(2 pi 12 x / T)), from the full convolution. */
 function expectedWindow(T: number, L: number): number[] {
   const full = new Array<number>(L + T - 1).fill(0);
-  for (let j = 0; j < L; j++) for (let x = 0; x < T; x++) full[j + x] = (full[j + x] as number) + Math.sin(2 * Math.PI * (12 / T) * x);
+  for (let j = 0; j < L; j++)
+    for (let x = 0; x < T; x++) full[j + x] = (full[j + x] as number) + Math.sin(2 * Math.PI * (12 / T) * x);
   const start = Math.floor((T - 1) / 2);
   return full.slice(start, start + L).map((v) => 0.2 * v);
 }
 
 describe('task.oscillation', () => {
-  it('authors\' trained oscillator: T = 420, trigger [100, 140) smoothed by Hann(15), oscillation over [160, 380) with period T/12 = 35', async () => {
+  it("authors' trained oscillator: T = 420, trigger [100, 140) smoothed by Hann(15), oscillation over [160, 380) with period T/12 = 35", async () => {
     const { d, warnings } = await gen({ samples: 4 });
     expect(warnings).toEqual([]);
     expect(d.T).toBe(420);
@@ -35,7 +36,9 @@ describe('task.oscillation', () => {
     y.forEach((v, t) => expect(v).toBeCloseTo(t >= 160 && t < 380 ? (e[t - 160] as number) : 0.002, 4));
     // Period: successive maxima inside the window are T/12 = 35 steps apart.
     const peaks: number[] = [];
-    for (let t = 161; t < 379; t++) if ((y[t] as number) > (y[t - 1] as number) && (y[t] as number) >= (y[t + 1] as number) && (y[t] as number) > 0.5) peaks.push(t);
+    for (let t = 161; t < 379; t++)
+      if ((y[t] as number) > (y[t - 1] as number) && (y[t] as number) >= (y[t + 1] as number) && (y[t] as number) > 0.5)
+        peaks.push(t);
     expect(peaks.length).toBeGreaterThanOrEqual(5);
     for (let i = 1; i < peaks.length; i++) expect((peaks[i] as number) - (peaks[i - 1] as number)).toBe(35);
     // Trigger absent: window 0, baseline 0.002 elsewhere.
@@ -60,8 +63,16 @@ describe('task.oscillation', () => {
 
   it('input noise 0.1 by default, none on the target', async () => {
     const { d } = await gen({ samples: 50 });
-    let n = 0, s = 0, s2 = 0;
-    for (let i = 0; i < 50; i++) for (let t = 0; t < 100; t++) { const v = d.inputs[i * 420 + t] as number; n++; s += v; s2 += v * v; }
+    let n = 0,
+      s = 0,
+      s2 = 0;
+    for (let i = 0; i < 50; i++)
+      for (let t = 0; t < 100; t++) {
+        const v = d.inputs[i * 420 + t] as number;
+        n++;
+        s += v;
+        s2 += v * v;
+      }
     expect(Math.abs(s / n)).toBeLessThan(0.005);
     expect(Math.sqrt(s2 / n)).toBeGreaterThan(0.096);
     expect(Math.sqrt(s2 / n)).toBeLessThan(0.104);

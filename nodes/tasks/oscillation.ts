@@ -21,18 +21,33 @@ const params = schema({
   stimStart: int(0, 100_000, 100, { description: 'First step of the trigger pulse.', unit: 'steps' }),
   stimWidth: int(1, 100_000, 40, { description: 'Width of the trigger pulse.', unit: 'steps' }),
   memGap: int(0, 100_000, 200, {
-    description: 'The authors\' mem_gap: sets T = stimStart + 2*stimWidth + memGap + endGap (220 + memGap by default).',
+    description: "The authors' mem_gap: sets T = stimStart + 2*stimWidth + memGap + endGap (220 + memGap by default).",
     unit: 'steps',
   }),
-  responseDelay: int(0, 100_000, 20, { description: 'Steps from the end of the trigger to the start of the oscillation.', unit: 'steps' }),
-  endGap: int(0, 100_000, 40, { description: 'The oscillation stops this many steps before the end of the trial (out_gap).', unit: 'steps' }),
-  cycles: num(0.01, 10_000, 12, { description: 'Cycles of the sine kernel over the trial: the period is T / cycles (frec).' }),
-  hann: int(0, 1000, 15, { description: 'Length of the Hann window smoothing the trigger (0 or 1: no smoothing).', unit: 'steps' }),
+  responseDelay: int(0, 100_000, 20, {
+    description: 'Steps from the end of the trigger to the start of the oscillation.',
+    unit: 'steps',
+  }),
+  endGap: int(0, 100_000, 40, {
+    description: 'The oscillation stops this many steps before the end of the trial (out_gap).',
+    unit: 'steps',
+  }),
+  cycles: num(0.01, 10_000, 12, {
+    description: 'Cycles of the sine kernel over the trial: the period is T / cycles (frec).',
+  }),
+  hann: int(0, 1000, 15, {
+    description: 'Length of the Hann window smoothing the trigger (0 or 1: no smoothing).',
+    unit: 'steps',
+  }),
   amplitude: num(-100, 100, 1, { description: 'Height of the (smoothed) trigger.' }),
   targetScale: num(0, 100, 0.2, { description: 'Scale of the target oscillation.' }),
-  baseline: num(-10, 10, 0.002, { description: 'Target outside the oscillation window (the authors\' 0.01 times 0.2).' }),
+  baseline: num(-10, 10, 0.002, {
+    description: "Target outside the oscillation window (the authors' 0.01 times 0.2).",
+  }),
   inputNoise: num(0, 10, 0.1, { description: 'Std of Gaussian noise added to every input step.' }),
-  targetNoise: num(0, 10, 0, { description: 'Std of Gaussian noise added to every target step (0 in the authors\' code).' }),
+  targetNoise: num(0, 10, 0, {
+    description: "Std of Gaussian noise added to every target step (0 in the authors' code).",
+  }),
 });
 
 export type OscillationParams = Static<typeof params>;
@@ -76,7 +91,7 @@ export const oscillationTask = defineBlock({
   description:
     'A Hann-smoothed trigger, present or absent; the target oscillates over [stimStart+stimWidth+responseDelay, T-endGap) with ' +
     'period T/cycles (the window of ones convolved with a sine, scaled by targetScale). T = stimStart + 2*stimWidth + memGap + endGap. ' +
-    'Defaults are the authors\' trained oscillator (Jarne & Laje, generate_data_set_oscilator.py with mem_gap = 200): trigger at ' +
+    "Defaults are the authors' trained oscillator (Jarne & Laje, generate_data_set_oscilator.py with mem_gap = 200): trigger at " +
     '[100, 140), Hann(15), oscillation over [160, 380), T = 420, period 35, input noise 0.1. Warns when the window holds a whole ' +
     'number of periods (the target then cancels to ~0).',
   inputs: {},
@@ -93,7 +108,8 @@ export const oscillationTask = defineBlock({
       });
     return issues;
   },
-  run: async ({ params: p, signal, warn }) => {
+  run: async (ctx) => {
+    const { params: p, signal } = ctx;
     const { T, responseStart, responseEnd } = oscillationTiming(p);
     const stim = smoothedBox(p.stimWidth, p.hann);
     const osc = oscillationWindow(p);
@@ -101,7 +117,7 @@ export const oscillationTask = defineBlock({
     if (periods !== undefined) {
       let peak = 0;
       for (const v of osc) peak = Math.max(peak, Math.abs(v));
-      warn(
+      ctx.warn(
         `oscillation target degenerates: the window [${responseStart}, ${responseEnd}) holds exactly ${periods} periods of T/cycles = ${(T / p.cycles).toFixed(3)} steps, ` +
           `so the target cancels (peak |y| = ${peak.toExponential(2)}); change memGap (the authors' trained oscillator used memGap = 200)`,
       );

@@ -50,11 +50,15 @@ describe('task.time-reproduction', () => {
   it('adds N(0, 0.03) noise to input and target by default', async () => {
     const d = await gen({ samples: 100 });
     const stats = (a: Float32Array, from: number, to: number, clean: number) => {
-      let n = 0, s = 0, s2 = 0;
+      let n = 0,
+        s = 0,
+        s2 = 0;
       for (let i = 0; i < d.samples; i++)
         for (let t = from; t < to; t++) {
           const v = (a[i * 300 + t] as number) - clean;
-          n++; s += v; s2 += v * v;
+          n++;
+          s += v;
+          s2 += v * v;
         }
       return { mean: s / n, std: Math.sqrt(s2 / n - (s / n) ** 2) };
     };

@@ -10,15 +10,31 @@
 import { defineBlock, int, num, schema, type ParamIssue, type Static } from '../../core/index.ts';
 import { DatasetPort, type ConditionLabel } from '../ports/index.ts';
 import { convolveSame, gaussian, smoothedBox } from '../lib/signal.ts';
-import { balancedLabels, checkResponseStart, checkSamples, checkWindow, commonParams, generateTaskDataset } from './common.ts';
+import {
+  balancedLabels,
+  checkResponseStart,
+  checkSamples,
+  checkWindow,
+  commonParams,
+  generateTaskDataset,
+} from './common.ts';
 
 const params = schema({
   ...commonParams(),
   T: int(1, 100_000, 300, { description: 'Trial length in steps.', unit: 'steps' }),
   stimStart: int(0, 100_000, 50, { description: 'First step of the stimulus.', unit: 'steps' }),
-  stimWidth: int(1, 100_000, 20, { description: 'Width of the stimulus box and of the reproduced bump.', unit: 'steps' }),
-  memGap: int(0, 100_000, 20, { description: 'Steps between the end of the stimulus and the start of the bump (mem_gap).', unit: 'steps' }),
-  hann: int(0, 1000, 10, { description: 'Length of the Hann window smoothing the stimulus (0 or 1: no smoothing).', unit: 'steps' }),
+  stimWidth: int(1, 100_000, 20, {
+    description: 'Width of the stimulus box and of the reproduced bump.',
+    unit: 'steps',
+  }),
+  memGap: int(0, 100_000, 20, {
+    description: 'Steps between the end of the stimulus and the start of the bump (mem_gap).',
+    unit: 'steps',
+  }),
+  hann: int(0, 1000, 10, {
+    description: 'Length of the Hann window smoothing the stimulus (0 or 1: no smoothing).',
+    unit: 'steps',
+  }),
   amplitude: num(-100, 100, 1, { description: 'Height of the (smoothed) stimulus.' }),
   bumpScale: num(0, 100, 0.055, { description: 'Scale of the Gaussian kernel the target bump is convolved with.' }),
   bumpStd: num(0.01, 1000, 12, { description: 'Std of the Gaussian kernel (steps).', unit: 'steps' }),
@@ -30,13 +46,21 @@ const params = schema({
 export type TimeReproductionParams = Static<typeof params>;
 
 /** First response (bump) step and trial length. */
-export function timeReproductionTiming(p: { T: number; stimStart: number; stimWidth: number; memGap: number }): { T: number; responseStart: number } {
+export function timeReproductionTiming(p: { T: number; stimStart: number; stimWidth: number; memGap: number }): {
+  T: number;
+  responseStart: number;
+} {
   return { T: p.T, responseStart: p.stimStart + p.stimWidth + p.memGap };
 }
 
 /** Conditions: pulse absent (0), present (1). */
 export function timeReproductionConditions(): ConditionLabel[] {
-  return [0, 1].map((v) => ({ task: 'time-reproduction', inputValues: [v], jitter: 0, key: `time-reproduction pulse=${v}` }));
+  return [0, 1].map((v) => ({
+    task: 'time-reproduction',
+    inputValues: [v],
+    jitter: 0,
+    key: `time-reproduction pulse=${v}`,
+  }));
 }
 
 export const timeReproductionTask = defineBlock({
@@ -47,7 +71,7 @@ export const timeReproductionTask = defineBlock({
   description:
     'A Hann-smoothed pulse, present or absent, at [stimStart, stimStart+stimWidth); the target is a bump of the same width ' +
     'over [stimStart+stimWidth+memGap, +stimWidth): a box convolved with bumpScale * gaussian(stimWidth, bumpStd). ' +
-    'Defaults are the authors\' (Jarne & Laje, generate_data_set_time_pulse.py): pulse at [50, 70), Hann(10), bump at [90, 110), ' +
+    "Defaults are the authors' (Jarne & Laje, generate_data_set_time_pulse.py): pulse at [50, 70), Hann(10), bump at [90, 110), " +
     'baseline 0.045, noise 0.03 on input and target, T = 300.',
   inputs: {},
   outputs: { dataset: DatasetPort },
@@ -58,12 +82,18 @@ export const timeReproductionTask = defineBlock({
     const { responseStart } = timeReproductionTiming(p);
     checkResponseStart(issues, responseStart, p.T, 'stimStart + stimWidth + memGap');
     if (responseStart < p.T && responseStart + p.stimWidth > p.T)
-      issues.push({ param: 'T', message: `T = ${p.T} is too short: the target bump runs to step ${responseStart + p.stimWidth}; raise T to at least that or shorten memGap` });
+      issues.push({
+        param: 'T',
+        message: `T = ${p.T} is too short: the target bump runs to step ${responseStart + p.stimWidth}; raise T to at least that or shorten memGap`,
+      });
     return issues;
   },
   run: async ({ params: p, signal }) => {
     const stim = smoothedBox(p.stimWidth, p.hann);
-    const bump = convolveSame(new Float64Array(p.stimWidth).fill(1), gaussian(p.stimWidth, p.bumpStd).map((g) => p.bumpScale * g));
+    const bump = convolveSame(
+      new Float64Array(p.stimWidth).fill(1),
+      gaussian(p.stimWidth, p.bumpStd).map((g) => p.bumpScale * g),
+    );
     const { responseStart } = timeReproductionTiming(p);
     const distinct = timeReproductionConditions();
     const dataset = await generateTaskDataset(

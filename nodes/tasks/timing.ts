@@ -8,14 +8,24 @@ import { oscillationTiming } from './oscillation.ts';
 import { flipFlopTiming } from './flip-flop.ts';
 
 /** Timing of a task block from its params; undefined for a type this library does not know. */
-export function taskTiming(type: string, params: Record<string, unknown>): { T: number; responseStart: number } | undefined {
+export function taskTiming(
+  type: string,
+  params: Record<string, unknown>,
+): { T: number; responseStart: number } | undefined {
   const n = (k: string): number => {
     const v = params[k];
     return typeof v === 'number' ? v : NaN;
   };
   const p = {
-    T: n('T'), stimStart: n('stimStart'), stimWidth: n('stimWidth'), memGap: n('memGap'), responseDelay: n('responseDelay'),
-    endGap: n('endGap'), turns: n('turns'), firstTurn: n('firstTurn'), quietGap: n('quietGap'),
+    T: n('T'),
+    stimStart: n('stimStart'),
+    stimWidth: n('stimWidth'),
+    memGap: n('memGap'),
+    responseDelay: n('responseDelay'),
+    endGap: n('endGap'),
+    turns: n('turns'),
+    firstTurn: n('firstTurn'),
+    quietGap: n('quietGap'),
   };
   let r: { T: number; responseStart: number };
   switch (type) {
@@ -37,7 +47,9 @@ export function taskTiming(type: string, params: Record<string, unknown>): { T: 
     default:
       return undefined;
   }
-  return Number.isFinite(r.T) && Number.isFinite(r.responseStart) ? { T: r.T, responseStart: r.responseStart } : undefined;
+  return Number.isFinite(r.T) && Number.isFinite(r.responseStart)
+    ? { T: r.T, responseStart: r.responseStart }
+    : undefined;
 }
 
 /** Task name of a task block type (`task.and` -> `and`); undefined for other types. */

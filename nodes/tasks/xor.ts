@@ -11,5 +11,5 @@ export const xorTask = defineGateBlock({
   description:
     'Two input pulses A, B in {0,1} at [stimStart, stimStart+stimWidth); the target is A XOR B from ' +
     'stimStart+stimWidth+memGap to the end of the trial, baseline before. The four combinations are balanced. ' +
-    'Defaults are the authors\' (Jarne & Laje, generate_data_set_xor.py: pulses at [30, 50), response from 70, T = 200, baseline 0.01).',
+    "Defaults are the authors' (Jarne & Laje, generate_data_set_xor.py: pulses at [30, 50), response from 70, T = 200, baseline 0.01).",
 });
