@@ -6,14 +6,14 @@
  * - no matMul with transpose flags on wasm (they bypass XNNPACK): transposes are explicit or, for
  *   W_rec, done once per step in JS.
  *
- * Model (row-vector form, batch rows):  pre_t = [h_{t-1}, x_t, 1] Wcat,   a_t = f(pre_t),
+ * Model (row-vector form, batch rows):  pre_t = h_{t-1} W_rec^T + [x_t, 1] [W_in^T; b],   a_t = f(pre_t),
  *   h_t = (1 - alpha) h_{t-1} + alpha a_t + noise_t,   y_t = h_t WoutT + bOut,   h_{-1} = 0.
  * Loss: masked MSE  L = sum_{t,b,o} m_tb (y_tbo - target_tbo)^2 / (O * sum_{t,b} m_tb)
  *   (with a mask of ones this is Keras' 'mse').
  * BPTT, with g_t = dL/dh_t:
  *   g_{T-1} = dy_{T-1} Wout,   dpre_t = alpha g_t * f'(a_t),
  *   g_{t-1} = dy_{t-1} Wout + (1 - alpha) g_t + dpre_t W_rec,
- *   dWcat = sum_t [h_{t-1}, x_t, 1]^T dpre_t,   dWoutT = sum_t h_t^T dy_t,   dbOut = sum dy.
+ *   dW_rec^T = sum_t h_{t-1}^T dpre_t,   d[W_in^T; b] = sum_t [x_t, 1]^T dpre_t,   dWoutT = sum_t h_t^T dy_t,   dbOut = sum dy.
  * f' is computed from a = f(pre): tanh 1 - a^2, sigmoid a (1 - a), relu [a > 0], softplus 1 - e^-a.
  */
 import type { Activation } from '../ports/model.ts';
@@ -68,41 +68,54 @@ export function matMulTA(a: T2, b: T2): T2 {
   return tf.matMul(a, b, true, false);
 }
 
-/** Per-step input tensors [B, I(+1)] (a column of ones appended when the model has a bias). */
-function stepInputs(c: CellConfig, batch: Batch, t: number): T2 {
-  const { B } = batch;
+/** Inputs of all steps [T*B, I(+1)] (time-major; a column of ones appended when the model has a bias). */
+function allInputs(c: CellConfig, batch: Batch): Float32Array {
+  const { B, T, X } = batch;
   const { I } = c;
-  const cols = I + (c.bias ? 1 : 0);
-  const buf = new Float32Array(B * cols);
-  const x = batch.X;
-  const off = t * B * I;
-  if (!c.bias) buf.set(x.subarray(off, off + B * I));
-  else
-    for (let k = 0; k < B; k++) {
-      for (let i = 0; i < I; i++) buf[k * cols + i] = x[off + k * I + i] as number;
-      buf[k * cols + I] = 1;
-    }
-  return tf.tensor2d(buf, [B, cols]);
+  if (!c.bias) return X;
+  const cols = I + 1;
+  const buf = new Float32Array(T * B * cols);
+  for (let r = 0; r < T * B; r++) {
+    for (let i = 0; i < I; i++) buf[r * cols + i] = X[r * I + i] as number;
+    buf[r * cols + I] = 1;
+  }
+  return buf;
 }
+
+/**
+ * tanh on tfjs-wasm is a scalar libm loop (~20x slower than its XNNPACK sigmoid at [256, 100]), so
+ * there tanh(p) is computed as 2 sigmoid(2p) - 1 with the factor 2 folded into the weights.
+ */
+const tanhViaSigmoid = (c: CellConfig): boolean => c.activation === 'tanh' && tf.getBackend() === 'wasm';
 
 /** Tensors of theta used by the kernels. Caller disposes. */
 export interface ThetaTensors {
-  Wcat: T2;
+  /** W_rec^T [N, N] (times 2 when tanh goes through sigmoid). */
+  WrecT: T2;
+  /** [W_in^T; b] [I(+1), N] (times 2 likewise). */
+  WinTb: T2;
   /** W_rec in math orientation [N, N] (used by the backward pass). */
   Wrec: T2;
   WoutT: T2;
+  /** [O, N] */
+  Wout: T2;
 }
 
 export function thetaTensors(c: CellConfig, theta: Float32Array): ThetaTensors {
   const { N, O } = c;
   const rows = catRows(c);
-  const Wcat = tf.tensor2d(theta.subarray(0, rows * N), [rows, N]);
+  const k = tanhViaSigmoid(c) ? 2 : 1;
+  const scaled = (a: Float32Array): Float32Array => (k === 1 ? a : a.map((v) => v * k));
+  const WrecT = tf.tensor2d(scaled(theta.slice(0, N * N)), [N, N]);
+  const WinTb = tf.tensor2d(scaled(theta.slice(N * N, rows * N)), [rows - N, N]);
   const wr = new Float32Array(N * N);
   for (let j = 0; j < N; j++) for (let i = 0; i < N; i++) wr[i * N + j] = theta[j * N + i] as number;
   const Wrec = tf.tensor2d(wr, [N, N]);
   const o1 = rows * N;
-  const WoutT = tf.tensor2d(theta.subarray(o1, o1 + N * O), [N, O]);
-  return { Wcat, Wrec, WoutT };
+  const woT = theta.slice(o1, o1 + N * O);
+  const wo = new Float32Array(O * N);
+  for (let j = 0; j < N; j++) for (let o = 0; o < O; o++) wo[o * N + j] = woT[j * O + o] as number;
+  return { WrecT, WinTb, Wrec, WoutT: tf.tensor2d(woT, [N, O]), Wout: tf.tensor2d(wo, [O, N]) };
 }
 
 /**
@@ -134,44 +147,58 @@ export function forward(
 interface ForwardState {
   hs: T2[];
   as: T2[];
-  hxs: T2[];
+  /** Inputs of all steps as one tensor [T*B, I(+1)]. */
+  XA: T2;
 }
 
 function runForward(c: CellConfig, w: ThetaTensors, batch: Batch, noise?: Float32Array, keep = false): ForwardState {
   const { N, alpha, activation } = c;
   const { B, T } = batch;
+  const cols = c.I + (c.bias ? 1 : 0);
+  const xa = allInputs(c, batch);
   const hs: T2[] = [];
   const as: T2[] = [];
-  const hxs: T2[] = [];
-  let h = tf.zeros([B, N]) as T2;
+  const viaSigmoid = tanhViaSigmoid(c);
+  const two = viaSigmoid ? tf.scalar(2) : undefined;
+  const one = tf.scalar(1);
+  let h: T2 | undefined;
   const keepA = alpha !== 1 || noise !== undefined;
   const oneMinus = alpha !== 1 ? tf.scalar(1 - alpha) : undefined;
   const alphaS = alpha !== 1 ? tf.scalar(alpha) : undefined;
   for (let t = 0; t < T; t++) {
-    const x = stepInputs(c, batch, t);
-    const hx = tf.concat([h, x], 1) as T2;
+    const x = tf.tensor2d(xa.subarray(t * B * cols, (t + 1) * B * cols), [B, cols]);
+    let pre = tf.matMul(x, w.WinTb);
     x.dispose();
-    const pre = tf.matMul(hx, w.Wcat);
-    const a = activate(pre, activation) as T2;
+    if (h) {
+      const rec = tf.matMul(h, w.WrecT);
+      const s = tf.add(pre, rec);
+      pre.dispose();
+      rec.dispose();
+      pre = s;
+    }
+    let a: T2;
+    if (viaSigmoid && two) {
+      const sg = tf.sigmoid(pre);
+      const s2 = tf.mul(sg, two);
+      a = tf.sub(s2, one) as T2;
+      sg.dispose();
+      s2.dispose();
+    } else a = activate(pre, activation) as T2;
     pre.dispose();
     let hn: T2 = a;
-    if (alphaS && oneMinus) hn = tf.add(tf.mul(h, oneMinus), tf.mul(a, alphaS)) as T2;
+    if (alphaS && oneMinus) hn = h ? (tf.add(tf.mul(h, oneMinus), tf.mul(a, alphaS)) as T2) : (tf.mul(a, alphaS) as T2);
     if (noise) {
       const nz = tf.tensor2d(noise.subarray(t * B * N, (t + 1) * B * N), [B, N]);
       hn = tf.add(hn, nz) as T2;
     }
-    if (keep) {
-      hxs.push(hx);
-      if (keepA) as.push(a);
-    } else {
-      hx.dispose();
-      if (hn !== a) a.dispose();
-    }
+    if (keep && keepA) as.push(a);
+    else if (hn !== a) a.dispose();
     hs.push(hn);
     h = hn;
   }
-  if (!keep || !keepA) for (const x of hs) as.push(x);
-  return { hs, as, hxs };
+  if (!keepA) for (const x of hs) as.push(x);
+  const XA = keep ? tf.tensor2d(xa, [T * B, cols]) : (tf.zeros([1, 1]) as T2);
+  return { hs, as, XA };
 }
 
 /**
@@ -187,7 +214,7 @@ export function lossAndGrad(c: CellConfig, theta: Float32Array, batch: Batch, no
   let loss = 0;
   tf.tidy(() => {
     const w = thetaTensors(c, theta);
-    const { hs, as, hxs } = runForward(c, w, batch, noise, true);
+    const { hs, as, XA } = runForward(c, w, batch, noise, true);
     const H = tf.concat(hs, 0) as T2;
     const yRaw = tf.matMul(H, w.WoutT).dataSync();
     // Loss and dL/dy in JS (float64 sums): O is small, so this is cheap.
@@ -211,18 +238,12 @@ export function lossAndGrad(c: CellConfig, theta: Float32Array, batch: Batch, no
       }
       loss = l / denom;
     }
-    // dL/dh_t from the output layer, per step: dy_t Wout, in JS (B*N*O per step).
+    // dL/dh_t from the output layer, per step: dy_t Wout.
     const dho = (t: number): T2 => {
-      const buf = new Float32Array(B * N);
-      for (let k = 0; k < B; k++) {
-        const r = (t * B + k) * O;
-        for (let o = 0; o < O; o++) {
-          const d = dy[r + o] as number;
-          if (d === 0) continue;
-          for (let j = 0; j < N; j++) buf[k * N + j] = (buf[k * N + j] as number) + d * (theta[o1 + j * O + o] as number);
-        }
-      }
-      return tf.tensor2d(buf, [B, N]);
+      const d = tf.tensor2d(dy.subarray(t * B * O, (t + 1) * B * O), [B, O]);
+      const r = tf.matMul(d, w.Wout) as T2;
+      d.dispose();
+      return r;
     };
     const one = tf.scalar(1);
     const alphaS = alpha !== 1 ? tf.scalar(alpha) : undefined;
@@ -257,9 +278,11 @@ export function lossAndGrad(c: CellConfig, theta: Float32Array, batch: Batch, no
       }
     }
     g.dispose();
-    const HX = tf.concat(hxs, 0) as T2;
+    // Weight gradients, each one large matMul over all steps: [h_{t-1}]^T dpre_t and [x_t, 1]^T dpre_t.
     const DP = tf.concat(dpres, 0) as T2;
-    grad.set(matMulTA(HX, DP).dataSync(), 0);
+    const Hprev = tf.concat([tf.zeros([B, N]) as T2, ...hs.slice(0, T - 1)], 0) as T2;
+    grad.set(matMulTA(Hprev, DP).dataSync(), 0);
+    grad.set(matMulTA(XA, DP).dataSync(), N * N);
     const DY = tf.tensor2d(dy, [T * B, O]);
     grad.set(matMulTA(H, DY).dataSync(), o1);
     for (let o = 0; o < O; o++) grad[o1 + N * O + o] = dbOut[o] as number;

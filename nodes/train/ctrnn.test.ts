@@ -94,11 +94,17 @@ const baseOptions: TrainOptions = {
 type Out = { model: Model; history: TrainingHistory };
 
 describe('train.ctrnn', () => {
-  it('learns the AND task (task.and) to its criterion within a few hundred steps', async () => {
-    const ds = (await runBlock<{ dataset: Dataset }>(andTask, { params: { samples: 400, seed: 1, testFraction: 0.1 } })).outputs.dataset;
+  it('learns the AND task (task.and, short timing) to its criterion within a few hundred steps', async () => {
+    // task.and with a shorter trial (pulses at [5, 15), response from 20 to 59) keeps this to seconds;
+    // with the authors' T = 210 timing the same net needs 200-800 steps depending on the seed.
+    const ds = (
+      await runBlock<{ dataset: Dataset }>(andTask, {
+        params: { samples: 400, seed: 1, testFraction: 0.1, T: 60, stimStart: 5, stimWidth: 10, memGap: 5 },
+      })
+    ).outputs.dataset;
     const model = (await runBlock<{ model: Model }>(modelCtrnn, { params: { units: 16, seed: 1 }, inputs: { dataset: ds } })).outputs.model;
     const r = await runBlock<Out>(trainCtrnn, {
-      params: { lr: 0.003, batchSize: 32, maxSteps: 800, clipNorm: 1, criterionEvery: 10, validateEvery: 20, workers: '1' },
+      params: { lr: 0.005, batchSize: 32, maxSteps: 400, clipNorm: 1, criterionEvery: 10, validateEvery: 20, workers: '1' },
       inputs: { model, dataset: ds },
     });
     const h = r.outputs.history;
