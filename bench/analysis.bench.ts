@@ -16,16 +16,23 @@ import type { Trajectories } from '../nodes/ports/index.ts';
 
 const suite: BenchSuite = async ({ quick }) => {
   const rows: BenchRow[] = [];
+  // Wall time, and this process's CPU time (user + system) beside it: on a shared machine the
+  // CPU time is the steadier figure (the two agree when the machine is idle).
+  let lastCpu = 0;
   const time = async <T>(f: () => T | Promise<T>): Promise<[T, number]> => {
+    const c = process.cpuUsage();
     const t = performance.now();
     const r = await f();
+    const d = process.cpuUsage(c);
+    lastCpu = (d.user + d.system) / 1e6;
     return [r, (performance.now() - t) / 1000];
   };
+  const cpu = () => `CPU ${lastCpu.toFixed(2)} s`;
 
   // Eigen-decomposition.
   const nE = quick ? 100 : 400;
   const [spec, tE] = await time(() => spectrumOf(randomMatrix(nE, 1.05, 1), nE, { matrix: 'W_rec', label: 'b', tolerance: 0.01 }));
-  rows.push({ suite: 'analysis', name: `eigen ${nE}x${nE} (ml-matrix, non-symmetric)`, value: tE, unit: 's', note: `radius ${spec.radius.toFixed(3)}` });
+  rows.push({ suite: 'analysis', name: `eigen ${nE}x${nE} (ml-matrix, non-symmetric)`, value: tE, unit: 's', note: `${cpu()}; radius ${spec.radius.toFixed(3)}` });
 
   // PCA on trajectories of a random N = 400 network driven by 12 input patterns.
   const [C, T, N] = quick ? [12, 100, 100] : [12, 290, 400];
@@ -40,7 +47,7 @@ const suite: BenchSuite = async ({ quick }) => {
   const [pca, tP] = await time(() => pcaAnalysis(traj, 3));
   rows.push({
     suite: 'analysis', name: `PCA ${C} cond x ${T} steps x ${N} units`, value: tP, unit: 's',
-    note: `top 3: ${(100 * pca.explainedVarianceRatio.slice(0, 3).reduce((a, b) => a + b, 0)).toFixed(1)} %`,
+    note: `${cpu()}; top 3: ${(100 * pca.explainedVarianceRatio.slice(0, 3).reduce((a, b) => a + b, 0)).toFixed(1)} %`,
   });
 
   // Pruning sweep, magnitude variant.
@@ -55,7 +62,7 @@ const suite: BenchSuite = async ({ quick }) => {
     );
     rows.push({
       suite: 'analysis', name: `pruning sweep 13 fractions x ${Cp} cond, N=${Np}, T=${Tp}, ${engine === 'tfjs' ? `tfjs ${backendInfo.backend}` : 'JS loops'}`, value: tS, unit: 's',
-      note: `14 simulations (intact + 13); ok up to ${(100 * curve.curves[0]!.maxFractionOk).toFixed(0)} %`,
+      note: `${cpu()}; 14 simulations (intact + 13); ok up to ${(100 * curve.curves[0]!.maxFractionOk).toFixed(0)} %`,
     });
   }
 
@@ -71,7 +78,7 @@ const suite: BenchSuite = async ({ quick }) => {
     const iters = Math.max(...r.raw.map((p) => p.iters));
     rows.push({
       suite: 'analysis', name: `fixed points ${S} starts, N=${Nf}, g=${g} (${backend.backend})`, value: tF, unit: 's',
-      note: `${r.points.length} points, ${r.polished} polished, Adam phase ${iters} iterations`,
+      note: `${cpu()}; ${r.points.length} points, ${r.polished} polished, Adam phase ${iters} iterations`,
     });
   }
   return rows;
