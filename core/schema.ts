@@ -157,8 +157,28 @@ export function checkValue(s: TSchema, value: unknown): SchemaIssue[] {
 
 /** Fill missing keys with the schema's defaults (deep), without mutating the input. */
 export function withDefaults<S extends TSchema>(s: S, value: unknown): unknown {
-  const copy = value === undefined ? {} : structuredClone(value);
-  return Value.Default(s, copy);
+  return fillDefaults(s, value === undefined ? {} : structuredClone(value));
+}
+
+/**
+ * Only absent keys take defaults. A value the user gave is kept as given: a map param such as
+ * context levels `{ and: 1, or: -1 }` must not gain the default's other keys (TypeBox's
+ * Value.Default merges object defaults into given objects, which is wrong for params).
+ */
+function fillDefaults(s: TSchema, value: unknown): unknown {
+  const r = s as Record<string, unknown>;
+  const props = r['properties'] as Record<string, TSchema> | undefined;
+  if (r['type'] !== 'object' || !props || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const out = value as Record<string, unknown>;
+  for (const [k, ps] of Object.entries(props)) {
+    const d = (ps as Record<string, unknown>)['default'];
+    if (out[k] === undefined) {
+      if (d !== undefined) out[k] = structuredClone(d);
+      else if ((ps as Record<string, unknown>)['type'] === 'object' && (ps as Record<string, unknown>)['properties'])
+        out[k] = fillDefaults(ps, {});
+    } else out[k] = fillDefaults(ps, out[k]);
+  }
+  return out;
 }
 
 /** The JSON Schema of a TypeBox schema, as plain JSON (TypeBox's symbols dropped). */
