@@ -118,6 +118,25 @@ describe('model save format', () => {
     expect(back.extras!['note']).toEqual({ ei: 0.8, units: [1, 2] });
   });
 
+  it('keeps constraints (Dale sign, connection mask) bit-exactly, and loads older files unconstrained', () => {
+    const m = awkwardModel();
+    m.constraints = {
+      recurrentSign: Float32Array.from([1, -1, 0, 1, 1, -1, 1]),
+      recurrentMask: Float32Array.from({ length: 49 }, (_, i) => (i % 5 === 0 ? 0 : 1)),
+    };
+    const { json, weights } = encodeModel(m);
+    expect(json.weightsManifest[0]!.weights.map((w) => w.name).slice(5)).toEqual([
+      'constraints/recurrentSign',
+      'constraints/recurrentMask',
+    ]);
+    const back = decodeModel(json, weights);
+    expect(back.constraints).toEqual(m.constraints);
+    const { constraints: _c, ...plain } = m;
+    expect(decodeModel(encodeModel(plain).json, encodeModel(plain).weights).constraints).toBeUndefined();
+    m.constraints = { recurrentSign: Float32Array.from([2, 0, 0, 0, 0, 0, 0]) };
+    expect(() => encodeModel(m)).toThrow(/recurrentSign must hold only \+1/);
+  });
+
   it('rejects files that are not what they claim, saying what was found', () => {
     const m = awkwardModel();
     const { json, weights } = encodeModel(m);
