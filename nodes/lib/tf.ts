@@ -119,15 +119,18 @@ let gradientsLoading: Promise<void> | undefined;
 /**
  * Make tfjs autodiff available (only the autodiff training path needs it; the hand BPTT does not).
  * tfjs-core registers no gradients itself, and its ESM gradient module cannot be imported by plain
- * Node ESM (directory imports), so the `@tensorflow/tfjs` umbrella package is loaded lazily: in Node
- * its CommonJS build registers the gradients on the same tfjs-core instance, in a bundler its ESM build.
+ * Node ESM (directory imports): bundlers load that module, plain Node falls back to the
+ * `@tensorflow/tfjs` umbrella package, whose CommonJS build registers them on the same tfjs-core.
  */
 export function ensureGradients(): Promise<void> {
   if (tf.getGradient('Tanh') !== undefined) return Promise.resolve();
-  const name = '@tensorflow/tfjs';
-  gradientsLoading ??= import(/* @vite-ignore */ name).then(() => {
-    if (tf.getGradient('Tanh') === undefined)
-      throw new Error('tfjs gradients did not register: @tensorflow/tfjs and @tensorflow/tfjs-core are different copies');
-  });
+  const umbrella = '@tensorflow/tfjs';
+  gradientsLoading ??= import('@tensorflow/tfjs-core/dist/register_all_gradients.js')
+    // Bundlers (the editor) take this path; plain Node cannot (directory imports inside tfjs-core's ESM).
+    .catch(() => import(/* @vite-ignore */ umbrella))
+    .then(() => {
+      if (tf.getGradient('Tanh') === undefined)
+        throw new Error('tfjs gradients did not register: @tensorflow/tfjs and @tensorflow/tfjs-core are different copies');
+    });
   return gradientsLoading;
 }
