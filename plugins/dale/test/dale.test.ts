@@ -142,6 +142,21 @@ describe('dale.ctrnn', () => {
   });
 });
 
+describe('projectRecurrent (what the trainer applies after each step)', () => {
+  it('zeroes wrong-signed and absent weights, in W_rec layout and in its transpose', () => {
+    const constraints = { recurrentSign: new Float32Array([1, -1, 0]), recurrentMask: new Float32Array([1, 1, 1, 0, 1, 1, 1, 1, 1]) };
+    // Row i = inputs of unit i; column 0 excitatory, 1 inhibitory, 2 free; connection 1 <- 0 absent.
+    const W = new Float32Array([-1, 2, -3, 4, -5, 6, 7, 8, -9]);
+    const T = new Float32Array(9);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) T[j * 3 + i] = W[i * 3 + j] as number;
+    expect(projectRecurrent(W, 3, constraints)).toBe(4);
+    expect([...W]).toEqual([0, 0, -3, 0, -5, 6, 7, 0, -9]);
+    expect(projectRecurrent(T, 3, constraints, true)).toBe(4);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(T[j * 3 + i]).toBe(W[i * 3 + j]);
+    expect(projectRecurrent(W, 3, undefined)).toBe(0);
+  });
+});
+
 describe('dale.ei-stats', () => {
   it('reports block moments, balance and the weights that break the law', async () => {
     const m = createEiCtrnn({ ...base, N: 10 });
