@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { useBackend } from '../nodes/lib/tf.ts';
 import { adamInit, adamStep, clipByGlobalNorm } from '../nodes/train/adam.ts';
 import { lossAndGrad, type CellConfig } from '../nodes/train/bptt.ts';
+import { lossAndGradJs } from '../nodes/train/bptt-js.ts';
 import { thetaLength, type Batch } from '../nodes/train/layout.ts';
 import { gradientPool } from '../nodes/train/pool.ts';
 import { createCtrnn } from '../nodes/model/ctrnn.ts';
@@ -81,12 +82,12 @@ const suite: BenchSuite = async ({ quick }) => {
       theta.set(packTheta(model));
       const cfgAdam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, decay: 0 };
       const one = async () => {
-        const { grad } = lossAndGrad(cfg, theta, batch);
+        const { grad } = (backend === 'cpu' ? lossAndGradJs : lossAndGrad)(cfg, theta, batch);
         clipByGlobalNorm(grad, 0);
         adamStep(cfgAdam, adam, theta, grad);
       };
-      const r = backend === 'cpu' && N >= 200 ? Math.max(3, Math.floor(reps / 2)) : reps;
-      ours[`${info.backend}, 1 thread`] = await msPerStep(one, r, warmup);
+      const r = reps;
+      ours[`${info.backend === 'cpu' ? 'cpu (plain-JS kernel)' : info.backend}, 1 thread`] = await msPerStep(one, r, warmup);
       if (backend === 'wasm') {
         const pool = await gradientPool(model, '2', { platform: 'node', backend: info.backend, batchSize: B });
         if (pool) {

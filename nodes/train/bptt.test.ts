@@ -4,6 +4,7 @@ import { ensureGradients, tf, useBackend } from '../lib/tf.ts';
 import { simulate } from '../model/simulate.ts';
 import type { Activation, Model } from '../ports/model.ts';
 import { forward, lossAndGrad, type CellConfig } from './bptt.ts';
+import { lossAndGradJs } from './bptt-js.ts';
 import { autodiffLossAndGrad, ctrnnStep } from './cells.ts';
 import { packTheta, thetaLength, unpackTheta, type Batch } from './layout.ts';
 import { referenceLoss } from './reference.ts';
@@ -123,5 +124,23 @@ describe.each(['wasm', 'cpu'])('hand BPTT on %s', (backend) => {
         for (let o = 0; o < cfg.O; o++)
           maxErr = Math.max(maxErr, Math.abs((y[(t * B + k) * cfg.O + o] as number) - (ref.y[(k * T + t) * cfg.O + o] as number)));
     expect(maxErr).toBeLessThan(1e-5);
+  });
+});
+
+describe('plain-JS kernel (used on the cpu backend)', () => {
+  it.each(cases)('%s alpha=%s bias=%s: matches float64 finite differences and the tfjs kernel', async (activation, alpha, bias) => {
+    await useBackend('wasm');
+    const cfg: CellConfig = { N: 6, I: 2, O: 2, bias, alpha, activation };
+    const { theta, batch } = setup(cfg, 3, 9, 11);
+    const rng = new Rng(4);
+    const noise = Float32Array.from({ length: 9 * 3 * 6 }, () => rng.normal() * 0.05);
+    for (const nz of [undefined, noise]) {
+      const js = lossAndGradJs(cfg, theta, batch, nz);
+      const tfk = lossAndGrad(cfg, theta, batch, nz);
+      const eFd = relErr(js.grad, finiteDiff(cfg, theta, batch, nz));
+      expect(eFd).toBeLessThan(1e-4);
+      expect(relErr(js.grad, tfk.grad)).toBeLessThan(1e-5);
+      expect(Math.abs(js.loss - referenceLoss(cfg, theta, batch, nz)) / js.loss).toBeLessThan(1e-5);
+    }
   });
 });

@@ -139,6 +139,20 @@ describe('train.ctrnn', () => {
     expect(c.loss).not.toEqual(a.loss);
   });
 
+  it('the cpu backend (plain-JS kernel) follows the same loss curve as wasm', async () => {
+    const ds = tinyAnd(64);
+    const model = tinyModel(ds, 8, { alpha: 0.5, useBias: true });
+    const run = async (backend: string) => {
+      const info = await useBackend(backend);
+      return (await trainModel(model, ds, { ...baseOptions, maxSteps: 12, criterionEvery: 4 }, { backend: info.backend })).history;
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expect(cpu.loss).toHaveLength(12);
+    for (let i = 0; i < 12; i++) expect(Math.abs((cpu.loss[i] as number) - (wasm.loss[i] as number)) / (wasm.loss[i] as number)).toBeLessThan(1e-3);
+    expect(cpu.valLoss.length).toBe(wasm.valLoss.length);
+  });
+
   it('leaks no tensors: the count is the same after 200 steps as after 10, and after a cancel', async () => {
     await useBackend('wasm');
     const ds = tinyAnd(64, 16);

@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { useBackend } from '../lib/tf.ts';
 import { lossAndGrad, type CellConfig } from './bptt.ts';
+import { lossAndGradJs } from './bptt-js.ts';
 import type { Batch } from './layout.ts';
 
 export type WorkerRequest =
@@ -13,6 +14,7 @@ export type WorkerRequest =
 export type WorkerReply = { kind: 'ready'; backend: string } | { kind: 'grad'; loss: number; grad: Float32Array } | { kind: 'error'; message: string };
 
 let cfg: CellConfig | undefined;
+let plainJs = false;
 const port = parentPort;
 if (!port) throw new Error('grad-worker.ts must run in a worker thread');
 port.on('message', (m: WorkerRequest) => {
@@ -21,11 +23,12 @@ port.on('message', (m: WorkerRequest) => {
       if (m.kind === 'init') {
         cfg = m.cfg;
         const info = await useBackend(m.backend);
+        plainJs = info.backend === 'cpu';
         port.postMessage({ kind: 'ready', backend: info.backend } satisfies WorkerReply);
         return;
       }
       if (!cfg) throw new Error('gradient worker used before init');
-      const r = lossAndGrad(cfg, m.theta, m.batch, m.noise);
+      const r = (plainJs ? lossAndGradJs : lossAndGrad)(cfg, m.theta, m.batch, m.noise);
       port.postMessage({ kind: 'grad', loss: r.loss, grad: r.grad } satisfies WorkerReply, [r.grad.buffer as ArrayBuffer]);
     } catch (e) {
       port.postMessage({ kind: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerReply);

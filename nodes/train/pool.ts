@@ -7,6 +7,7 @@
  */
 import type { Model } from '../ports/model.ts';
 import { lossAndGrad, type CellConfig, type LossGrad } from './bptt.ts';
+import { lossAndGradJs } from './bptt-js.ts';
 import type { Batch } from './layout.ts';
 import type { WorkerReply, WorkerRequest } from './grad-worker.ts';
 
@@ -117,7 +118,7 @@ export async function gradientPool(
       const [mine, theirs] = splitBatch(batch, k, cfg.I, cfg.O);
       const [nMine, nTheirs] = splitNoise(noise, batch.T, batch.B, k, cfg.N);
       const reply = ask({ kind: 'grad', theta, batch: theirs, ...(nTheirs ? { noise: nTheirs } : {}) });
-      const a = lossAndGrad(cfg, theta, mine, nMine);
+      const a = (env.backend === 'cpu' ? lossAndGradJs : lossAndGrad)(cfg, theta, mine, nMine);
       const r = await reply;
       if (r.kind !== 'grad') throw new Error(`gradient worker: ${r.kind === 'error' ? r.message : 'unexpected reply'}`);
       const wa = maskWeight(mine);

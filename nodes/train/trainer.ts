@@ -10,6 +10,8 @@ import type { TrainingHistory } from '../ports/history.ts';
 import type { Model } from '../ports/model.ts';
 import { adamInit, adamLr, adamStep, clipByGlobalNorm, type AdamConfig } from './adam.ts';
 import { forward, lossAndGrad, type CellConfig, type LossGrad } from './bptt.ts';
+import { forwardJs, lossAndGradJs, readoutJs } from './bptt-js.ts';
+import { tf } from '../lib/tf.ts';
 import { autodiffLossAndGrad, cellStep } from './cells.ts';
 import { checkCriterion, responseWindows, type ResponseWindow } from './criterion.ts';
 import { gatherBatch, packTheta, range, shapeOf, unpackTheta, type Batch } from './layout.ts';
@@ -136,8 +138,12 @@ export async function trainModel(model: Model, dataset: Dataset, o: TrainOptions
     const { ensureGradients } = await import('../lib/tf.ts');
     await ensureGradients();
   }
+  // On tfjs-cpu the plain-JS kernel is several times faster than tfjs ops (docs/training.md).
+  const plainJs = useHand && tf.getBackend() === 'cpu';
   const localGrad = async (th: Float32Array, b: Batch, nz: Float32Array | undefined): Promise<LossGrad> =>
-    useHand ? lossAndGrad(c, th, b, nz) : autodiffLossAndGrad(c, model, step, th, b, nz);
+    plainJs ? lossAndGradJs(c, th, b, nz) : useHand ? lossAndGrad(c, th, b, nz) : autodiffLossAndGrad(c, model, step, th, b, nz);
+  const outputs = (th: Float32Array, b: Batch): Float32Array =>
+    plainJs ? readoutJs(c, th, forwardJs(c, th, b).H, b.T * b.B) : forward(c, th, b).y;
   const gradFn = hooks.gradient && useHand ? hooks.gradient : localGrad;
 
   const { trainStart, trainCount } = trainingSplit(dataset);
@@ -207,7 +213,7 @@ export async function trainModel(model: Model, dataset: Dataset, o: TrainOptions
           stoppedBecause: history.stoppedBecause,
           ...(history.criterionMetAt !== undefined ? { criterionMetAt: history.criterionMetAt } : {}),
           backend: hooks.backend,
-          gradient: useHand ? 'hand' : 'autodiff',
+          gradient: plainJs ? 'hand (plain JS)' : useHand ? 'hand' : 'autodiff',
           options: { ...o },
         },
       },
@@ -215,7 +221,7 @@ export async function trainModel(model: Model, dataset: Dataset, o: TrainOptions
     return { model: trained, history };
   };
 
-  hooks.progress?.(0, maxSteps, {}, `training on ${hooks.backend}, ${useHand ? 'hand BPTT' : 'autodiff'}, ${maxSteps} steps of batch ${B}`);
+  hooks.progress?.(0, maxSteps, {}, `training on ${hooks.backend}, ${plainJs ? 'hand BPTT in plain JS' : useHand ? 'hand BPTT' : 'autodiff'}, ${maxSteps} steps of batch ${B}`);
   let s = 0;
   for (; s < maxSteps; s++) {
     if (hooks.signal?.aborted) throw cancelled(hooks.signal);
@@ -252,7 +258,7 @@ export async function trainModel(model: Model, dataset: Dataset, o: TrainOptions
     let important = done === maxSteps;
     if (o.checkpointEvery > 0 && done % o.checkpointEvery === 0) checkpoint = { step: done, theta: theta.slice() };
     if (validation && done % o.validateEvery === 0) {
-      const { y } = forward(c, theta, validation);
+      const y = outputs(theta, validation);
       const m = maskedMse(y, validation, O);
       const v = m.weight > 0 ? m.sum / m.weight : 0;
       history.valSteps.push(done);
@@ -262,7 +268,7 @@ export async function trainModel(model: Model, dataset: Dataset, o: TrainOptions
     }
     let stop: string | undefined;
     if (probe && probeBatch && windows && done % o.criterionEvery === 0) {
-      const { y } = forward(c, theta, probeBatch);
+      const y = outputs(theta, probeBatch);
       const r = checkCriterion(probe, y, { tolerance: o.criterionTolerance, delay: o.criterionDelay, windows });
       history.criterion.push({ step: done, passed: r.passed, total: r.total });
       metrics['criterionPassed'] = r.passed;
