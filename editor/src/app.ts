@@ -176,8 +176,12 @@ export class CfApp extends LitElement {
     this.description = loaded.pipeline.document.description;
     await this.canvas.load(loaded.pipeline);
     await this.canvas.zoomToFit();
-    this.validate();
-    this.autosaveNow();
+    // Checks and autosave after the graph is on screen.
+    setTimeout(() => {
+      this.validate();
+      this.autosaveNow();
+      this.rev++;
+    }, 0);
     return true;
   }
 

@@ -79,8 +79,7 @@ export class CfNode extends ClassicPreset.Node<Record<string, PortSocket>, Recor
   /** Height used by the area, the minimap and auto-arrange. */
   computeHeight(): number {
     const ports = Object.keys(this.inputs).length + Object.keys(this.outputs).length;
-    let h = 58 + ports * 26 + 8;
-    if (this.status !== 'idle') h += 22;
+    let h = 58 + 22 + ports * 26 + 8;
     if (this.losses.length > 1) h += 54;
     if (this.figures.length > 0) h += 126;
     if (this.message) h += 34;

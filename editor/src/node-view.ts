@@ -96,9 +96,7 @@ export class CfNodeView extends LitElement {
         ? html`<div class="progress" data-testid="progress" title=${p ? `${p.value} / ${p.max}` : ''}>
             <div class="bar" style="width:${pct ?? 0}%"></div>
           </div>`
-        : n.status !== 'idle'
-          ? html`<div class="node-meta">${n.durationMs !== undefined ? `${formatMs(n.durationMs)}` : ''}</div>`
-          : nothing}
+        : html`<div class="node-meta">${n.durationMs !== undefined ? `${formatMs(n.durationMs)}` : ''}</div>`}
       <div class="ports">
         ${outputs.map(
           ([key, o]) =>

@@ -152,10 +152,10 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
       .toBe('done');
     for (const id of ['and', 'ctrnn', 'train-ctrnn', 'run', 'timeseries'])
       expect(await page.locator(`cf-node[data-node-id="${id}"]`).getAttribute('data-status')).toBe('done');
-    await expect(page.locator('cf-node[data-node-id="timeseries"] img[data-testid="thumbnail"]').count()).resolves.toBe(1);
-    await expect(page.locator('cf-node[data-node-id="train-ctrnn"] [data-testid="loss-curve"]').count()).resolves.toBe(1);
+    await expect.poll(() => page.locator('cf-node[data-node-id="timeseries"] img[data-testid="thumbnail"]').count()).toBe(1);
+    await expect.poll(() => page.locator('cf-node[data-node-id="train-ctrnn"] [data-testid="loss-curve"]').count()).toBe(1);
     await page.click('cf-node[data-node-id="timeseries"] .node-head');
-    await expect(page.locator('[data-testid="figure"] img').count()).resolves.toBe(1);
+    await expect.poll(() => page.locator('[data-testid="figure"] img').count()).toBe(1);
     await shot(page, '08-run-done');
   });
 
