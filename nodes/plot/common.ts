@@ -3,6 +3,7 @@ import { int, str, type ParamIssue } from '../../core/index.ts';
 import type { ConditionLabel } from '../ports/index.ts';
 import type { Figure } from '../ports/figure.ts';
 import { fmt } from './render/frame.ts';
+import { textWidth } from './render/theme.ts';
 
 /**
  * The `width`, `height` and `title` params every plot has. With `autoHeight`, 0 is allowed and means
@@ -21,15 +22,28 @@ export function sizeParams(width: number, height: number, options: { autoHeight?
 /** The `validate` check of an automatic height: 0 (automatic) or at least `min` px. */
 export function heightIssues(height: number, min: number): ParamIssue[] {
   return height > 0 && height < min
-    ? [{ param: 'height', message: `${height} px is too small for this figure; use at least ${min} px, or 0 for automatic` }]
+    ? [
+        {
+          param: 'height',
+          message: `${height} px is too small for this figure; use at least ${min} px, or 0 for automatic`,
+        },
+      ]
     : [];
 }
 
 /** Throw unless `arr` has exactly `expected` elements. */
-export function checkLength(block: string, what: string, arr: ArrayLike<unknown> | undefined, expected: number, shape: string): void {
+export function checkLength(
+  block: string,
+  what: string,
+  arr: ArrayLike<unknown> | undefined,
+  expected: number,
+  shape: string,
+): void {
   const got = arr?.length;
   if (got !== expected)
-    throw new Error(`${block}: mismatched shapes: ${what} has ${got ?? 'no'} values, expected ${expected} (${shape}); the upstream block produced inconsistent data`);
+    throw new Error(
+      `${block}: mismatched shapes: ${what} has ${got ?? 'no'} values, expected ${expected} (${shape}); the upstream block produced inconsistent data`,
+    );
 }
 
 /** Throw when a number that must be a positive count is not. */
@@ -48,7 +62,10 @@ export function conditionInputs(c: ConditionLabel): string {
   let rest = c.key.trim();
   if (rest.toLowerCase().startsWith(c.task.toLowerCase())) rest = rest.slice(c.task.length).trim();
   // Keys may also name the context ("ctx=+1"); callers add it in one form.
-  rest = rest.replace(/\b(ctx|context)\s*=?\s*[+\-−]?[\d.]+\b/gi, '').replace(/\s+/g, ' ').trim();
+  rest = rest
+    .replace(/\b(ctx|context)\s*=?\s*[+\-−]?[\d.]+\b/gi, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (rest === '') rest = c.inputValues.length > 0 ? `in ${c.inputValues.join(',')}` : '';
   return rest;
 }
@@ -57,17 +74,31 @@ export function conditionInputs(c: ConditionLabel): string {
  * A short title for one condition: task, input values (from the condition key), context level.
  * `and A=1 B=0` with context -1 becomes "and · A=1 B=0 · context −1".
  */
-export function conditionTitle(c: ConditionLabel, withJitter = false): string {
+export function conditionTitle(c: ConditionLabel, withJitter = false, compact = false): string {
   const rest = conditionInputs(c);
   const parts = [c.task];
   if (rest !== '') parts.push(rest);
-  if (c.context !== undefined) parts.push(`context ${formatContext(c.context)}`);
+  if (c.context !== undefined) parts.push(`${compact ? 'ctx' : 'context'} ${formatContext(c.context)}`);
   if (withJitter && c.jitter !== 0) parts.push(`d=${c.jitter}`);
-  return parts.join(' · ');
+  return parts.join(compact ? ' ' : ' · ');
+}
+
+/** The full condition title, or the compact one ("and A=1 B=0 ctx +1 d=25") when the full one would not fit `width` px. */
+export function fittingConditionTitle(c: ConditionLabel, withJitter: boolean, width: number, fontSize: number): string {
+  const full = conditionTitle(c, withJitter);
+  return textWidth(full, fontSize) <= width ? full : conditionTitle(c, withJitter, true);
 }
 
 /** Assemble the Figure value. */
-export function makeFigure(kind: string, nodeId: string, title: string, caption: string, width: number, height: number, svg: string): Figure {
+export function makeFigure(
+  kind: string,
+  nodeId: string,
+  title: string,
+  caption: string,
+  width: number,
+  height: number,
+  svg: string,
+): Figure {
   return { kind, title, caption, width, height, svg, node: nodeId };
 }
 

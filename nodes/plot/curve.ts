@@ -30,19 +30,40 @@ function historyCurve(h: TrainingHistory, p: Params): Drawn {
   checkLength(TYPE, 'history.valLoss', h.valLoss, h.valSteps.length, 'one per validation step');
   const yLog = p.yScale !== 'linear';
   if (yLog && positiveCount(h.loss) === 0)
-    throw new Error(`${TYPE}: the training loss has no positive finite value to draw on a log scale; set param "yScale" to "linear"`);
+    throw new Error(
+      `${TYPE}: the training loss has no positive finite value to draw on a log scale; set param "yScale" to "linear"`,
+    );
   const bad = h.loss.length - positiveCount(h.loss);
-  const series: CurveSpec['series'] = [{ label: 'training loss', x: h.steps, y: h.loss, color: COLORS.primary, strokeWidth: 1.8 }];
-  if (h.valSteps.length > 0) series.push({ label: 'validation loss', x: h.valSteps, y: h.valLoss, color: COLORS.output, dash: '7 4', strokeWidth: 2.2 });
+  const series: CurveSpec['series'] = [
+    { label: 'training loss', x: h.steps, y: h.loss, color: COLORS.primary, strokeWidth: 1.8 },
+  ];
+  if (h.valSteps.length > 0)
+    series.push({
+      label: 'validation loss',
+      x: h.valSteps,
+      y: h.valLoss,
+      color: COLORS.output,
+      dash: '7 4',
+      strokeWidth: 2.2,
+    });
   const last = h.loss[h.loss.length - 1] as number;
-  const notes = [`stopped: ${h.stoppedBecause}`, `final loss ${fmt(last, 3)}`, `${h.totalSteps} steps in ${fmt(h.totalMs / 1000, 3)} s, backend ${h.backend}`];
-  const vlines = h.criterionMetAt !== undefined ? [{ value: h.criterionMetAt, label: `criterion met (step ${h.criterionMetAt})`, color: COLORS.accent }] : [];
+  const notes = [
+    `stopped: ${h.stoppedBecause}`,
+    `final loss ${fmt(last, 3)}`,
+    `${h.totalSteps} steps in ${fmt(h.totalMs / 1000, 3)} s, backend ${h.backend}`,
+  ];
+  const vlines =
+    h.criterionMetAt !== undefined
+      ? [{ value: h.criterionMetAt, label: `criterion met (step ${h.criterionMetAt})`, color: COLORS.accent }]
+      : [];
   return {
     title: `Training loss (${h.totalSteps} steps)`,
     caption:
       `Training${h.valSteps.length > 0 ? ' and validation' : ''} loss (MSE) per optimiser step${yLog ? ', log scale' : ''}. ` +
       `Training stopped after ${h.totalSteps} steps (${h.stoppedBecause}) with loss ${fmt(last, 3)}` +
-      (h.criterionMetAt !== undefined ? `; the performance criterion was first met at step ${h.criterionMetAt}.` : '.') +
+      (h.criterionMetAt !== undefined
+        ? `; the performance criterion was first met at step ${h.criterionMetAt}.`
+        : '.') +
       (bad > 0 && yLog ? ` ${bad} non-positive or non-finite loss values are not drawn.` : ''),
     xLabel: 'optimiser step',
     yLabel: 'loss (MSE)',
@@ -94,16 +115,27 @@ function pruningCurve(pc: PruningCurve, p: Params): Drawn {
       markers: { filled: c.points.map((q) => q.ok) },
     });
     // A line at "ok up to 0 %" would read as a result; when no point meets the criterion, say so instead.
-    if (c.points.some((q) => q.ok)) vlines.push({ value: 100 * c.maxFractionOk, label: `${c.variant}: ok up to ${fmt(100 * c.maxFractionOk, 3)} %`, color, dash: '6 4' });
+    if (c.points.some((q) => q.ok))
+      vlines.push({
+        value: 100 * c.maxFractionOk,
+        label: `${c.variant}: ok up to ${fmt(100 * c.maxFractionOk, 3)} %`,
+        color,
+        dash: '6 4',
+      });
     else never.push(c.variant);
   });
   const threshold = criterionThreshold(pc.criterion, p.metric);
-  const hlines = threshold !== undefined ? [{ value: threshold, label: `criterion: ${pc.criterion}`, color: COLORS.muted, dash: '3 3' }] : [];
+  const hlines =
+    threshold !== undefined
+      ? [{ value: threshold, label: `criterion: ${pc.criterion}`, color: COLORS.muted, dash: '3 3' }]
+      : [];
   const extraLegend: LegendItem[] = [
     { label: 'criterion met', color: COLORS.muted, mark: 'point', filled: true },
     { label: 'failed', color: COLORS.muted, mark: 'point', filled: false },
   ];
-  const best = pc.curves.map((c) => (never.includes(c.variant) ? `${c.variant}: never` : `${c.variant} ${fmt(100 * c.maxFractionOk, 3)} %`)).join(', ');
+  const best = pc.curves
+    .map((c) => (never.includes(c.variant) ? `${c.variant}: never` : `${c.variant} ${fmt(100 * c.maxFractionOk, 3)} %`))
+    .join(', ');
   const yLog = p.yScale === 'log';
   return {
     title: `Pruning: ${p.metric === 'distance' ? 'distance to target' : 'accuracy'} vs weights removed`,
@@ -121,17 +153,23 @@ function pruningCurve(pc: PruningCurve, p: Params): Drawn {
     extraLegend,
     notes: [
       ...(threshold === undefined ? [`criterion: ${pc.criterion}`] : []),
-      ...never.map((v) => `${v}: criterion not met even at ${fmt(100 * Math.min(...(pc.curves.find((c) => c.variant === v)?.points.map((q) => q.removedFraction) ?? [0])), 3)} % removed`),
+      ...never.map(
+        (v) =>
+          `${v}: criterion not met even at ${fmt(100 * Math.min(...(pc.curves.find((c) => c.variant === v)?.points.map((q) => q.removedFraction) ?? [0])), 3)} % removed`,
+      ),
     ],
   };
 }
 
 /** Check that a Series (or a plain JSON value connected in its place) has the right shape. */
 export function seriesProblem(v: unknown): string | null {
-  if (typeof v !== 'object' || v === null) return `expected an object { xLabel, yLabel, series: [{ name, x, y }] }, got ${v === null ? 'null' : typeof v}`;
+  if (typeof v !== 'object' || v === null)
+    return `expected an object { xLabel, yLabel, series: [{ name, x, y }] }, got ${v === null ? 'null' : typeof v}`;
   const s = v as Record<string, unknown>;
-  if (typeof s['xLabel'] !== 'string' || typeof s['yLabel'] !== 'string') return 'xLabel and yLabel must be strings (axis titles with units)';
-  if (!Array.isArray(s['series']) || s['series'].length === 0) return '"series" must be a non-empty list of { name, x, y }';
+  if (typeof s['xLabel'] !== 'string' || typeof s['yLabel'] !== 'string')
+    return 'xLabel and yLabel must be strings (axis titles with units)';
+  if (!Array.isArray(s['series']) || s['series'].length === 0)
+    return '"series" must be a non-empty list of { name, x, y }';
   for (const [i, e] of (s['series'] as unknown[]).entries()) {
     const r = e as Record<string, unknown> | null;
     if (typeof r !== 'object' || r === null) return `series[${i}] must be an object { name, x, y }`;
@@ -140,8 +178,10 @@ export function seriesProblem(v: unknown): string | null {
     const y = r['y'];
     if (!Array.isArray(x) || !Array.isArray(y)) return `series[${i}].x and .y must be lists of numbers`;
     if (x.length === 0) return `series[${i}] is empty`;
-    if (x.length !== y.length) return `mismatched shapes: series[${i}] has ${x.length} x values but ${y.length} y values`;
-    if (![...x, ...y].every((n) => typeof n === 'number')) return `series[${i}].x and .y must hold only numbers`;
+    if (x.length !== y.length)
+      return `mismatched shapes: series[${i}] has ${x.length} x values but ${y.length} y values`;
+    if (![...(x as unknown[]), ...(y as unknown[])].every((n) => typeof n === 'number'))
+      return `series[${i}].x and .y must hold only numbers`;
   }
   return null;
 }
@@ -159,7 +199,13 @@ function genericCurve(s: Series, p: Params): Drawn {
     yLabel: s.yLabel,
     yLog,
     xLog: p.xScale === 'log',
-    series: s.series.map((e, i) => ({ label: e.name, x: e.x, y: e.y, color: i, ...(e.x.length <= 40 ? { markers: {} } : {}) })),
+    series: s.series.map((e, i) => ({
+      label: e.name,
+      x: e.x,
+      y: e.y,
+      color: i,
+      ...(e.x.length <= 40 ? { markers: {} } : {}),
+    })),
   };
 }
 
@@ -176,22 +222,33 @@ export const plotCurve = defineBlock({
   inputs: {
     history: input(TrainingHistoryPort, { optional: true, description: 'Loss curves of a training run.' }),
     pruning: input(PruningCurvePort, { optional: true, description: 'Performance against pruned fraction.' }),
-    series: input(SeriesPort, { optional: true, accepts: [Json], description: 'Generic { xLabel, yLabel, series: [{ name, x, y }] }.' }),
+    series: input(SeriesPort, {
+      optional: true,
+      accepts: [Json],
+      description: 'Generic { xLabel, yLabel, series: [{ name, x, y }] }.',
+    }),
   },
   outputs: { figure: FigurePort },
   params: schema({
     ...sizeParams(760, 460),
-    yScale: oneOf(['auto', 'linear', 'log'] as const, 'auto', { description: '"auto": log for losses, linear otherwise.' }),
+    yScale: oneOf(['auto', 'linear', 'log'] as const, 'auto', {
+      description: '"auto": log for losses, linear otherwise.',
+    }),
     xScale: oneOf(['linear', 'log'] as const, 'linear', { description: 'Scale of the x axis.' }),
-    metric: oneOf(['distance', 'accuracy'] as const, 'distance', { description: 'Pruning curves: which performance measure to draw.' }),
+    metric: oneOf(['distance', 'accuracy'] as const, 'distance', {
+      description: 'Pruning curves: which performance measure to draw.',
+    }),
     showConditions: bool(false, { description: 'Pruning curves: also draw each condition thin and dotted.' }),
   }),
   run: async ({ params, inputs, nodeId }) => {
     const connected = (['history', 'pruning', 'series'] as const).filter((k) => inputs[k] !== undefined);
-    if (connected.length === 0) throw new Error(`${TYPE}: nothing to draw: connect one of the inputs "history", "pruning" or "series"`);
+    if (connected.length === 0)
+      throw new Error(`${TYPE}: nothing to draw: connect one of the inputs "history", "pruning" or "series"`);
     if (connected.length > 1)
-      throw new Error(`${TYPE}: inputs ${connected.map((k) => `"${k}"`).join(' and ')} are both connected; a curve plot draws one kind of data, so use one plot.curve per input`);
-    const p = params as Params;
+      throw new Error(
+        `${TYPE}: inputs ${connected.map((k) => `"${k}"`).join(' and ')} are both connected; a curve plot draws one kind of data, so use one plot.curve per input`,
+      );
+    const p: Params = params;
     const drawn = inputs.history
       ? historyCurve(inputs.history, p)
       : inputs.pruning

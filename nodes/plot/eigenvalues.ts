@@ -13,7 +13,9 @@ function checkSpectrum(s: Spectrum, what: string): void {
   checkLength(TYPE, `${what}.eigenvalues`, s.eigenvalues, s.n, `one per row of the ${s.n} x ${s.n} matrix`);
   const bad = s.eigenvalues.findIndex((l) => !Number.isFinite(l.re) || !Number.isFinite(l.im));
   if (bad >= 0)
-    throw new Error(`${TYPE}: ${what}.eigenvalues[${bad}] is not finite (${s.eigenvalues[bad]?.re} + ${s.eigenvalues[bad]?.im}i); the matrix probably holds NaN or Inf weights`);
+    throw new Error(
+      `${TYPE}: ${what}.eigenvalues[${bad}] is not finite (${s.eigenvalues[bad]?.re} + ${s.eigenvalues[bad]?.im}i); the matrix probably holds NaN or Inf weights`,
+    );
 }
 
 function complex(re: number, im: number): string {
@@ -42,7 +44,9 @@ export const plotEigenvalues = defineBlock({
   params: schema({
     ...sizeParams(600, 640, { minHeight: 280 }),
     showReference: bool(true, { description: 'Overlay the reference spectrum when there is one.' }),
-    showStats: bool(true, { description: 'Show spectral radius, outliers, dominant frequency and non-normality above the plot.' }),
+    showStats: bool(true, {
+      description: 'Show spectral radius, outliers, dominant frequency and non-normality above the plot.',
+    }),
   }),
   run: async ({ params, inputs, nodeId }) => {
     const s = inputs.spectrum;

@@ -29,16 +29,23 @@ export const plotHistogram = defineBlock({
     if (ws.matrices.length === 0) throw new Error(`${TYPE}: the weight statistics hold no matrix; nothing to draw`);
     const m = ws.matrices.find((x) => x.name === params.matrix);
     if (!m)
-      throw new Error(`${TYPE}: param "matrix" is "${params.matrix}" but the statistics hold ${ws.matrices.map((x) => `"${x.name}"`).join(', ')}; pick one of those`);
+      throw new Error(
+        `${TYPE}: param "matrix" is "${params.matrix}" but the statistics hold ${ws.matrices.map((x) => `"${x.name}"`).join(', ')}; pick one of those`,
+      );
     const { edges, counts } = m.histogram;
     checkPositive(TYPE, `${m.name}: histogram bins`, counts.length);
     checkPositive(TYPE, `${m.name}: count of weights`, m.count);
     if (edges.length !== counts.length + 1)
-      throw new Error(`${TYPE}: mismatched shapes: ${m.name}.histogram has ${counts.length} counts but ${edges.length} edges (expected ${counts.length + 1})`);
+      throw new Error(
+        `${TYPE}: mismatched shapes: ${m.name}.histogram has ${counts.length} counts but ${edges.length} edges (expected ${counts.length + 1})`,
+      );
     for (let i = 1; i < edges.length; i++)
       if (!((edges[i] as number) > (edges[i - 1] as number)))
-        throw new Error(`${TYPE}: ${m.name}.histogram.edges must increase, but edges[${i - 1}] = ${edges[i - 1]} and edges[${i}] = ${edges[i]}`);
-    if (counts.some((c) => !(c >= 0))) throw new Error(`${TYPE}: ${m.name}.histogram.counts has a negative or non-numeric count`);
+        throw new Error(
+          `${TYPE}: ${m.name}.histogram.edges must increase, but edges[${i - 1}] = ${edges[i - 1]} and edges[${i}] = ${edges[i]}`,
+        );
+    if (counts.some((c) => !(c >= 0)))
+      throw new Error(`${TYPE}: ${m.name}.histogram.counts has a negative or non-numeric count`);
     const title = params.title || `Weights of ${m.name} (${ws.label})`;
     const stats = [
       `n = ${m.count}`,
@@ -49,7 +56,9 @@ export const plotHistogram = defineBlock({
       `range [${fmt(m.min, 3)}, ${fmt(m.max, 3)}]`,
     ];
     if (m.legacyPdfMoments)
-      stats.push(`fitted-pdf-at-edges: skew ${fmt(m.legacyPdfMoments.skewness, 3)}, kurt ${fmt(m.legacyPdfMoments.kurtosis, 3)}`);
+      stats.push(
+        `fitted-pdf-at-edges: skew ${fmt(m.legacyPdfMoments.skewness, 3)}, kurt ${fmt(m.legacyPdfMoments.kurtosis, 3)}`,
+      );
     const fit = params.showFit && m.normalFit.sigma > 0 ? m.normalFit : undefined;
     const caption =
       `Histogram of the ${m.count} entries of ${m.name} (${ws.label}) in ${counts.length} bins` +
@@ -64,7 +73,9 @@ export const plotHistogram = defineBlock({
       height: params.height,
       edges,
       counts,
-      ...(fit ? { fit: { mu: fit.mu, sigma: fit.sigma, label: `normal fit (μ ${fmt(fit.mu, 2)}, σ ${fmt(fit.sigma, 3)})` } } : {}),
+      ...(fit
+        ? { fit: { mu: fit.mu, sigma: fit.sigma, label: `normal fit (μ ${fmt(fit.mu, 2)}, σ ${fmt(fit.sigma, 3)})` } }
+        : {}),
       stats,
       xLabel: `weight value of ${m.name} (dimensionless)`,
       yLabel: 'count (weights per bin)',

@@ -2,7 +2,17 @@
 import { bool, defineBlock, input, int, schema, str } from '../../core/index.ts';
 import { FixedPointsPort, PCAPort, type ConditionLabel, type PCA } from '../ports/index.ts';
 import { FigurePort } from '../ports/figure.ts';
-import { heightIssues, checkLength, checkPositive, conditionInputs, conditionTitle, formatContext, makeFigure, sizeParams, svgSize } from './common.ts';
+import {
+  heightIssues,
+  checkLength,
+  checkPositive,
+  conditionInputs,
+  conditionTitle,
+  formatContext,
+  makeFigure,
+  sizeParams,
+  svgSize,
+} from './common.ts';
 import { fmt, svgDocument } from './render/frame.ts';
 import { renderPca, type PcaFixedPoint, type PcaTrajectory } from './render/pca.ts';
 
@@ -21,12 +31,17 @@ function dashKey(c: ConditionLabel): string {
 
 function checkPca(p: PCA): void {
   checkPositive(TYPE, 'pca: N (units)', p.N);
-  if (!(p.k >= 2)) throw new Error(`${TYPE}: the PCA kept k = ${p.k} component(s); at least 2 are needed for a trajectory plot (raise k on the PCA block)`);
+  if (!(p.k >= 2))
+    throw new Error(
+      `${TYPE}: the PCA kept k = ${p.k} component(s); at least 2 are needed for a trajectory plot (raise k on the PCA block)`,
+    );
   if (p.projections.length === 0) throw new Error(`${TYPE}: the PCA has no projected conditions; nothing to draw`);
   checkLength(TYPE, 'pca.components', p.components, p.k * p.N, `k x N = ${p.k} x ${p.N}`);
   checkLength(TYPE, 'pca.mean', p.mean, p.N, `N = ${p.N}`);
   if (p.explainedVarianceRatio.length < p.k)
-    throw new Error(`${TYPE}: mismatched shapes: pca.explainedVarianceRatio has ${p.explainedVarianceRatio.length} values, expected at least k = ${p.k}`);
+    throw new Error(
+      `${TYPE}: mismatched shapes: pca.explainedVarianceRatio has ${p.explainedVarianceRatio.length} values, expected at least k = ${p.k}`,
+    );
   p.projections.forEach((q, i) => {
     checkPositive(TYPE, `pca.projections[${i}].T`, q.T);
     checkLength(TYPE, `pca.projections[${i}].points`, q.points, q.T * p.k, `T x k = ${q.T} x ${p.k}`);
@@ -39,7 +54,7 @@ export const plotPca = defineBlock({
   title: 'PCA trajectories',
   category: 'Plots',
   description:
-    'Each condition\'s population trajectory on PC1/PC2 and PC1/PC3, coloured by context level (or task) ' +
+    "Each condition's population trajectory on PC1/PC2 and PC1/PC3, coloured by context level (or task) " +
     'and styled by input condition, start and end marked, with fixed points overlaid (stable filled, ' +
     'unstable hollow) and the explained variance in the axis labels, as in Jarne 2021 and Sussillo & Barak 2013.',
   inputs: {
@@ -48,26 +63,33 @@ export const plotPca = defineBlock({
   },
   outputs: { figure: FigurePort },
   params: schema({
-    ...sizeParams(980, 0, { autoHeight: 'Figure height; 0 gives about 420 px per row of panels (one row per trajectory set).' }),
+    ...sizeParams(980, 0, {
+      autoHeight: 'Figure height; 0 gives about 420 px per row of panels (one row per trajectory set).',
+    }),
     pc3View: bool(true, { description: 'Add a PC1/PC3 panel next to PC1/PC2 (when the PCA kept 3 components).' }),
     maxConditions: int(1, 200, 48, { description: 'At most this many trajectories per set are drawn.' }),
     set: str('', { description: 'Draw only the trajectory set with this label; empty draws every set, one row each.' }),
   }),
   validate: (params) => heightIssues(params.height, 240),
-  run: async ({ params, inputs, nodeId, warn }) => {
+  run: async (ctx) => {
+    const { params, inputs, nodeId } = ctx;
+    const warn = (message: string): void => ctx.warn(message);
     const p = inputs.pca;
     checkPca(p);
     const fps = inputs.fixedPoints;
     let fixed: PcaFixedPoint[] = [];
     if (fps) {
       if (fps.N !== p.N)
-        throw new Error(`${TYPE}: mismatched shapes: the fixed points live in N = ${fps.N} dimensions but the PCA was fitted on N = ${p.N} units; connect fixed points of the same network`);
+        throw new Error(
+          `${TYPE}: mismatched shapes: the fixed points live in N = ${fps.N} dimensions but the PCA was fitted on N = ${p.N} units; connect fixed points of the same network`,
+        );
       fixed = fps.points.map((f, i) => {
         checkLength(TYPE, `fixedPoints.points[${i}].h`, f.h, p.N, `N = ${p.N}`);
         const coords: number[] = [];
         for (let j = 0; j < p.k; j++) {
           let s = 0;
-          for (let u = 0; u < p.N; u++) s += ((f.h[u] as number) - (p.mean[u] as number)) * (p.components[j * p.N + u] as number);
+          for (let u = 0; u < p.N; u++)
+            s += ((f.h[u] as number) - (p.mean[u] as number)) * (p.components[j * p.N + u] as number);
           coords.push(s);
         }
         return { coords, stability: f.stability };
@@ -79,14 +101,19 @@ export const plotPca = defineBlock({
     let sets = [...new Set(p.projections.map(setName))];
     if (params.set !== '') {
       if (!sets.includes(params.set))
-        throw new Error(`${TYPE}: param "set" is "${params.set}" but the PCA holds the sets ${sets.map((s) => `"${s}"`).join(', ')}`);
+        throw new Error(
+          `${TYPE}: param "set" is "${params.set}" but the PCA holds the sets ${sets.map((s) => `"${s}"`).join(', ')}`,
+        );
       sets = [params.set];
     }
     const colorGroups = [...new Set(p.projections.map((q) => colorKey(q.condition)))];
     const dashGroups = [...new Set(p.projections.map((q) => dashKey(q.condition)))];
     const rows = sets.map((name) => {
       const all = p.projections.filter((q) => setName(q) === name);
-      if (all.length > params.maxConditions) warn(`set "${name}": ${all.length} trajectories, drawing the first ${params.maxConditions} (raise maxConditions)`);
+      if (all.length > params.maxConditions)
+        warn(
+          `set "${name}": ${all.length} trajectories, drawing the first ${params.maxConditions} (raise maxConditions)`,
+        );
       const trajectories: PcaTrajectory[] = all.slice(0, params.maxConditions).map((q) => ({
         label: conditionTitle(q.condition, true),
         color: colorGroups.indexOf(colorKey(q.condition)),
@@ -108,7 +135,9 @@ export const plotPca = defineBlock({
       `Hidden-state trajectories of ${rows.reduce((a, r) => a + r.trajectories.length, 0)} condition runs projected on the first ` +
       `${views.length > 1 ? 'three' : 'two'} principal components (together ${fmt(100 * top3, 3)} % of the variance). ` +
       `Colour: ${colorGroups.length > 1 ? 'context level' : 'condition group'}; line style: input values; square: start, triangle: end.` +
-      (fixed.length > 0 ? ` ${fixed.length} fixed points overlaid (filled: stable, hollow: unstable, hollow diamond: saddle).` : '');
+      (fixed.length > 0
+        ? ` ${fixed.length} fixed points overlaid (filled: stable, hollow: unstable, hollow diamond: saddle).`
+        : '');
     const doc = await svgDocument();
     const svg = renderPca(doc, {
       title,

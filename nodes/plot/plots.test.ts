@@ -4,10 +4,10 @@ import { runBlock } from '../../core/index.ts';
 import type { Dataset, Spectrum, Trajectories } from '../ports/index.ts';
 import { FigurePort, type Figure } from '../ports/figure.ts';
 import { plotCurve, plotEigenvalues, plotHistogram, plotPca, plotTimeseries } from './index.ts';
-import { conditionTitle } from './common.ts';
+import { conditionTitle, fittingConditionTitle } from './common.ts';
 import { criterionThreshold, seriesProblem } from './curve.ts';
 import { svgToPng } from './render/png.ts';
-import { powerOfTen } from './render/frame.ts';
+import { linePath, powerOfTen } from './render/frame.ts';
 import * as td from './testdata.ts';
 
 type Out = { figure: Figure };
@@ -42,7 +42,11 @@ const tr = td.makeTrajectories(ds, 12);
 
 describe('plot.timeseries', () => {
   it('draws one panel per condition with inputs, target, output and hidden units', async () => {
-    const r = await runBlock<Out>(plotTimeseries, { inputs: { dataset: ds, trajectories: tr }, params: { hiddenUnits: 2 }, nodeId: 'ts' });
+    const r = await runBlock<Out>(plotTimeseries, {
+      inputs: { dataset: ds, trajectories: tr },
+      params: { hiddenUnits: 2 },
+      nodeId: 'ts',
+    });
     const f = r.outputs.figure;
     expect(f.node).toBe('ts');
     const s = expectFrame(f);
@@ -59,7 +63,10 @@ describe('plot.timeseries', () => {
   });
 
   it('draws a dataset alone (inputs and targets) and says hidden units need trajectories', async () => {
-    const r = await runBlock<Out>(plotTimeseries, { inputs: { dataset: ds }, params: { hiddenUnits: 3, maxPanels: 5 } });
+    const r = await runBlock<Out>(plotTimeseries, {
+      inputs: { dataset: ds },
+      params: { hiddenUnits: 3, maxPanels: 5 },
+    });
     const s = expectFrame(r.outputs.figure);
     expect(s.all('g.panel.condition')).toHaveLength(5);
     expect(s.all('path.series-output')).toHaveLength(0);
@@ -69,25 +76,61 @@ describe('plot.timeseries', () => {
   });
 
   it('uses the probe of a dataset when it has one', async () => {
-    const big: Dataset = { ...ds, samples: 24, inputs: new Float32Array(24 * 60 * 3), targets: new Float32Array(24 * 60), conditions: [...ds.conditions, ...ds.conditions], probe: ds };
+    const big: Dataset = {
+      ...ds,
+      samples: 24,
+      inputs: new Float32Array(24 * 60 * 3),
+      targets: new Float32Array(24 * 60),
+      conditions: [...ds.conditions, ...ds.conditions],
+      probe: ds,
+    };
     const r = await runBlock<Out>(plotTimeseries, { inputs: { dataset: big } });
     expect(parse(r.outputs.figure.svg).all('g.panel.condition')).toHaveLength(12);
   });
 
   it('rejects no input, empty data and mismatched shapes with the reason', async () => {
     await expect(runBlock(plotTimeseries, { inputs: {} })).rejects.toThrow(/nothing to draw: connect a Dataset/);
-    const empty: Dataset = { ...ds, samples: 0, inputs: new Float32Array(0), targets: new Float32Array(0), conditions: [] };
-    await expect(runBlock(plotTimeseries, { inputs: { dataset: empty } })).rejects.toThrow(/samples is 0; there is nothing to draw/);
+    const empty: Dataset = {
+      ...ds,
+      samples: 0,
+      inputs: new Float32Array(0),
+      targets: new Float32Array(0),
+      conditions: [],
+    };
+    await expect(runBlock(plotTimeseries, { inputs: { dataset: empty } })).rejects.toThrow(
+      /samples is 0; there is nothing to draw/,
+    );
     const short: Trajectories = { ...tr, y: tr.y.subarray(0, 10) };
-    await expect(runBlock(plotTimeseries, { inputs: { trajectories: short } })).rejects.toThrow(/mismatched shapes: trajectories\.y has 10 values, expected 720/);
+    await expect(runBlock(plotTimeseries, { inputs: { trajectories: short } })).rejects.toThrow(
+      /mismatched shapes: trajectories\.y has 10 values, expected 720/,
+    );
     const other = td.makeTrajectories(td.makeDataset(40), 12);
-    await expect(runBlock(plotTimeseries, { inputs: { dataset: ds, trajectories: other } })).rejects.toThrow(/mismatched shapes: the dataset has T=60.*trajectories have T=40/);
-    await expect(runBlock(plotTimeseries, { inputs: { dataset: ds }, params: { height: 50 } })).rejects.toThrow(/height: 50 px is too small for this figure; use at least 160 px, or 0 for automatic/);
+    await expect(runBlock(plotTimeseries, { inputs: { dataset: ds, trajectories: other } })).rejects.toThrow(
+      /mismatched shapes: the dataset has T=60.*trajectories have T=40/,
+    );
+    await expect(runBlock(plotTimeseries, { inputs: { dataset: ds }, params: { height: 50 } })).rejects.toThrow(
+      /height: 50 px is too small for this figure; use at least 160 px, or 0 for automatic/,
+    );
   });
 
   it('condition titles name task, inputs and context once', () => {
-    expect(conditionTitle({ task: 'xor', key: 'xor A=1 B=0 ctx=0', inputValues: [1, 0], context: 0, jitter: 3 }, true)).toBe('xor · A=1 B=0 · context 0 · d=3');
+    expect(
+      conditionTitle({ task: 'xor', key: 'xor A=1 B=0 ctx=0', inputValues: [1, 0], context: 0, jitter: 3 }, true),
+    ).toBe('xor · A=1 B=0 · context 0 · d=3');
     expect(conditionTitle({ task: 'not', key: 'not', inputValues: [1], jitter: 0 })).toBe('not · in 1');
+    const c = { task: 'and', key: 'and A=1 B=0', inputValues: [1, 0], context: 1, jitter: 25 };
+    expect(fittingConditionTitle(c, true, 400, 13)).toBe('and · A=1 B=0 · context +1 · d=25');
+    expect(fittingConditionTitle(c, true, 150, 13)).toBe('and A=1 B=0 ctx +1 d=25');
+  });
+
+  it('narrow panels get compact titles that keep the jitter', async () => {
+    const jittered: Dataset = { ...ds, conditions: ds.conditions.map((c, i) => ({ ...c, jitter: i })) };
+    const r = await runBlock<Out>(plotTimeseries, {
+      inputs: { dataset: jittered },
+      params: { jitters: 'all', width: 960, columns: 4 },
+    });
+    const titles = parse(r.outputs.figure.svg).text('text.panel-title');
+    expect(titles[5]).toBe('or A=0 B=1 ctx −1 d=5');
   });
 });
 
@@ -116,10 +159,16 @@ describe('plot.eigenvalues', () => {
 
   it('rejects a spectrum whose eigenvalues do not match n, or are not finite', async () => {
     const bad: Spectrum = { ...spec, eigenvalues: spec.eigenvalues.slice(0, 5) };
-    await expect(runBlock(plotEigenvalues, { inputs: { spectrum: bad } })).rejects.toThrow(/eigenvalues has 5 values, expected 30/);
+    await expect(runBlock(plotEigenvalues, { inputs: { spectrum: bad } })).rejects.toThrow(
+      /eigenvalues has 5 values, expected 30/,
+    );
     const nan: Spectrum = { ...spec, eigenvalues: spec.eigenvalues.map((e, i) => (i === 3 ? { re: NaN, im: 0 } : e)) };
-    await expect(runBlock(plotEigenvalues, { inputs: { spectrum: nan } })).rejects.toThrow(/eigenvalues\[3\] is not finite/);
-    await expect(runBlock(plotEigenvalues, { inputs: { spectrum: { ...spec, n: 0, eigenvalues: [] } } })).rejects.toThrow(/n \(matrix size\) is 0/);
+    await expect(runBlock(plotEigenvalues, { inputs: { spectrum: nan } })).rejects.toThrow(
+      /eigenvalues\[3\] is not finite/,
+    );
+    await expect(
+      runBlock(plotEigenvalues, { inputs: { spectrum: { ...spec, n: 0, eigenvalues: [] } } }),
+    ).rejects.toThrow(/n \(matrix size\) is 0/);
   });
 });
 
@@ -139,13 +188,22 @@ describe('plot.histogram', () => {
   });
 
   it('names the available matrices when asked for a missing one, and rejects broken histograms', async () => {
-    await expect(runBlock(plotHistogram, { inputs: { stats: ws }, params: { matrix: 'W_out' } })).rejects.toThrow(/"W_out" but the statistics hold "W_rec"/);
+    await expect(runBlock(plotHistogram, { inputs: { stats: ws }, params: { matrix: 'W_out' } })).rejects.toThrow(
+      /"W_out" but the statistics hold "W_rec"/,
+    );
     const m = ws.matrices[0]!;
-    const broken = { ...ws, matrices: [{ ...m, histogram: { edges: m.histogram.edges.slice(1), counts: m.histogram.counts } }] };
-    await expect(runBlock(plotHistogram, { inputs: { stats: broken } })).rejects.toThrow(/25 counts but 25 edges \(expected 26\)/);
+    const broken = {
+      ...ws,
+      matrices: [{ ...m, histogram: { edges: m.histogram.edges.slice(1), counts: m.histogram.counts } }],
+    };
+    await expect(runBlock(plotHistogram, { inputs: { stats: broken } })).rejects.toThrow(
+      /25 counts but 25 edges \(expected 26\)/,
+    );
     const empty = { ...ws, matrices: [{ ...m, histogram: { edges: [0], counts: [] } }] };
     await expect(runBlock(plotHistogram, { inputs: { stats: empty } })).rejects.toThrow(/histogram bins is 0/);
-    await expect(runBlock(plotHistogram, { inputs: { stats: { label: 'x', matrices: [] } } })).rejects.toThrow(/hold no matrix/);
+    await expect(runBlock(plotHistogram, { inputs: { stats: { label: 'x', matrices: [] } } })).rejects.toThrow(
+      /hold no matrix/,
+    );
   });
 });
 
@@ -171,20 +229,29 @@ describe('plot.pca', () => {
   });
 
   it('draws one row per trajectory set and only PC1/PC2 when asked', async () => {
-    const two = { ...pca, projections: [...pca.projections, ...pca.projections.map((q) => ({ ...q, set: 'untrained' }))] };
+    const two = {
+      ...pca,
+      projections: [...pca.projections, ...pca.projections.map((q) => ({ ...q, set: 'untrained' }))],
+    };
     const r = await runBlock<Out>(plotPca, { inputs: { pca: two }, params: { pc3View: false } });
     const s = parse(r.outputs.figure.svg);
     expect(s.all('g.view-1-3')).toHaveLength(0);
     expect(s.all('g.view-1-2')).toHaveLength(2);
     expect(s.all('path.trajectory')).toHaveLength(24);
-    await expect(runBlock(plotPca, { inputs: { pca: two }, params: { set: 'nope' } })).rejects.toThrow(/"nope" but the PCA holds the sets "test network", "untrained"/);
+    await expect(runBlock(plotPca, { inputs: { pca: two }, params: { set: 'nope' } })).rejects.toThrow(
+      /"nope" but the PCA holds the sets "test network", "untrained"/,
+    );
   });
 
   it('rejects mismatched fixed points and malformed projections', async () => {
-    await expect(runBlock(plotPca, { inputs: { pca, fixedPoints: { ...fps, N: 99 } } })).rejects.toThrow(/fixed points live in N = 99 .* N = 12 units/);
+    await expect(runBlock(plotPca, { inputs: { pca, fixedPoints: { ...fps, N: 99 } } })).rejects.toThrow(
+      /fixed points live in N = 99 .* N = 12 units/,
+    );
     const bad = { ...pca, projections: [{ ...pca.projections[0]!, points: new Float32Array(5) }] };
     await expect(runBlock(plotPca, { inputs: { pca: bad } })).rejects.toThrow(/projections\[0\]\.points has 5 values/);
-    await expect(runBlock(plotPca, { inputs: { pca: { ...pca, projections: [] } } })).rejects.toThrow(/no projected conditions/);
+    await expect(runBlock(plotPca, { inputs: { pca: { ...pca, projections: [] } } })).rejects.toThrow(
+      /no projected conditions/,
+    );
     await expect(runBlock(plotPca, { inputs: { pca: { ...pca, k: 1 } } })).rejects.toThrow(/at least 2 are needed/);
   });
 });
@@ -200,8 +267,12 @@ describe('plot.curve', () => {
     expect(s.text('text.axis-label.y')[0]).toBe('loss (MSE)');
     const lin = await runBlock<Out>(plotCurve, { inputs: { history: h }, params: { yScale: 'linear' } });
     expect(parse(lin.outputs.figure.svg).text('.axis.y text').join(' ')).not.toMatch(/10⁻/);
-    await expect(runBlock(plotCurve, { inputs: { history: { ...h, loss: h.loss.map(() => 0) } } })).rejects.toThrow(/no positive finite value .* set param "yScale" to "linear"/);
-    await expect(runBlock(plotCurve, { inputs: { history: { ...h, loss: [1] } } })).rejects.toThrow(/history\.loss has 1 values/);
+    await expect(runBlock(plotCurve, { inputs: { history: { ...h, loss: h.loss.map(() => 0) } } })).rejects.toThrow(
+      /no positive finite value .* set param "yScale" to "linear"/,
+    );
+    await expect(runBlock(plotCurve, { inputs: { history: { ...h, loss: [1] } } })).rejects.toThrow(
+      /history\.loss has 1 values/,
+    );
   });
 
   it('draws one line per pruning variant, a marker per point and the criterion', async () => {
@@ -215,10 +286,19 @@ describe('plot.curve', () => {
     const hollow = s.all('path.marker').filter((e) => e.getAttribute('fill') === '#ffffff').length;
     const failed = p.curves.flatMap((c) => c.points).filter((q) => !q.ok).length;
     expect(hollow).toBe(failed);
-    const perCond = await runBlock<Out>(plotCurve, { inputs: { pruning: p }, params: { showConditions: true, metric: 'accuracy' } });
+    const perCond = await runBlock<Out>(plotCurve, {
+      inputs: { pruning: p },
+      params: { showConditions: true, metric: 'accuracy' },
+    });
     expect(parse(perCond.outputs.figure.svg).all('path.series')).toHaveLength(2 + 2 * 4);
     // A variant that never meets the criterion gets no "ok up to" line but a note saying so.
-    const failing = { ...p, curves: [p.curves[0]!, { ...p.curves[1]!, points: p.curves[1]!.points.map((q) => ({ ...q, ok: false })), maxFractionOk: 0 }] };
+    const failing = {
+      ...p,
+      curves: [
+        p.curves[0]!,
+        { ...p.curves[1]!, points: p.curves[1]!.points.map((q) => ({ ...q, ok: false })), maxFractionOk: 0 },
+      ],
+    };
     const fr = parse((await runBlock<Out>(plotCurve, { inputs: { pruning: failing } })).outputs.figure.svg);
     expect(fr.all('line.vline')).toHaveLength(1);
     expect(fr.text('.notes text').join(' ')).toMatch(/positive only: criterion not met even at 0 % removed/);
@@ -228,19 +308,29 @@ describe('plot.curve', () => {
   });
 
   it('draws generic series (also from plain JSON) and explains a bad shape', async () => {
-    const series = { xLabel: 'delay (ms)', yLabel: 'distance (a.u.)', series: [{ name: 'N=50', x: [25, 50, 110], y: [0.99, 1.27, 1.7] }] };
+    const series = {
+      xLabel: 'delay (ms)',
+      yLabel: 'distance (a.u.)',
+      series: [{ name: 'N=50', x: [25, 50, 110], y: [0.99, 1.27, 1.7] }],
+    };
     const r = await runBlock<Out>(plotCurve, { inputs: { series } });
     const s = expectFrame(r.outputs.figure);
     expect(s.all('path.series')).toHaveLength(1);
     expect(s.text('text.axis-label.x')[0]).toBe('delay (ms)');
-    expect(seriesProblem({ xLabel: 'x', yLabel: 'y', series: [{ name: 'a', x: [1, 2], y: [1] }] })).toMatch(/2 x values but 1 y values/);
+    expect(seriesProblem({ xLabel: 'x', yLabel: 'y', series: [{ name: 'a', x: [1, 2], y: [1] }] })).toMatch(
+      /2 x values but 1 y values/,
+    );
     expect(seriesProblem([1, 2])).toMatch(/xLabel and yLabel/);
-    await expect(runBlock(plotCurve, { inputs: { series: { xLabel: 'x', yLabel: 'y', series: [] } } })).rejects.toThrow(/input "series": "series" must be a non-empty list/);
+    await expect(runBlock(plotCurve, { inputs: { series: { xLabel: 'x', yLabel: 'y', series: [] } } })).rejects.toThrow(
+      /input "series": "series" must be a non-empty list/,
+    );
   });
 
   it('needs exactly one input', async () => {
     await expect(runBlock(plotCurve, { inputs: {} })).rejects.toThrow(/connect one of the inputs/);
-    await expect(runBlock(plotCurve, { inputs: { history: td.makeHistory(20), pruning: td.makePruning() } })).rejects.toThrow(/"history" and "pruning" are both connected/);
+    await expect(
+      runBlock(plotCurve, { inputs: { history: td.makeHistory(20), pruning: td.makePruning() } }),
+    ).rejects.toThrow(/"history" and "pruning" are both connected/);
   });
 });
 
@@ -252,9 +342,36 @@ describe('rendering', () => {
   });
 
   it('escapes text: a title with markup stays text', async () => {
-    const r = await runBlock<Out>(plotEigenvalues, { inputs: { spectrum: td.makeSpectrum(8) }, params: { title: 'a < b & "c"' } });
+    const r = await runBlock<Out>(plotEigenvalues, {
+      inputs: { spectrum: td.makeSpectrum(8) },
+      params: { title: 'a < b & "c"' },
+    });
     expect(parse(r.outputs.figure.svg).text('text.figure-title')[0]).toBe('a < b & "c"');
     expect(r.outputs.figure.svg).toContain('a &lt; b &amp;');
+  });
+
+  it('keeps paths small: flat runs and repeated points collapse, corners stay', () => {
+    expect(
+      linePath([
+        [0, 5],
+        [1, 5],
+        [2, 5],
+        [3, 5],
+        [3, 1],
+        [4, 1.4],
+        [5, 1],
+        [5, 1],
+        [6, NaN],
+      ]),
+    ).toBe('M0,5L3,5L3,1L4,1.4L5,1');
+    expect(
+      linePath([
+        [0.123, 1],
+        [1, 2],
+        [2, 2.01],
+      ]),
+    ).toBe('M0.1,1L1,2L2,2');
+    expect(linePath([])).toBe('');
   });
 
   it('writes superscript powers of ten', () => {
@@ -262,12 +379,19 @@ describe('rendering', () => {
   });
 
   it('checks sizes before running: a fixed-height plot has a floor in its schema', async () => {
-    await expect(runBlock(plotEigenvalues, { inputs: { spectrum: td.makeSpectrum(8) }, params: { height: 100 } })).rejects.toThrow(/height: expected an integer in \[280, 8000\]/);
-    await expect(runBlock(plotPca, { inputs: { pca: td.makePca(tr) }, params: { height: 100 } })).rejects.toThrow(/height: 100 px is too small/);
+    await expect(
+      runBlock(plotEigenvalues, { inputs: { spectrum: td.makeSpectrum(8) }, params: { height: 100 } }),
+    ).rejects.toThrow(/height: expected an integer in \[280, 8000\]/);
+    await expect(runBlock(plotPca, { inputs: { pca: td.makePca(tr) }, params: { height: 100 } })).rejects.toThrow(
+      /height: 100 px is too small/,
+    );
   });
 
   it('rasterises to PNG and the Figure port writes .svg and .png', async () => {
-    const r = await runBlock<Out>(plotHistogram, { inputs: { stats: td.makeWeightStats(10, 10) }, params: { width: 400, height: 300 } });
+    const r = await runBlock<Out>(plotHistogram, {
+      inputs: { stats: td.makeWeightStats(10, 10) },
+      params: { width: 400, height: 300 },
+    });
     const png = svgToPng(r.outputs.figure.svg, { scale: 1 });
     expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
     const view = new DataView(png.buffer, png.byteOffset);

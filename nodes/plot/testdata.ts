@@ -29,7 +29,12 @@ const TASKS = [
 export function contextConditions(): ConditionLabel[] {
   const out: ConditionLabel[] = [];
   for (const t of TASKS)
-    for (const [a, b] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const)
+    for (const [a, b] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ] as const)
       out.push({ task: t.task, inputValues: [a, b], context: t.context, jitter: 0, key: `${t.task} A=${a} B=${b}` });
   return out;
 }
@@ -98,7 +103,8 @@ export function makeTrajectories(ds: Dataset, N = 24, seed = 3): Trajectories {
       for (let i = 0; i < N; i++) {
         let u = 0;
         for (let j = 0; j < N; j++) u += (W[i * N + j] as number) * (h[j] as number);
-        for (let k = 0; k < channels; k++) u += (Win[i * channels + k] as number) * (ds.inputs[(c * T + t) * channels + k] as number);
+        for (let k = 0; k < channels; k++)
+          u += (Win[i * channels + k] as number) * (ds.inputs[(c * T + t) * channels + k] as number);
         next[i] = (1 - alpha) * (h[i] as number) + alpha * Math.tanh(u);
       }
       h.set(next);
@@ -226,10 +232,14 @@ export function makePca(tr: Trajectories, k = 3): PCA {
   const { C, T, N, hidden } = tr;
   const rows = C * T;
   const mean = new Float64Array(N);
-  for (let r = 0; r < rows; r++) for (let i = 0; i < N; i++) mean[i] = (mean[i] as number) + (hidden[r * N + i] as number) / rows;
+  for (let r = 0; r < rows; r++)
+    for (let i = 0; i < N; i++) mean[i] = (mean[i] as number) + (hidden[r * N + i] as number) / rows;
   const X = new Matrix(rows, N);
-  for (let r = 0; r < rows; r++) for (let i = 0; i < N; i++) X.set(r, i, (hidden[r * N + i] as number) - (mean[i] as number));
-  const cov = X.transpose().mmul(X).div(rows - 1);
+  for (let r = 0; r < rows; r++)
+    for (let i = 0; i < N; i++) X.set(r, i, (hidden[r * N + i] as number) - (mean[i] as number));
+  const cov = X.transpose()
+    .mmul(X)
+    .div(rows - 1);
   const e = new EigenvalueDecomposition(cov, { assumeSymmetric: true });
   const vals = e.realEigenvalues;
   const order = vals.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
@@ -243,7 +253,8 @@ export function makePca(tr: Trajectories, k = 3): PCA {
     for (let t = 0; t < T; t++)
       for (let j = 0; j < k; j++) {
         let s = 0;
-        for (let i = 0; i < N; i++) s += ((hidden[(c * T + t) * N + i] as number) - (mean[i] as number)) * (components[j * N + i] as number);
+        for (let i = 0; i < N; i++)
+          s += ((hidden[(c * T + t) * N + i] as number) - (mean[i] as number)) * (components[j * N + i] as number);
         points[t * k + j] = s;
       }
     return { condition, T, points };
@@ -321,7 +332,15 @@ export function makePruning(): PruningCurve {
       };
     });
     const okPoints = points.filter((q) => q.ok);
-    return { variant, points, maxFractionOk: okPoints.length > 0 ? Math.max(...okPoints.map((q) => q.removedFraction)) : 0 };
+    return {
+      variant,
+      points,
+      maxFractionOk: okPoints.length > 0 ? Math.max(...okPoints.map((q) => q.removedFraction)) : 0,
+    };
   };
-  return { conditions, criterion: 'mean distance <= 0.5', curves: [curve('magnitude', 1), curve('positive only', 0.6)] };
+  return {
+    conditions,
+    criterion: 'mean distance <= 0.5',
+    curves: [curve('magnitude', 1), curve('positive only', 0.6)],
+  };
 }

@@ -2,14 +2,30 @@
 import { bool, defineBlock, input, int, oneOf, schema } from '../../core/index.ts';
 import { DatasetPort, TrajectoriesPort, type ConditionLabel, type Dataset, type Trajectories } from '../ports/index.ts';
 import { FigurePort } from '../ports/figure.ts';
-import { heightIssues, checkLength, checkPositive, conditionTitle, makeFigure, sizeParams, svgSize } from './common.ts';
+import {
+  heightIssues,
+  checkLength,
+  checkPositive,
+  fittingConditionTitle,
+  makeFigure,
+  sizeParams,
+  svgSize,
+} from './common.ts';
 import { svgDocument } from './render/frame.ts';
-import { renderTimeseries, type TimeseriesPanel, type TimeSeries } from './render/timeseries.ts';
+import { panelWidthFor, renderTimeseries, type TimeseriesPanel, type TimeSeries } from './render/timeseries.ts';
+import { FONT } from './render/theme.ts';
 
 const TYPE = 'plot.timeseries';
 
 /** Rows of a [rows, T, width] array as per-column series of one row. */
-function columns(arr: Float32Array, row: number, T: number, width: number, names: string[], pick?: number[]): TimeSeries[] {
+function columns(
+  arr: Float32Array,
+  row: number,
+  T: number,
+  width: number,
+  names: string[],
+  pick?: number[],
+): TimeSeries[] {
   const out: TimeSeries[] = [];
   for (const j of pick ?? Array.from({ length: width }, (_, i) => i)) {
     const v = new Float32Array(T);
@@ -22,17 +38,47 @@ function columns(arr: Float32Array, row: number, T: number, width: number, names
 function checkDataset(d: Dataset, what: string): void {
   checkPositive(TYPE, `${what}: samples`, d.samples);
   checkPositive(TYPE, `${what}: T (steps per trial)`, d.T);
-  checkLength(TYPE, `${what}: inputs`, d.inputs, d.samples * d.T * d.channels, `samples x T x channels = ${d.samples} x ${d.T} x ${d.channels}`);
-  checkLength(TYPE, `${what}: targets`, d.targets, d.samples * d.T * d.outputs, `samples x T x outputs = ${d.samples} x ${d.T} x ${d.outputs}`);
+  checkLength(
+    TYPE,
+    `${what}: inputs`,
+    d.inputs,
+    d.samples * d.T * d.channels,
+    `samples x T x channels = ${d.samples} x ${d.T} x ${d.channels}`,
+  );
+  checkLength(
+    TYPE,
+    `${what}: targets`,
+    d.targets,
+    d.samples * d.T * d.outputs,
+    `samples x T x outputs = ${d.samples} x ${d.T} x ${d.outputs}`,
+  );
   checkLength(TYPE, `${what}: conditions`, d.conditions, d.samples, 'one label per sample');
 }
 
 function checkTrajectories(tr: Trajectories): void {
   checkPositive(TYPE, 'trajectories: C (conditions)', tr.C);
   checkPositive(TYPE, 'trajectories: T (steps)', tr.T);
-  checkLength(TYPE, 'trajectories.inputs', tr.inputs, tr.C * tr.T * tr.channels, `C x T x channels = ${tr.C} x ${tr.T} x ${tr.channels}`);
-  checkLength(TYPE, 'trajectories.y', tr.y, tr.C * tr.T * tr.outputs, `C x T x outputs = ${tr.C} x ${tr.T} x ${tr.outputs}`);
-  checkLength(TYPE, 'trajectories.targets', tr.targets, tr.C * tr.T * tr.outputs, `C x T x outputs = ${tr.C} x ${tr.T} x ${tr.outputs}`);
+  checkLength(
+    TYPE,
+    'trajectories.inputs',
+    tr.inputs,
+    tr.C * tr.T * tr.channels,
+    `C x T x channels = ${tr.C} x ${tr.T} x ${tr.channels}`,
+  );
+  checkLength(
+    TYPE,
+    'trajectories.y',
+    tr.y,
+    tr.C * tr.T * tr.outputs,
+    `C x T x outputs = ${tr.C} x ${tr.T} x ${tr.outputs}`,
+  );
+  checkLength(
+    TYPE,
+    'trajectories.targets',
+    tr.targets,
+    tr.C * tr.T * tr.outputs,
+    `C x T x outputs = ${tr.C} x ${tr.T} x ${tr.outputs}`,
+  );
   checkLength(TYPE, 'trajectories.hidden', tr.hidden, tr.C * tr.T * tr.N, `C x T x N = ${tr.C} x ${tr.T} x ${tr.N}`);
   checkLength(TYPE, 'trajectories.conditions', tr.conditions, tr.C, 'one label per condition');
 }
@@ -83,22 +129,37 @@ export const plotTimeseries = defineBlock({
     'Trajectories (network output, optionally a few hidden units) and/or a Dataset (its noise-free probe ' +
     'when present: inputs and targets only).',
   inputs: {
-    dataset: input(DatasetPort, { optional: true, description: 'Trials to draw (its probe, one trial per condition, when present).' }),
-    trajectories: input(TrajectoriesPort, { optional: true, description: 'A simulated network: adds its output and hidden units.' }),
+    dataset: input(DatasetPort, {
+      optional: true,
+      description: 'Trials to draw (its probe, one trial per condition, when present).',
+    }),
+    trajectories: input(TrajectoriesPort, {
+      optional: true,
+      description: 'A simulated network: adds its output and hidden units.',
+    }),
   },
   outputs: { figure: FigurePort },
   params: schema({
     ...sizeParams(960, 0, { autoHeight: 'Figure height; 0 makes it as tall as the panels need.' }),
     columns: int(1, 8, 4, { description: 'Panels per row.' }),
-    maxPanels: int(1, 64, 12, { description: 'At most this many conditions are drawn (a warning says how many were left out).' }),
-    hiddenUnits: int(0, 16, 0, { description: 'Draw this many hidden units (the most variable ones), grey, behind the inputs; needs Trajectories.' }),
-    jitters: oneOf(['first', 'all'] as const, 'first', {
-      description: '"first": one panel per condition (its first trial); "all": one panel per trial, e.g. every jitter of the probe.',
+    maxPanels: int(1, 64, 12, {
+      description: 'At most this many conditions are drawn (a warning says how many were left out).',
     }),
-    useProbe: bool(true, { description: "Draw the dataset's probe (noise-free, one trial per condition) rather than its first samples." }),
+    hiddenUnits: int(0, 16, 0, {
+      description: 'Draw this many hidden units (the most variable ones), grey, behind the inputs; needs Trajectories.',
+    }),
+    jitters: oneOf(['first', 'all'] as const, 'first', {
+      description:
+        '"first": one panel per condition (its first trial); "all": one panel per trial, e.g. every jitter of the probe.',
+    }),
+    useProbe: bool(true, {
+      description: "Draw the dataset's probe (noise-free, one trial per condition) rather than its first samples.",
+    }),
   }),
   validate: (params) => heightIssues(params.height, 160),
-  run: async ({ params, inputs, nodeId, warn }) => {
+  run: async (ctx) => {
+    const { params, inputs, nodeId } = ctx;
+    const warn = (message: string): void => ctx.warn(message);
     const { dataset, trajectories } = inputs;
     if (!dataset && !trajectories)
       throw new Error(`${TYPE}: nothing to draw: connect a Dataset to "dataset" and/or Trajectories to "trajectories"`);
@@ -108,6 +169,7 @@ export const plotTimeseries = defineBlock({
       checkDataset(ds, params.useProbe && dataset.probe ? 'dataset.probe' : 'dataset');
     }
     let panels: TimeseriesPanel[];
+    const panelWidth = panelWidthFor(params.width, Math.min(params.columns, params.maxPanels)) + 12;
     let conditions: ConditionLabel[];
     let T: number;
     let dt: number;
@@ -122,14 +184,21 @@ export const plotTimeseries = defineBlock({
           `${TYPE}: mismatched shapes: the dataset has T=${ds.T}, ${ds.channels} channels, ${ds.outputs} outputs but the trajectories ` +
             `have T=${tr.T}, ${tr.channels} channels, ${tr.outputs} outputs; connect the trajectories simulated on this dataset`,
         );
-      if (params.hiddenUnits > tr.N) warn(`hiddenUnits=${params.hiddenUnits} but the network has ${tr.N} units; drawing all ${tr.N}`);
+      if (params.hiddenUnits > tr.N)
+        warn(`hiddenUnits=${params.hiddenUnits} but the network has ${tr.N} units; drawing all ${tr.N}`);
       const rows = pickRows(tr.conditions, params.jitters).slice(0, params.maxPanels);
       const total = pickRows(tr.conditions, params.jitters).length;
-      if (total > rows.length) warn(`${total} conditions, drawing the first ${rows.length} (raise maxPanels to draw more)`);
+      if (total > rows.length)
+        warn(`${total} conditions, drawing the first ${rows.length} (raise maxPanels to draw more)`);
       const units = params.hiddenUnits > 0 ? mostVariableUnits(tr, rows, Math.min(params.hiddenUnits, tr.N)) : [];
       const unitNames = Array.from({ length: tr.N }, (_, i) => `h${i}`);
       panels = rows.map((c) => ({
-        title: conditionTitle(tr.conditions[c] as ConditionLabel, params.jitters === 'all'),
+        title: fittingConditionTitle(
+          tr.conditions[c] as ConditionLabel,
+          params.jitters === 'all',
+          panelWidth,
+          FONT.panelTitle,
+        ),
         inputs: columns(tr.inputs, c, tr.T, tr.channels, tr.channelNames),
         targets: columns(tr.targets, c, tr.T, tr.outputs, tr.outputNames),
         outputs: columns(tr.y, c, tr.T, tr.outputs, tr.outputNames),
@@ -140,12 +209,21 @@ export const plotTimeseries = defineBlock({
       source = `network "${tr.label}"`;
     } else {
       const d = ds as Dataset;
-      if (params.hiddenUnits > 0) warn('hiddenUnits needs Trajectories (a simulated network); only the dataset is connected, so no hidden units are drawn');
+      if (params.hiddenUnits > 0)
+        warn(
+          'hiddenUnits needs Trajectories (a simulated network); only the dataset is connected, so no hidden units are drawn',
+        );
       const all = pickRows(d.conditions, params.jitters);
       const rows = all.slice(0, params.maxPanels);
-      if (all.length > rows.length) warn(`${all.length} conditions, drawing the first ${rows.length} (raise maxPanels to draw more)`);
+      if (all.length > rows.length)
+        warn(`${all.length} conditions, drawing the first ${rows.length} (raise maxPanels to draw more)`);
       panels = rows.map((c) => ({
-        title: conditionTitle(d.conditions[c] as ConditionLabel, params.jitters === 'all'),
+        title: fittingConditionTitle(
+          d.conditions[c] as ConditionLabel,
+          params.jitters === 'all',
+          panelWidth,
+          FONT.panelTitle,
+        ),
         inputs: columns(d.inputs, c, d.T, d.channels, d.channelNames),
         targets: columns(d.targets, c, d.T, d.outputs, d.outputNames),
         outputs: [],
@@ -156,7 +234,8 @@ export const plotTimeseries = defineBlock({
       source = `dataset (${d.tasks.join(', ')})`;
     }
     const tasks = [...new Set(conditions.map((c) => c.task))];
-    const title = params.title || `${tasks.join(', ')}: inputs, target${trajectories ? ' and output' : ''} per condition`;
+    const title =
+      params.title || `${tasks.join(', ')}: inputs, target${trajectories ? ' and output' : ''} per condition`;
     const caption =
       `${panels.length} condition${panels.length === 1 ? '' : 's'} of the ${source}, ${T} steps of ${dt} ms. ` +
       `Coloured: input channels; dashed black: target${trajectories ? '; red: network output' : ''}` +

@@ -42,7 +42,8 @@ let pngLoader: Promise<SvgToPng | undefined> | undefined;
  * native resvg module out; where it cannot load, figures are written as SVG only.
  */
 function loadSvgToPng(): Promise<SvgToPng | undefined> {
-  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof window === 'undefined';
+  const isNode =
+    typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof window === 'undefined';
   if (!isNode) return Promise.resolve(undefined);
   pngLoader ??= (async () => {
     const specifier = new URL('../plot/render/png.ts', import.meta.url).href;

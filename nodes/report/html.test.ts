@@ -17,8 +17,12 @@ const pipeline: NonNullable<RunEnvironment['pipeline']> = {
 };
 
 async function figures(): Promise<{ eig: Figure; hist: Figure }> {
-  const eig = (await runBlock<{ figure: Figure }>(plotEigenvalues, { inputs: { spectrum: td.makeSpectrum(10) }, nodeId: 'eig' })).outputs.figure;
-  const hist = (await runBlock<{ figure: Figure }>(plotHistogram, { inputs: { stats: td.makeWeightStats(10, 12) }, nodeId: 'hist' })).outputs.figure;
+  const eig = (
+    await runBlock<{ figure: Figure }>(plotEigenvalues, { inputs: { spectrum: td.makeSpectrum(10) }, nodeId: 'eig' })
+  ).outputs.figure;
+  const hist = (
+    await runBlock<{ figure: Figure }>(plotHistogram, { inputs: { stats: td.makeWeightStats(10, 12) }, nodeId: 'hist' })
+  ).outputs.figure;
   return { eig, hist };
 }
 
@@ -54,7 +58,10 @@ describe('report.html', () => {
 
   it('keeps edge order without pipeline information and titles itself', async () => {
     const { eig, hist } = await figures();
-    const r = await runBlock<{ report: Report }>(reportHtml, { inputs: { figures: [hist, eig] }, params: { title: 'My run' } });
+    const r = await runBlock<{ report: Report }>(reportHtml, {
+      inputs: { figures: [hist, eig] },
+      params: { title: 'My run' },
+    });
     expect(r.outputs.report.title).toBe('My run');
     const kinds = [...r.outputs.report.html.matchAll(/data-kind="(\w+)"/g)].map((m) => m[1]);
     expect(kinds).toEqual(['histogram', 'eigenvalues']);
@@ -64,13 +71,18 @@ describe('report.html', () => {
   it('rejects a report with nothing in it and figures without SVG', async () => {
     await expect(runBlock(reportHtml, { inputs: { figures: [] } })).rejects.toThrow(/nothing to report/);
     const { eig } = await figures();
-    await expect(runBlock(reportHtml, { inputs: { figures: [{ ...eig, svg: '' }] } })).rejects.toThrow(/"figures"\[0\] has no SVG/);
+    await expect(runBlock(reportHtml, { inputs: { figures: [{ ...eig, svg: '' }] } })).rejects.toThrow(
+      /"figures"\[0\] has no SVG/,
+    );
     expect(() => inlineSvg('<svg><script>alert(1)</script></svg>', 'a')).toThrow(/<script>/);
     expect(() => inlineSvg('<html></html>', 'a')).toThrow(/not an <svg>/);
   });
 
   it('prefixes ids inside inlined SVGs so figures cannot clash', () => {
-    const s = inlineSvg('<?xml version="1.0"?><svg><clipPath id="c"/><g clip-path="url(#c)"/><use href="#c"/></svg>', 'f2-');
+    const s = inlineSvg(
+      '<?xml version="1.0"?><svg><clipPath id="c"/><g clip-path="url(#c)"/><use href="#c"/></svg>',
+      'f2-',
+    );
     expect(s).toBe('<svg><clipPath id="f2-c"/><g clip-path="url(#f2-c)"/><use href="#f2-c"/></svg>');
   });
 

@@ -7,7 +7,12 @@ const TYPE = 'report.html';
 
 /** Escape text for HTML content and attribute values. */
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /**
@@ -16,8 +21,12 @@ export function escapeHtml(s: string): string {
  */
 export function inlineSvg(svg: string, prefix: string): string {
   let s = svg.replace(/^\s*<\?xml[^>]*\?>\s*/, '').replace(/<!DOCTYPE[^>]*>\s*/i, '');
-  if (!/^\s*<svg[\s>]/.test(s)) throw new Error(`${TYPE}: a figure's svg is not an <svg> document (it starts with ${JSON.stringify(s.slice(0, 40))})`);
-  if (/<script[\s>]/i.test(s)) throw new Error(`${TYPE}: a figure's svg contains a <script>; figures must be static images`);
+  if (!/^\s*<svg[\s>]/.test(s))
+    throw new Error(
+      `${TYPE}: a figure's svg is not an <svg> document (it starts with ${JSON.stringify(s.slice(0, 40))})`,
+    );
+  if (/<script[\s>]/i.test(s))
+    throw new Error(`${TYPE}: a figure's svg contains a <script>; figures must be static images`);
   s = s
     .replace(/\sid="([^"]+)"/g, (_, id: string) => ` id="${prefix}${id}"`)
     .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${prefix}${id})`)
@@ -121,7 +130,10 @@ export function buildReportHtml(options: {
     }
     parts.push('</tbody></table>', '</section>');
   }
-  parts.push('</main>', '<footer>Made with cortexflow. Self-contained: every figure is inline SVG; nothing is fetched.</footer>');
+  parts.push(
+    '</main>',
+    '<footer>Made with cortexflow. Self-contained: every figure is inline SVG; nothing is fetched.</footer>',
+  );
   parts.push('</body>', '</html>', '');
   return parts.join('\n');
 }
@@ -137,12 +149,16 @@ export const reportHtml = defineBlock({
     "pipeline's name and followed by every node's params.",
   inputs: {
     figures: input(FigurePort, { multiple: true, description: 'Figures to include, in pipeline order.' }),
-    items: input(Any, { multiple: true, optional: true, description: 'Any outputs to summarise in one line each (model, history, spectrum, ...).' }),
+    items: input(Any, {
+      multiple: true,
+      optional: true,
+      description: 'Any outputs to summarise in one line each (model, history, spectrum, ...).',
+    }),
   },
   outputs: { report: ReportPort },
   params: schema({
     title: str('', { description: "Report title; empty uses the pipeline's name." }),
-    includeParams: bool(true, { description: "List every node of the pipeline with its params at the end." }),
+    includeParams: bool(true, { description: 'List every node of the pipeline with its params at the end.' }),
   }),
   run: async ({ params, inputs, env }) => {
     const figures = inputs.figures;
@@ -155,7 +171,13 @@ export const reportHtml = defineBlock({
     });
     const title = params.title || (env.pipeline?.name ? `${env.pipeline.name}` : 'cortexflow run report');
     const ordered = orderFigures(figures, env.pipeline);
-    const html = buildReportHtml({ title, pipeline: env.pipeline, figures: ordered, items, includeParams: params.includeParams });
+    const html = buildReportHtml({
+      title,
+      pipeline: env.pipeline,
+      figures: ordered,
+      items,
+      includeParams: params.includeParams,
+    });
     return { report: { title, html, figures: ordered.length } };
   },
 });

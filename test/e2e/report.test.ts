@@ -47,7 +47,10 @@ async function makeFigures(): Promise<{ figures: Figure[]; pipeline: NonNullable
   }
   const pipeline = {
     name: 'Context multitask AND / OR / XOR (test data)',
-    nodes: [...jobs.map(([id, block, , params]) => ({ id, type: block.type, label: id, params })), { id: 'report', type: 'report.html', label: 'report', params: {} }],
+    nodes: [
+      ...jobs.map(([id, block, , params]) => ({ id, type: block.type, label: id, params })),
+      { id: 'report', type: 'report.html', label: 'report', params: {} },
+    ],
   };
   return { figures, pipeline };
 }
@@ -108,7 +111,9 @@ describe.skipIf(!hasBrowser)('report.html in Chromium', () => {
         // Fits the page: no figure is cut off on the right.
         expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(width);
         // The browser laid the text out: the title has a real width.
-        const titleWidth = await svg.locator('text.figure-title').evaluate((t) => (t as SVGTextElement).getBBox().width);
+        const titleWidth = await svg
+          .locator('text.figure-title')
+          .evaluate((t) => (t as SVGTextElement).getBBox().width);
         expect(titleWidth).toBeGreaterThan(50);
         if (width === 1280) await figs.nth(i).screenshot({ path: join(out, `figure-${i + 1}-${kinds[i]}.png`) });
       }
@@ -126,7 +131,10 @@ describe.skipIf(!hasBrowser)('report.html in Chromium', () => {
 function canonical(svg: string): string {
   const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
   const walk = (e: Element): string => {
-    const attrs = [...e.attributes].map((a) => `${a.name}=${JSON.stringify(a.value)}`).sort().join(' ');
+    const attrs = [...e.attributes]
+      .map((a) => `${a.name}=${JSON.stringify(a.value)}`)
+      .sort()
+      .join(' ');
     const kids = [...e.childNodes]
       .map((n) => (n.nodeType === 1 ? walk(n as Element) : n.nodeType === 3 ? JSON.stringify(n.textContent) : ''))
       .join('');
@@ -164,12 +172,78 @@ describe.skipIf(!hasBrowser)('the shared renderer in Chromium', () => {
     const spectrum = td.makeSpectrum(16);
     const plain = (a: ArrayLike<number>) => Array.from(a);
     const specs: Array<[string, Record<string, unknown>]> = [
-      ['renderEigenvalues', { title: 'eig', width: 500, height: 520, main: { label: 'a', points: spectrum.eigenvalues }, reference: { label: 'b', points: spectrum.reference!.eigenvalues }, dominant: { re: spectrum.dominant.re, im: spectrum.dominant.im, label: 'λ' }, stats: ['radius 1'] }],
-      ['renderTimeseries', { title: 'ts', width: 700, height: 0, columns: 3, dt: 1, timeUnit: 'ms', T: 40, channelNames: ds.channelNames, outputNames: ds.outputNames, yLabel: 'activity (a.u.)',
-        panels: [0, 5, 9].map((c) => ({ title: `c${c}`, inputs: [{ name: 'A', values: plain(ds.inputs.subarray(c * 120, c * 120 + 40)) }], targets: [{ name: 'y', values: plain(ds.targets.subarray(c * 40, c * 40 + 40)) }], outputs: [{ name: 'y', values: plain(tr.y.subarray(c * 40, c * 40 + 40)) }], hidden: [] })) }],
-      ['renderPca', { title: 'pca', width: 800, height: 420, axisLabels: ['PC1', 'PC2', 'PC3'], views: [[0, 1], [0, 2]], fixedPoints: [{ coords: [0, 0, 0], stability: 'stable' }], colorGroups: ['x', 'y', 'z'], dashGroups: ['p', 'q'],
-        rows: [{ title: 'r', trajectories: pca.projections.slice(0, 4).map((q, i) => ({ label: `t${i}`, color: i % 3, dash: i % 2, T: q.T, k: 3, points: plain(q.points) })) }] }],
-      ['renderCurve', { title: 'loss', width: 600, height: 400, xLabel: 'step', yLabel: 'loss (MSE)', yLog: true, series: [{ label: 'loss', x: [1, 2, 3, 4], y: [1, 0.1, 0.01, 0.005] }], vlines: [{ value: 3, label: 'criterion' }], notes: ['stopped'] }],
+      [
+        'renderEigenvalues',
+        {
+          title: 'eig',
+          width: 500,
+          height: 520,
+          main: { label: 'a', points: spectrum.eigenvalues },
+          reference: { label: 'b', points: spectrum.reference!.eigenvalues },
+          dominant: { re: spectrum.dominant.re, im: spectrum.dominant.im, label: 'λ' },
+          stats: ['radius 1'],
+        },
+      ],
+      [
+        'renderTimeseries',
+        {
+          title: 'ts',
+          width: 700,
+          height: 0,
+          columns: 3,
+          dt: 1,
+          timeUnit: 'ms',
+          T: 40,
+          channelNames: ds.channelNames,
+          outputNames: ds.outputNames,
+          yLabel: 'activity (a.u.)',
+          panels: [0, 5, 9].map((c) => ({
+            title: `c${c}`,
+            inputs: [{ name: 'A', values: plain(ds.inputs.subarray(c * 120, c * 120 + 40)) }],
+            targets: [{ name: 'y', values: plain(ds.targets.subarray(c * 40, c * 40 + 40)) }],
+            outputs: [{ name: 'y', values: plain(tr.y.subarray(c * 40, c * 40 + 40)) }],
+            hidden: [],
+          })),
+        },
+      ],
+      [
+        'renderPca',
+        {
+          title: 'pca',
+          width: 800,
+          height: 420,
+          axisLabels: ['PC1', 'PC2', 'PC3'],
+          views: [
+            [0, 1],
+            [0, 2],
+          ],
+          fixedPoints: [{ coords: [0, 0, 0], stability: 'stable' }],
+          colorGroups: ['x', 'y', 'z'],
+          dashGroups: ['p', 'q'],
+          rows: [
+            {
+              title: 'r',
+              trajectories: pca.projections
+                .slice(0, 4)
+                .map((q, i) => ({ label: `t${i}`, color: i % 3, dash: i % 2, T: q.T, k: 3, points: plain(q.points) })),
+            },
+          ],
+        },
+      ],
+      [
+        'renderCurve',
+        {
+          title: 'loss',
+          width: 600,
+          height: 400,
+          xLabel: 'step',
+          yLabel: 'loss (MSE)',
+          yLog: true,
+          series: [{ label: 'loss', x: [1, 2, 3, 4], y: [1, 0.1, 0.01, 0.005] }],
+          vlines: [{ value: 3, label: 'criterion' }],
+          notes: ['stopped'],
+        },
+      ],
     ];
     const browser = await launchBrowser();
     try {
@@ -191,7 +265,10 @@ describe.skipIf(!hasBrowser)('the shared renderer in Chromium', () => {
           },
           { fn, spec },
         );
-        const inNode = (render as unknown as Record<string, (d: Document, s: unknown) => string>)[fn]!(await render.svgDocument(), spec);
+        const inNode = (render as unknown as Record<string, (d: Document, s: unknown) => string>)[fn]!(
+          await render.svgDocument(),
+          spec,
+        );
         expect(canonical(inNode).length, fn).toBeGreaterThan(2000);
         expect(canonical(inBrowser), fn).toBe(canonical(inNode));
       }

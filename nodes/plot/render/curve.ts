@@ -1,6 +1,18 @@
 /** Generic x/y line chart: loss curves, pruning curves, any numeric series. */
-import { line } from 'd3';
-import { addLegend, addNotes, addPanel, Canvas, drawPoint, legendHeight, notesHeight, paddedExtent, round, TITLE_BAND, type LegendItem } from './frame.ts';
+import {
+  addLegend,
+  addNotes,
+  addPanel,
+  Canvas,
+  drawPoint,
+  legendHeight,
+  linePath,
+  notesHeight,
+  paddedExtent,
+  round,
+  TITLE_BAND,
+  type LegendItem,
+} from './frame.ts';
 import { COLORS, paletteColor } from './theme.ts';
 
 export interface CurveSeries {
@@ -64,7 +76,13 @@ export function renderCurve(doc: Document, spec: CurveSpec): string {
     strokeWidth: s.strokeWidth ?? 2,
   }));
   for (const r of [...(spec.vlines ?? []), ...(spec.hlines ?? [])])
-    legend.push({ label: r.label, color: r.color ?? COLORS.accent, mark: 'line', dash: r.dash ?? '6 4', strokeWidth: 1.6 });
+    legend.push({
+      label: r.label,
+      color: r.color ?? COLORS.accent,
+      mark: 'line',
+      dash: r.dash ?? '6 4',
+      strokeWidth: 1.6,
+    });
   legend.push(...(spec.extraLegend ?? []));
   const inner = spec.width - MARGIN.left - MARGIN.right;
   const legendTop = TITLE_BAND;
@@ -80,7 +98,8 @@ export function renderCurve(doc: Document, spec: CurveSpec): string {
     ...(spec.description !== undefined ? { description: spec.description } : {}),
   });
   addLegend(canvas, legend, { left: MARGIN.left, top: legendTop, maxWidth: inner });
-  if (notes.length > 0) addNotes(canvas, notes, { left: MARGIN.left, top: notesTop, maxWidth: inner }, 'annotation notes');
+  if (notes.length > 0)
+    addNotes(canvas, notes, { left: MARGIN.left, top: notesTop, maxWidth: inner }, 'annotation notes');
   const xs: number[] = [];
   const ys: number[] = [];
   for (const s of spec.series) {
@@ -101,11 +120,29 @@ export function renderCurve(doc: Document, spec: CurveSpec): string {
   const [y0, y1] = y.range() as [number, number];
   for (const r of spec.vlines ?? []) {
     const px = round(x(r.value));
-    plot.append('line').attr('class', 'rule vline').attr('x1', px).attr('x2', px).attr('y1', y0).attr('y2', y1).attr('stroke', r.color ?? COLORS.accent).attr('stroke-width', 1.6).attr('stroke-dasharray', r.dash ?? '6 4');
+    plot
+      .append('line')
+      .attr('class', 'rule vline')
+      .attr('x1', px)
+      .attr('x2', px)
+      .attr('y1', y0)
+      .attr('y2', y1)
+      .attr('stroke', r.color ?? COLORS.accent)
+      .attr('stroke-width', 1.6)
+      .attr('stroke-dasharray', r.dash ?? '6 4');
   }
   for (const r of spec.hlines ?? []) {
     const py = round(y(r.value));
-    plot.append('line').attr('class', 'rule hline').attr('y1', py).attr('y2', py).attr('x1', x0).attr('x2', x1).attr('stroke', r.color ?? COLORS.accent).attr('stroke-width', 1.6).attr('stroke-dasharray', r.dash ?? '6 4');
+    plot
+      .append('line')
+      .attr('class', 'rule hline')
+      .attr('y1', py)
+      .attr('y2', py)
+      .attr('x1', x0)
+      .attr('x2', x1)
+      .attr('stroke', r.color ?? COLORS.accent)
+      .attr('stroke-width', 1.6)
+      .attr('stroke-dasharray', r.dash ?? '6 4');
   }
   spec.series.forEach((s, i) => {
     const color = colorOf(s.color, i);
@@ -123,7 +160,7 @@ export function renderCurve(doc: Document, spec: CurveSpec): string {
       .append('path')
       .attr('class', 'series')
       .attr('data-series', s.label)
-      .attr('d', line().x((q) => round(x(q[0]))).y((q) => round(y(q[1])))(pts) ?? '')
+      .attr('d', linePath(pts.map((q) => [x(q[0]), y(q[1])])))
       .attr('fill', 'none')
       .attr('stroke', color)
       .attr('stroke-width', s.strokeWidth ?? 2);

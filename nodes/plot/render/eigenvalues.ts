@@ -1,5 +1,17 @@
 /** Eigenvalues in the complex plane with the unit circle. */
-import { addLegend, addNotes, addPanel, Canvas, drawPoint, fitText, legendHeight, notesHeight, round, TITLE_BAND, type LegendItem } from './frame.ts';
+import {
+  addLegend,
+  addNotes,
+  addPanel,
+  Canvas,
+  drawPoint,
+  fitText,
+  legendHeight,
+  notesHeight,
+  round,
+  TITLE_BAND,
+  type LegendItem,
+} from './frame.ts';
 import { COLORS, FONT } from './theme.ts';
 
 export interface ComplexPoint {
@@ -33,8 +45,14 @@ export function renderEigenvalues(doc: Document, spec: EigenvaluesSpec): string 
     { label: `${spec.main.label} (${spec.main.points.length})`, color: COLORS.primary, mark: 'point', filled: true },
   ];
   if (spec.reference)
-    legend.push({ label: `${spec.reference.label} (${spec.reference.points.length})`, color: COLORS.reference, mark: 'point', filled: false });
-  if (spec.dominant) legend.push({ label: 'dominant', color: COLORS.accent, mark: 'point', filled: false, shape: 'circle' });
+    legend.push({
+      label: `${spec.reference.label} (${spec.reference.points.length})`,
+      color: COLORS.reference,
+      mark: 'point',
+      filled: false,
+    });
+  if (spec.dominant)
+    legend.push({ label: 'dominant', color: COLORS.accent, mark: 'point', filled: false, shape: 'circle' });
   legend.push({ label: 'unit circle', color: COLORS.muted, mark: 'line', dash: '5 4', strokeWidth: 1.5 });
   const legendTop = TITLE_BAND;
   const legendH = legendHeight(legend, spec.width - MARGIN.left - MARGIN.right);
@@ -57,7 +75,8 @@ export function renderEigenvalues(doc: Document, spec: EigenvaluesSpec): string 
   if (spec.stats.length > 0) addNotes(canvas, spec.stats, { left: MARGIN.left, top: statsTop, maxWidth: inner });
 
   let maxAbs = 1;
-  for (const p of [...spec.main.points, ...(spec.reference?.points ?? [])]) maxAbs = Math.max(maxAbs, Math.hypot(p.re, p.im));
+  for (const p of [...spec.main.points, ...(spec.reference?.points ?? [])])
+    maxAbs = Math.max(maxAbs, Math.hypot(p.re, p.im));
   const R = maxAbs * 1.12;
   const panel = addPanel(canvas, {
     box: { left, top, width: side, height: side },
@@ -75,8 +94,22 @@ export function renderEigenvalues(doc: Document, spec: EigenvaluesSpec): string 
     .attr('stroke', COLORS.muted)
     .attr('stroke-width', 1.5)
     .attr('stroke-dasharray', '5 4');
-  plot.append('line').attr('x1', x(-R)).attr('x2', x(R)).attr('y1', y(0)).attr('y2', y(0)).attr('stroke', COLORS.muted).attr('stroke-width', 0.8);
-  plot.append('line').attr('y1', y(-R)).attr('y2', y(R)).attr('x1', x(0)).attr('x2', x(0)).attr('stroke', COLORS.muted).attr('stroke-width', 0.8);
+  plot
+    .append('line')
+    .attr('x1', x(-R))
+    .attr('x2', x(R))
+    .attr('y1', y(0))
+    .attr('y2', y(0))
+    .attr('stroke', COLORS.muted)
+    .attr('stroke-width', 0.8);
+  plot
+    .append('line')
+    .attr('y1', y(-R))
+    .attr('y2', y(R))
+    .attr('x1', x(0))
+    .attr('x2', x(0))
+    .attr('stroke', COLORS.muted)
+    .attr('stroke-width', 0.8);
   const r = spec.main.points.length > 400 ? 2.2 : 3.2;
   for (const p of spec.reference?.points ?? [])
     plot
@@ -102,7 +135,14 @@ export function renderEigenvalues(doc: Document, spec: EigenvaluesSpec): string 
     const d = spec.dominant;
     const marks = d.im === 0 ? [d] : [d, { re: d.re, im: -d.im }];
     for (const m of marks)
-      drawPoint(plot, x(m.re), y(m.im), { className: 'dominant', size: 260, color: COLORS.accent, filled: false, transparent: true, strokeWidth: 2 });
+      drawPoint(plot, x(m.re), y(m.im), {
+        className: 'dominant',
+        size: 260,
+        color: COLORS.accent,
+        filled: false,
+        transparent: true,
+        strokeWidth: 2,
+      });
     const tx = x(d.re);
     const ty = y(Math.abs(d.im));
     const rightHalf = tx > left + side / 2;

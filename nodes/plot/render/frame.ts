@@ -41,7 +41,7 @@ export async function svgDocument(): Promise<Document> {
   if (typeof document !== 'undefined' && typeof document.createElementNS === 'function') return document;
   if (!lightDocument) {
     const { parseHTML } = await import('linkedom');
-    lightDocument = parseHTML('<!doctype html><html><head></head><body></body></html>').document as unknown as Document;
+    lightDocument = parseHTML('<!doctype html><html><head></head><body></body></html>').document;
   }
   return lightDocument;
 }
@@ -90,7 +90,7 @@ export class Canvas {
   constructor(doc: Document, options: CanvasOptions) {
     this.width = options.width;
     this.height = options.height;
-    const el = doc.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
+    const el = doc.createElementNS(SVG_NS, 'svg');
     this.svg = select(el);
     this.svg
       .attr('xmlns', SVG_NS)
@@ -197,7 +197,17 @@ function tickFormat(a: AxisSpec, scale: Scale): (v: number) => string {
 }
 
 const SUPERSCRIPT: Record<string, string> = {
-  '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹',
+  '-': '⁻',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
 };
 
 /** 10^e written with superscripts ("10⁻⁴"); 1 and 10 written plainly. */
@@ -226,9 +236,19 @@ export function addPanel(canvas: Canvas, spec: PanelSpec): Panel {
     const majorX = spec.x.log ? xTicks.filter((v) => tickFormat(spec.x, x)(v) !== '') : xTicks;
     const majorY = spec.y.log ? yTicks.filter((v) => tickFormat(spec.y, y)(v) !== '') : yTicks;
     for (const v of majorX)
-      grid.append('line').attr('x1', x(v)).attr('x2', x(v)).attr('y1', box.top).attr('y2', box.top + box.height);
+      grid
+        .append('line')
+        .attr('x1', x(v))
+        .attr('x2', x(v))
+        .attr('y1', box.top)
+        .attr('y2', box.top + box.height);
     for (const v of majorY)
-      grid.append('line').attr('y1', y(v)).attr('y2', y(v)).attr('x1', box.left).attr('x2', box.left + box.width);
+      grid
+        .append('line')
+        .attr('y1', y(v))
+        .attr('y2', y(v))
+        .attr('x1', box.left)
+        .attr('x2', box.left + box.width);
   }
   const xf = tickFormat(spec.x, x);
   const yf = tickFormat(spec.y, y);
@@ -240,7 +260,10 @@ export function addPanel(canvas: Canvas, spec: PanelSpec): Panel {
     .tickValues(yTicks)
     .tickFormat((v) => (spec.y.showTickLabels === false ? '' : yf(Number(v))))
     .tickSizeOuter(0);
-  const gx = g.append('g').attr('class', 'axis x').attr('transform', `translate(0,${box.top + box.height})`);
+  const gx = g
+    .append('g')
+    .attr('class', 'axis x')
+    .attr('transform', `translate(0,${box.top + box.height})`);
   xAxis(gx);
   styleAxis(gx);
   const gy = g.append('g').attr('class', 'axis y').attr('transform', `translate(${box.left},0)`);
@@ -337,7 +360,11 @@ const SWATCH = 26;
  * Lay legend items out left to right from (left, top), wrapping at `maxWidth`.
  * Returns the height used.
  */
-export function addLegend(canvas: Canvas, items: LegendItem[], at: { left: number; top: number; maxWidth: number }): number {
+export function addLegend(
+  canvas: Canvas,
+  items: LegendItem[],
+  at: { left: number; top: number; maxWidth: number },
+): number {
   const g = canvas.group('legend');
   const rowH = FONT.legend + 8;
   let x = at.left;
@@ -348,7 +375,10 @@ export function addLegend(canvas: Canvas, items: LegendItem[], at: { left: numbe
       x = at.left;
       y += rowH;
     }
-    const e = g.append('g').attr('class', 'legend-item').attr('transform', `translate(${round(x)},${round(y)})`);
+    const e = g
+      .append('g')
+      .attr('class', 'legend-item')
+      .attr('transform', `translate(${round(x)},${round(y)})`);
     const cy = rowH / 2;
     if (item.mark === 'line') {
       const l = e
@@ -361,7 +391,13 @@ export function addLegend(canvas: Canvas, items: LegendItem[], at: { left: numbe
         .attr('stroke-width', item.strokeWidth ?? 2);
       if (item.dash) l.attr('stroke-dasharray', item.dash);
     } else if (item.mark === 'band') {
-      e.append('rect').attr('x', 2).attr('y', cy - 6).attr('width', SWATCH - 4).attr('height', 12).attr('fill', item.color).attr('opacity', 0.75);
+      e.append('rect')
+        .attr('x', 2)
+        .attr('y', cy - 6)
+        .attr('width', SWATCH - 4)
+        .attr('height', 12)
+        .attr('fill', item.color)
+        .attr('opacity', 0.75);
     } else {
       drawPoint(e, SWATCH / 2, cy, {
         shape: item.shape ?? 'circle',
@@ -413,8 +449,18 @@ export function addTextBox(
   const h = lines.length * lh + 8;
   const left = at.anchor.endsWith('left') ? at.x : at.x - w;
   const top = at.anchor.startsWith('top') ? at.y : at.y - h;
-  const box = g.append('g').attr('class', className).attr('transform', `translate(${round(left)},${round(top)})`);
-  box.append('rect').attr('width', w).attr('height', h).attr('rx', 3).attr('fill', '#ffffff').attr('fill-opacity', 0.85).attr('stroke', COLORS.grid);
+  const box = g
+    .append('g')
+    .attr('class', className)
+    .attr('transform', `translate(${round(left)},${round(top)})`);
+  box
+    .append('rect')
+    .attr('width', w)
+    .attr('height', h)
+    .attr('rx', 3)
+    .attr('fill', '#ffffff')
+    .attr('fill-opacity', 0.85)
+    .attr('stroke', COLORS.grid);
   lines.forEach((l, i) => {
     box
       .append('text')
@@ -466,7 +512,12 @@ export function flowText(items: string[], maxWidth: number, fontSize: number): s
 }
 
 /** Draw statistics as flowing text lines from (left, top); returns the height used. */
-export function addNotes(canvas: Canvas, items: string[], at: { left: number; top: number; maxWidth: number }, className = 'annotation stats'): number {
+export function addNotes(
+  canvas: Canvas,
+  items: string[],
+  at: { left: number; top: number; maxWidth: number },
+  className = 'annotation stats',
+): number {
   const lines = flowText(items, at.maxWidth, FONT.annotation);
   const lh = FONT.annotation + 5;
   const g = canvas.group(className);
@@ -485,4 +536,26 @@ export function addNotes(canvas: Canvas, items: string[], at: { left: number; to
 /** Height {@link addNotes} would use. */
 export function notesHeight(items: string[], maxWidth: number): number {
   return flowText(items, maxWidth, FONT.annotation).length * (FONT.annotation + 5);
+}
+
+/**
+ * SVG path data of a polyline in px, rounded to 0.1 px, with repeated points and the interior points
+ * of horizontal runs dropped (input pulses and held targets are mostly flat): a figure of dozens of
+ * long trials stays small without any visible change.
+ */
+export function linePath(points: Array<[number, number]>): string {
+  const r = (v: number) => Math.round(v * 10) / 10;
+  const pts: Array<[number, number]> = [];
+  for (const [px, py] of points) {
+    if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+    const p: [number, number] = [r(px), r(py)];
+    const last = pts[pts.length - 1];
+    if (last && last[0] === p[0] && last[1] === p[1]) continue;
+    const prev = pts[pts.length - 2];
+    // Extend a horizontal run instead of adding a point to it.
+    if (last && prev && prev[1] === last[1] && last[1] === p[1]) pts[pts.length - 1] = p;
+    else pts.push(p);
+  }
+  if (pts.length === 0) return '';
+  return `M${pts.map((p) => `${p[0]},${p[1]}`).join('L')}`;
 }

@@ -1,6 +1,16 @@
 /** A histogram with a fitted normal density and its statistics. */
-import { line } from 'd3';
-import { addLegend, addNotes, addPanel, Canvas, legendHeight, notesHeight, round, TITLE_BAND, type LegendItem } from './frame.ts';
+import {
+  addLegend,
+  addNotes,
+  addPanel,
+  Canvas,
+  legendHeight,
+  linePath,
+  notesHeight,
+  round,
+  TITLE_BAND,
+  type LegendItem,
+} from './frame.ts';
 import { COLORS } from './theme.ts';
 
 export interface HistogramSpec {
@@ -56,7 +66,12 @@ export function renderHistogram(doc: Document, spec: HistogramSpec): string {
   }
   const yMax = Math.max(1, ...spec.counts, ...curve.map((c) => c[1])) * 1.08;
   const panel = addPanel(canvas, {
-    box: { left: MARGIN.left, top, width: spec.width - MARGIN.left - MARGIN.right, height: spec.height - top - MARGIN.bottom },
+    box: {
+      left: MARGIN.left,
+      top,
+      width: spec.width - MARGIN.left - MARGIN.right,
+      height: spec.height - top - MARGIN.bottom,
+    },
     x: { label: spec.xLabel, domain: [lo, hi], ticks: 6 },
     y: { label: spec.yLabel, domain: [0, yMax], ticks: 5 },
   });
@@ -78,7 +93,7 @@ export function renderHistogram(doc: Document, spec: HistogramSpec): string {
     plot
       .append('path')
       .attr('class', 'normal-fit')
-      .attr('d', line().x((p) => round(x(p[0]))).y((p) => round(y(p[1])))(curve) ?? '')
+      .attr('d', linePath(curve.map((p) => [x(p[0]), y(p[1])])))
       .attr('fill', 'none')
       .attr('stroke', COLORS.reference)
       .attr('stroke-width', 2.5);

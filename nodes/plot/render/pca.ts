@@ -1,6 +1,16 @@
 /** Population trajectories on principal components, with fixed points. */
-import { line } from 'd3';
-import { addLegend, addPanel, Canvas, drawPoint, legendHeight, paddedExtent, round, TITLE_BAND, type LegendItem, type Shape } from './frame.ts';
+import {
+  addLegend,
+  addPanel,
+  Canvas,
+  drawPoint,
+  legendHeight,
+  linePath,
+  paddedExtent,
+  TITLE_BAND,
+  type LegendItem,
+  type Shape,
+} from './frame.ts';
 import { COLORS, dashPattern, paletteColor } from './theme.ts';
 
 export interface PcaTrajectory {
@@ -53,14 +63,27 @@ export function renderPca(doc: Document, spec: PcaSpec): string {
   const legend: LegendItem[] = [
     ...spec.colorGroups.map((label, i) => ({ label, color: paletteColor(i), mark: 'line' as const, strokeWidth: 2.5 })),
     ...(spec.dashGroups.length > 1
-      ? spec.dashGroups.map((label, i) => ({ label, color: COLORS.muted, mark: 'line' as const, dash: dashPattern(i), strokeWidth: 2 }))
+      ? spec.dashGroups.map((label, i) => ({
+          label,
+          color: COLORS.muted,
+          mark: 'line' as const,
+          dash: dashPattern(i),
+          strokeWidth: 2,
+        }))
       : []),
     { label: 'start', color: COLORS.muted, mark: 'point', shape: 'square', filled: true },
     { label: 'end', color: COLORS.muted, mark: 'point', shape: 'triangle', filled: true },
   ];
   const kinds = new Set(spec.fixedPoints.map((f) => f.stability));
   for (const s of ['stable', 'saddle', 'unstable'] as const)
-    if (kinds.has(s)) legend.push({ label: FIXED_POINT_STYLE[s].label, color: COLORS.ink, mark: 'point', shape: FIXED_POINT_STYLE[s].shape, filled: FIXED_POINT_STYLE[s].filled });
+    if (kinds.has(s))
+      legend.push({
+        label: FIXED_POINT_STYLE[s].label,
+        color: COLORS.ink,
+        mark: 'point',
+        shape: FIXED_POINT_STYLE[s].shape,
+        filled: FIXED_POINT_STYLE[s].filled,
+      });
   const inner = spec.width - MARGIN.left - MARGIN.right;
   const legendTop = TITLE_BAND;
   const top = legendTop + legendHeight(legend, inner) + 24;
@@ -94,7 +117,12 @@ export function renderPca(doc: Document, spec: PcaSpec): string {
     const xDomain = paddedExtent(xs, 0.06);
     const yDomain = paddedExtent(ys, 0.06);
     spec.rows.forEach((row, r) => {
-      const box = { left: MARGIN.left + c * (panelW + GAP_X), top: top + r * (panelH + GAP_Y), width: panelW, height: panelH };
+      const box = {
+        left: MARGIN.left + c * (panelW + GAP_X),
+        top: top + r * (panelH + GAP_Y),
+        width: panelW,
+        height: panelH,
+      };
       const panel = addPanel(canvas, {
         box,
         title: rows > 1 ? `${row.title}: PC${a + 1} vs PC${b + 1}` : `PC${a + 1} vs PC${b + 1}`,
@@ -125,7 +153,7 @@ export function renderPca(doc: Document, spec: PcaSpec): string {
           .append('path')
           .attr('class', 'trajectory')
           .attr('data-condition', tr.label)
-          .attr('d', line().x((q) => round(x(q[0]))).y((q) => round(y(q[1])))(pts) ?? '')
+          .attr('d', linePath(pts.map((q) => [x(q[0]), y(q[1])])))
           .attr('fill', 'none')
           .attr('stroke', color)
           .attr('stroke-width', 1.8)
@@ -138,9 +166,23 @@ export function renderPca(doc: Document, spec: PcaSpec): string {
         if (first && last) ends.push({ first, last, color });
       }
       for (const e of ends)
-        drawPoint(plot, x(e.first[0]), y(e.first[1]), { className: 'start', shape: 'square', size: 42, color: e.color, filled: true, strokeWidth: 1 });
+        drawPoint(plot, x(e.first[0]), y(e.first[1]), {
+          className: 'start',
+          shape: 'square',
+          size: 42,
+          color: e.color,
+          filled: true,
+          strokeWidth: 1,
+        });
       for (const e of ends)
-        drawPoint(plot, x(e.last[0]), y(e.last[1]), { className: 'end', shape: 'triangle', size: 60, color: e.color, filled: true, strokeWidth: 1 });
+        drawPoint(plot, x(e.last[0]), y(e.last[1]), {
+          className: 'end',
+          shape: 'triangle',
+          size: 60,
+          color: e.color,
+          filled: true,
+          strokeWidth: 1,
+        });
     });
   });
   return canvas.toString();

@@ -1,6 +1,14 @@
 /** Small multiples of inputs, targets, outputs (and a few hidden units) over time. */
-import { line } from 'd3';
-import { addLegend, addPanel, Canvas, legendHeight, paddedExtent, round, TITLE_BAND, type LegendItem } from './frame.ts';
+import {
+  addLegend,
+  addPanel,
+  Canvas,
+  legendHeight,
+  linePath,
+  paddedExtent,
+  TITLE_BAND,
+  type LegendItem,
+} from './frame.ts';
 import { COLORS, dashPattern } from './theme.ts';
 
 /** Colours of input channels: the palette without red, which is kept for the network's output. */
@@ -49,6 +57,12 @@ const GAP_X = 30;
 const GAP_Y = 50;
 const MARGIN = { left: 66, right: 16, bottom: 50 };
 
+/** Width in px of one panel of a figure `width` px wide with `columns` panels per row. */
+export function panelWidthFor(width: number, columns: number): number {
+  const cols = Math.max(1, columns);
+  return (width - MARGIN.left - MARGIN.right - (cols - 1) * GAP_X) / cols;
+}
+
 /** Draw the figure; returns the SVG string. */
 export function renderTimeseries(doc: Document, spec: TimeseriesSpec): string {
   const n = spec.panels.length;
@@ -68,8 +82,22 @@ export function renderTimeseries(doc: Document, spec: TimeseriesSpec): string {
   const hasHidden = spec.panels.some((p) => p.hidden.length > 0);
   const single = spec.outputNames.length === 1;
   spec.outputNames.forEach((name, k) => {
-    if (hasTargets) legend.push({ label: single ? 'target' : `target: ${name}`, color: COLORS.target, mark: 'line', dash: k === 0 ? '6 3' : dashPattern(k + 1), strokeWidth: 2 });
-    if (hasOutputs) legend.push({ label: single ? 'network output' : `output: ${name}`, color: COLORS.output, mark: 'line', dash: dashPattern(k), strokeWidth: 2.2 });
+    if (hasTargets)
+      legend.push({
+        label: single ? 'target' : `target: ${name}`,
+        color: COLORS.target,
+        mark: 'line',
+        dash: k === 0 ? '6 3' : dashPattern(k + 1),
+        strokeWidth: 2,
+      });
+    if (hasOutputs)
+      legend.push({
+        label: single ? 'network output' : `output: ${name}`,
+        color: COLORS.output,
+        mark: 'line',
+        dash: dashPattern(k),
+        strokeWidth: 2.2,
+      });
   });
   if (hasHidden) legend.push({ label: 'hidden units', color: COLORS.hidden, mark: 'line', strokeWidth: 1 });
   const legendTop = TITLE_BAND;
@@ -78,7 +106,7 @@ export function renderTimeseries(doc: Document, spec: TimeseriesSpec): string {
   const autoHeight = top + rows * PANEL_H + (rows - 1) * GAP_Y + MARGIN.bottom;
   const height = spec.height > 0 ? spec.height : autoHeight;
   const panelH = spec.height > 0 ? Math.max(40, (height - top - MARGIN.bottom - (rows - 1) * GAP_Y) / rows) : PANEL_H;
-  const panelW = (spec.width - MARGIN.left - MARGIN.right - (cols - 1) * GAP_X) / cols;
+  const panelW = panelWidthFor(spec.width, cols);
 
   const canvas = new Canvas(doc, {
     width: spec.width,
@@ -92,7 +120,8 @@ export function renderTimeseries(doc: Document, spec: TimeseriesSpec): string {
   // One y range for every panel so conditions can be compared at a glance.
   const all: number[] = [];
   for (const p of spec.panels)
-    for (const s of [...p.inputs, ...p.targets, ...p.outputs, ...p.hidden]) for (let t = 0; t < s.values.length; t++) all.push(s.values[t] as number);
+    for (const s of [...p.inputs, ...p.targets, ...p.outputs, ...p.hidden])
+      for (let t = 0; t < s.values.length; t++) all.push(s.values[t] as number);
   const yDomain = paddedExtent(all, 0.06);
   const xDomain: [number, number] = [0, (spec.T - 1) * spec.dt];
 
@@ -110,15 +139,29 @@ export function renderTimeseries(doc: Document, spec: TimeseriesSpec): string {
       box,
       title: p.title,
       className: 'condition',
-      x: { label: `time (${spec.timeUnit})`, domain: xDomain, ticks: Math.max(2, Math.round(panelW / 70)), showLabel: bottomRow, nice: false },
+      x: {
+        label: `time (${spec.timeUnit})`,
+        domain: xDomain,
+        ticks: Math.max(2, Math.round(panelW / 70)),
+        showLabel: bottomRow,
+        nice: false,
+      },
       y: { label: spec.yLabel, domain: yDomain, ticks: 4, showLabel: c === 0, showTickLabels: c === 0, nice: false },
     });
-    const path = (s: TimeSeries) =>
-      line<number>()
-        .x((_, t) => round(panel.x(t * spec.dt)))
-        .y((v) => round(panel.y(v)))(Array.from(s.values)) ?? '';
+    const path = (s: TimeSeries) => {
+      const pts: Array<[number, number]> = [];
+      for (let t = 0; t < s.values.length; t++) pts.push([panel.x(t * spec.dt), panel.y(s.values[t] as number)]);
+      return linePath(pts);
+    };
     for (const s of p.hidden)
-      panel.plot.append('path').attr('class', 'series series-hidden').attr('d', path(s)).attr('fill', 'none').attr('stroke', COLORS.hidden).attr('stroke-width', 1).attr('opacity', 0.8);
+      panel.plot
+        .append('path')
+        .attr('class', 'series series-hidden')
+        .attr('d', path(s))
+        .attr('fill', 'none')
+        .attr('stroke', COLORS.hidden)
+        .attr('stroke-width', 1)
+        .attr('opacity', 0.8);
     p.inputs.forEach((s, k) =>
       panel.plot
         .append('path')
