@@ -134,8 +134,8 @@ export interface RawPoint {
 }
 
 /** A start whose q fell by less than STALL_FACTOR over STALL_WINDOW iterations leaves the Adam phase. */
-export const STALL_WINDOW = 50;
-export const STALL_FACTOR = 0.5;
+export const STALL_WINDOW = 200;
+export const STALL_FACTOR = 0.9;
 
 /** Apply an activation to a tensor. */
 function tfAct(a: Activation, x: tf.Tensor): tf.Tensor {
@@ -158,8 +158,8 @@ function tfDeriv(a: Activation, pre: tf.Tensor, fx: tf.Tensor): tf.Tensor {
  * (tfjs: two [S, N] x [N, N] matrix products per iteration). The per-start bookkeeping (termination,
  * learning rate) runs in JS on the q values read back each iteration; finished starts are dropped
  * from the batch whenever they are a quarter of it. A start stops when q < tol_q, when its q changed
- * by less than tol_dq * its learning rate, when q < `handoffQ`, or when q fell by less than half over
- * the last 50 iterations (Adam crawls on the ill-conditioned q near a point: the polish takes over).
+ * by less than tol_dq * its learning rate, when q < `handoffQ`, or when q fell by less than 10 % over
+ * the last 200 iterations (Adam crawls on the ill-conditioned q near a point: the polish takes over).
  * `onIter(iter, active, medianQ)` is called every `reportEvery` iterations and may be async.
  */
 export async function adamMinimise(
