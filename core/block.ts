@@ -53,10 +53,10 @@ export interface RunContext<I extends InputSpecs, P> {
   signal: AbortSignal;
   /** The node's id in the pipeline, for messages. */
   nodeId: string;
-  /** Report progress (value out of max) and optional metrics. */
-  progress(value: number, max: number, metrics?: Metrics, message?: string): void;
+  /** Report progress (value out of max) and optional metrics. (A property, so it can be destructured.) */
+  progress: (value: number, max: number, metrics?: Metrics, message?: string) => void;
   /** A non-fatal problem the user should see (CLI and editor show it). */
-  warn(message: string): void;
+  warn: (message: string) => void;
   env: RunEnvironment;
 }
 

@@ -194,7 +194,7 @@ export function pluginPackageEntry(pkg: unknown, where = 'package.json'): string
   const exp = pkg['exports'];
   if (exp !== undefined) {
     const hasSubpaths = isRecord(exp) && Object.keys(exp).some((k) => k.startsWith('.'));
-    const entry = pick(hasSubpaths ? (exp as Record<string, unknown>)['.'] : exp);
+    const entry = pick(hasSubpaths ? exp['.'] : exp);
     if (entry === undefined)
       throw new PluginError(
         typeof pkg['name'] === 'string' ? pkg['name'] : where,
