@@ -81,6 +81,7 @@ export class CfApp extends LitElement {
   private frame = 0;
   private validity = new Map<string, Array<{ param: string; message: string }>>();
   private readonly examples: Example[] = examples();
+  private blocks: ReturnType<Registry['list']> = [];
   /** Resolves when the first graph is on the canvas (tests and benchmarks wait for it). */
   ready: Promise<void>;
   private resolveReady!: () => void;
@@ -88,6 +89,7 @@ export class CfApp extends LitElement {
   constructor() {
     super();
     registerBuiltins(this.registry);
+    this.blocks = this.registry.list();
     this.name = 'Untitled pipeline';
     this.selected = [];
     this.problem = undefined;
@@ -302,12 +304,15 @@ export class CfApp extends LitElement {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
+      let selectedChanged = false;
       for (const id of this.dirty) {
         const node = this.canvas.node(id);
         if (node) this.canvas.refresh(node);
+        if (this.selected.includes(id)) selectedChanged = true;
       }
       this.dirty.clear();
-      this.rev++;
+      // The side panel only shows the selected node: leave the page alone otherwise.
+      if (selectedChanged) this.rev++;
     });
   }
 
@@ -509,7 +514,7 @@ export class CfApp extends LitElement {
       <main class="layout">
         <aside class="palette">
           <cf-palette
-            .blocks=${this.registry.list()}
+            .blocks=${this.blocks}
             @add-block=${(e: CustomEvent<string>) => void this.addAtCentre(e.detail)}
           ></cf-palette>
         </aside>
