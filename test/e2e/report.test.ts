@@ -5,7 +5,9 @@
  * the PNG exports go to test-artifacts/report/ for a human to look at. The shared renderer is also
  * bundled for the browser and run on the page's own DOM: it must draw the same SVG as in Node.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -272,6 +274,110 @@ describe.skipIf(!hasBrowser)('the shared renderer in Chromium', () => {
         expect(canonical(inNode).length, fn).toBeGreaterThan(2000);
         expect(canonical(inBrowser), fn).toBe(canonical(inNode));
       }
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+/** A whole study, small enough for seconds: AND/OR with context, a few training steps, every analysis and plot. */
+const SMALL_STUDY = {
+  format: 'cortexflow/pipeline',
+  version: 1,
+  name: 'Report end to end (small)',
+  nodes: [
+    { id: 'and', type: 'task.and', params: { samples: 64, seed: 1 } },
+    { id: 'or', type: 'task.or', params: { samples: 64, seed: 2 } },
+    { id: 'mux', type: 'context.mux', params: { levels: { and: 1, or: -1 }, jitterMin: 0, jitterMax: 0, probeJitters: [0] } },
+    { id: 'net', type: 'model.ctrnn', params: { units: 12, seed: 1, recurrentInit: 'normal', gain: 1.1 } },
+    { id: 'train', type: 'train.ctrnn', params: { maxSteps: 6, batchSize: 16, validateEvery: 3, criterionEvery: 0, stopAtCriterion: false, checkpointEvery: 0, workers: '1' } },
+    { id: 'sim', type: 'sim.run', params: {} },
+    { id: 'eig', type: 'analysis.eigen', params: {} },
+    { id: 'ws', type: 'analysis.weight-stats', params: { bins: 30 } },
+    { id: 'pca', type: 'analysis.pca', params: { k: 3 } },
+    { id: 'fp', type: 'analysis.fixed-points', params: { starts: 8, maxIters: 100 } },
+    { id: 'prune', type: 'analysis.prune', params: { fractions: [0, 0.1, 0.2], variants: ['all'] } },
+    { id: 'plot-loss', type: 'plot.curve', params: {} },
+    { id: 'plot-trials', type: 'plot.timeseries', params: { hiddenUnits: 2 } },
+    { id: 'plot-eig', type: 'plot.eigenvalues', params: {} },
+    { id: 'plot-w', type: 'plot.histogram', params: {} },
+    { id: 'plot-pca', type: 'plot.pca', params: {} },
+    { id: 'plot-prune', type: 'plot.curve', params: {} },
+    { id: 'report', type: 'report.html', params: {} },
+  ],
+  edges: [
+    ['and', 'dataset', 'mux', 'tasks'],
+    ['or', 'dataset', 'mux', 'tasks'],
+    ['mux', 'dataset', 'net', 'dataset'],
+    ['net', 'model', 'train', 'model'],
+    ['mux', 'dataset', 'train', 'dataset'],
+    ['train', 'model', 'sim', 'model'],
+    ['mux', 'dataset', 'sim', 'dataset'],
+    ['train', 'model', 'eig', 'model'],
+    ['net', 'model', 'eig', 'reference'],
+    ['train', 'model', 'ws', 'model'],
+    ['sim', 'trajectories', 'pca', 'trajectories'],
+    ['train', 'model', 'fp', 'model'],
+    ['sim', 'trajectories', 'fp', 'trajectories'],
+    ['train', 'model', 'prune', 'model'],
+    ['mux', 'dataset', 'prune', 'dataset'],
+    ['train', 'history', 'plot-loss', 'history'],
+    ['sim', 'trajectories', 'plot-trials', 'trajectories'],
+    ['eig', 'spectrum', 'plot-eig', 'spectrum'],
+    ['ws', 'stats', 'plot-w', 'stats'],
+    ['pca', 'pca', 'plot-pca', 'pca'],
+    ['fp', 'points', 'plot-pca', 'fixedPoints'],
+    ['prune', 'curve', 'plot-prune', 'pruning'],
+    // Edge order scrambled on purpose: the report restores pipeline order.
+    ['plot-prune', 'figure', 'report', 'figures'],
+    ['plot-eig', 'figure', 'report', 'figures'],
+    ['plot-loss', 'figure', 'report', 'figures'],
+    ['plot-trials', 'figure', 'report', 'figures'],
+    ['plot-w', 'figure', 'report', 'figures'],
+    ['plot-pca', 'figure', 'report', 'figures'],
+    ['train', 'model', 'report', 'items'],
+    ['eig', 'spectrum', 'report', 'items'],
+  ].map(([a, p, b, q]) => ({ from: { node: a, port: p }, to: { node: b, port: q } })),
+};
+
+describe.skipIf(!hasBrowser)('cortexflow run writes figures and the report', () => {
+  it('writes SVG and PNG for every plot and a report.html that shows them all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cortexflow-report-run-'));
+    const file = join(dir, 'study.json');
+    writeFileSync(file, JSON.stringify(SMALL_STUDY, null, 2));
+    const outDir = join(dir, 'out');
+    await promisify(execFile)(process.execPath, ['bin/cortexflow.mjs', 'run', file, '--out', outDir], { cwd: process.cwd(), timeout: 170_000 });
+    const plots = ['plot-loss', 'plot-trials', 'plot-eig', 'plot-w', 'plot-pca', 'plot-prune'];
+    for (const id of plots) {
+      const svg = readFileSync(join(outDir, id, 'figure.svg'), 'utf8');
+      expect(svg.startsWith('<svg'), id).toBe(true);
+      const png = readFileSync(join(outDir, id, 'figure.png'));
+      expect(png.subarray(1, 4).toString('latin1'), id).toBe('PNG');
+      // 2x raster of the SVG's size.
+      expect(png.readUInt32BE(16), id).toBe(2 * Number(/width="(\d+)"/.exec(svg)?.[1]));
+    }
+    const reportFile = join(outDir, 'report', 'report.html');
+    expect(existsSync(reportFile)).toBe(true);
+    expect(statSync(reportFile).size).toBeGreaterThan(20_000);
+    const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as { nodes: Record<string, { outputs: Record<string, { files: string[] }> }> };
+    expect(manifest.nodes['plot-eig']?.outputs['figure']?.files.sort()).toEqual(['plot-eig/figure.png', 'plot-eig/figure.svg']);
+
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(pathToFileURL(reportFile).href);
+      expect(await page.locator('h1').textContent()).toBe('Report end to end (small)');
+      const nodes = await page.locator('figure.figure figcaption .node').allTextContents();
+      expect(nodes).toEqual(plots.map((id) => `(node ${id})`));
+      for (const svg of await page.locator('figure.figure svg').all()) expect(await svg.isVisible()).toBe(true);
+      expect(await page.locator('table.params tbody tr').count()).toBe(SMALL_STUDY.nodes.length);
+      await page.screenshot({ path: join(out, 'cli-run-report.png'), fullPage: true });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
