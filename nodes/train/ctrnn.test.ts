@@ -153,6 +153,27 @@ describe('train.ctrnn', () => {
     expect(cpu.valLoss.length).toBe(wasm.valLoss.length);
   });
 
+  it('trains a plugin-defined cell through tfjs autodiff', async () => {
+    const { registerCell, ctrnnStep } = await import('./cells.ts');
+    // A cell with a fixed leak of 0.5 on top of the built-in update (weights unchanged).
+    const dispose = registerCell('test-leaky', (h, x, w, m) => tf.add(tf.mul(h, 0.5), tf.mul(ctrnnStep(h, x, w, m), 0.5)) as tf.Tensor2D);
+    try {
+      await useBackend('wasm');
+      const ds = tinyAnd(64);
+      const model = { ...tinyModel(ds, 8), cell: 'test-leaky' };
+      const before = tf.memory().numTensors;
+      const r = await trainModel(model, ds, { ...baseOptions, maxSteps: 30, lr: 0.02 }, { backend: 'wasm' });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(r.model.trainedOn?.['training']).toMatchObject({ gradient: 'autodiff' });
+      const first = r.history.loss.slice(0, 5).reduce((a, b) => a + b) / 5;
+      const last = r.history.loss.slice(-5).reduce((a, b) => a + b) / 5;
+      expect(last).toBeLessThan(first);
+      await expect(trainModel({ ...model, cell: 'nope' }, ds, baseOptions, { backend: 'wasm' })).rejects.toThrow(/no cell "nope" is registered/);
+    } finally {
+      dispose();
+    }
+  });
+
   it('leaks no tensors: the count is the same after 200 steps as after 10, and after a cancel', async () => {
     await useBackend('wasm');
     const ds = tinyAnd(64, 16);
