@@ -59,15 +59,20 @@ export const plotEigenvalues = defineBlock({
       ? [
           `spectral radius ${fmt(s.radius, 3)}${ref ? ` (${ref.label}: ${fmt(ref.radius, 3)})` : ''}`,
           `outside unit circle: ${s.outside} of ${s.n}`,
-          `dominant f = ${fmt(d.freqAtan2, 3)} cycles/step`,
+          Math.abs(d.im) < 1e-12
+            ? 'dominant λ real: no oscillation'
+            : `dominant f = ${fmt(d.freqAtan2, 3)} cycles/step`,
           `Henrici non-normality ${fmt(s.henrici, 3)}`,
         ]
       : [];
     const caption =
       `Eigenvalues λ of ${s.matrix} (${s.label}, ${s.n} x ${s.n}) in the complex plane; dashed: the unit circle. ` +
       `Spectral radius ${fmt(s.radius, 3)}, ${s.outside} eigenvalue${s.outside === 1 ? '' : 's'} outside the circle (|λ| > 1 + ${fmt(s.tolerance, 2)}). ` +
-      `Dominant λ = ${complex(d.re, d.im)} (|λ| = ${fmt(d.abs, 3)}), frequency ${fmt(d.freqAtan2, 3)} cycles/step by atan2 ` +
-      `(${fmt(d.freqTangent, 3)} by the tangent approximation |Im λ|/(2π Re λ)). Henrici departure from normality ${fmt(s.henrici, 3)}.` +
+      `Dominant λ = ${complex(d.re, d.im)} (|λ| = ${fmt(d.abs, 3)}), ` +
+      (Math.abs(d.im) < 1e-12
+        ? 'real: a non-oscillating mode. '
+        : `frequency ${fmt(d.freqAtan2, 3)} cycles/step by atan2 (${fmt(d.freqTangent, 3)} by the tangent approximation |Im λ|/(2π Re λ)). `) +
+      `Henrici departure from normality ${fmt(s.henrici, 3)}.` +
       (ref ? ` Hollow red: ${ref.label} (radius ${fmt(ref.radius, 3)}).` : '');
     const doc = await svgDocument();
     const svg = renderEigenvalues(doc, {

@@ -149,6 +149,14 @@ describe('plot.eigenvalues', () => {
     expect(r.outputs.figure.caption).toMatch(/outside the circle/);
   });
 
+  it('says a real dominant eigenvalue does not oscillate instead of giving frequency 0', async () => {
+    const real: Spectrum = { ...spec, dominant: { re: 1.04, im: 0, abs: 1.04, freqTangent: 0, freqAtan2: 0 } };
+    const r = await runBlock<Out>(plotEigenvalues, { inputs: { spectrum: real } });
+    expect(parse(r.outputs.figure.svg).text('.stats text').join(' ')).toMatch(/dominant λ real: no oscillation/);
+    expect(r.outputs.figure.caption).toMatch(/real: a non-oscillating mode/);
+    expect(parse(r.outputs.figure.svg).all('path.dominant')).toHaveLength(1);
+  });
+
   it('a separately connected reference wins; showReference=false hides it', async () => {
     const other = td.makeSpectrum(12, false);
     let r = await runBlock<Out>(plotEigenvalues, { inputs: { spectrum: spec, reference: other } });
