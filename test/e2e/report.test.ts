@@ -289,9 +289,25 @@ const SMALL_STUDY = {
   nodes: [
     { id: 'and', type: 'task.and', params: { samples: 64, seed: 1 } },
     { id: 'or', type: 'task.or', params: { samples: 64, seed: 2 } },
-    { id: 'mux', type: 'context.mux', params: { levels: { and: 1, or: -1 }, jitterMin: 0, jitterMax: 0, probeJitters: [0] } },
+    {
+      id: 'mux',
+      type: 'context.mux',
+      params: { levels: { and: 1, or: -1 }, jitterMin: 0, jitterMax: 0, probeJitters: [0] },
+    },
     { id: 'net', type: 'model.ctrnn', params: { units: 12, seed: 1, recurrentInit: 'normal', gain: 1.1 } },
-    { id: 'train', type: 'train.ctrnn', params: { maxSteps: 6, batchSize: 16, validateEvery: 3, criterionEvery: 0, stopAtCriterion: false, checkpointEvery: 0, workers: '1' } },
+    {
+      id: 'train',
+      type: 'train.ctrnn',
+      params: {
+        maxSteps: 6,
+        batchSize: 16,
+        validateEvery: 3,
+        criterionEvery: 0,
+        stopAtCriterion: false,
+        checkpointEvery: 0,
+        workers: '1',
+      },
+    },
     { id: 'sim', type: 'sim.run', params: {} },
     { id: 'eig', type: 'analysis.eigen', params: {} },
     { id: 'ws', type: 'analysis.weight-stats', params: { bins: 30 } },
@@ -347,7 +363,10 @@ describe.skipIf(!hasBrowser)('cortexflow run writes figures and the report', () 
     const file = join(dir, 'study.json');
     writeFileSync(file, JSON.stringify(SMALL_STUDY, null, 2));
     const outDir = join(dir, 'out');
-    await promisify(execFile)(process.execPath, ['bin/cortexflow.mjs', 'run', file, '--out', outDir], { cwd: process.cwd(), timeout: 170_000 });
+    await promisify(execFile)(process.execPath, ['bin/cortexflow.mjs', 'run', file, '--out', outDir], {
+      cwd: process.cwd(),
+      timeout: 170_000,
+    });
     const plots = ['plot-loss', 'plot-trials', 'plot-eig', 'plot-w', 'plot-pca', 'plot-prune'];
     for (const id of plots) {
       const svg = readFileSync(join(outDir, id, 'figure.svg'), 'utf8');
@@ -360,8 +379,13 @@ describe.skipIf(!hasBrowser)('cortexflow run writes figures and the report', () 
     const reportFile = join(outDir, 'report', 'report.html');
     expect(existsSync(reportFile)).toBe(true);
     expect(statSync(reportFile).size).toBeGreaterThan(20_000);
-    const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as { nodes: Record<string, { outputs: Record<string, { files: string[] }> }> };
-    expect(manifest.nodes['plot-eig']?.outputs['figure']?.files.sort()).toEqual(['plot-eig/figure.png', 'plot-eig/figure.svg']);
+    const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as {
+      nodes: Record<string, { outputs: Record<string, { files: string[] }> }>;
+    };
+    expect(manifest.nodes['plot-eig']?.outputs['figure']?.files.sort()).toEqual([
+      'plot-eig/figure.png',
+      'plot-eig/figure.svg',
+    ]);
 
     const browser = await launchBrowser();
     try {
