@@ -17,6 +17,7 @@ import {
   installPlugin,
   loadPipeline,
   pluginPackageEntry,
+  PluginError,
   parsePipelineText,
   Registry,
   toJsonSchema,
@@ -63,13 +64,19 @@ async function loadPlugins(registry: Registry, specs: readonly string[]): Promis
         // A plugin package folder: load the module its package.json exports.
         const pkgFile = join(path, 'package.json');
         if (!existsSync(pkgFile))
-          throw new UsageError(`plugin "${spec}": the folder has no package.json; give the plugin's module file instead`);
+          throw new UsageError(
+            `plugin "${spec}": the folder has no package.json; give the plugin's module file instead`,
+          );
         try {
           path = resolve(path, pluginPackageEntry(JSON.parse(readFileSync(pkgFile, 'utf8')), pkgFile));
         } catch (e) {
-          throw new UsageError(e instanceof Error ? `plugin "${spec}": ${e.message}` : String(e));
+          if (e instanceof PluginError) throw new UsageError(e.message);
+          throw new UsageError(
+            `plugin "${spec}": cannot read its package.json (${e instanceof Error ? e.message : String(e)})`,
+          );
         }
-        if (!existsSync(path)) throw new UsageError(`plugin "${spec}": its package.json points at ${path}, which does not exist`);
+        if (!existsSync(path))
+          throw new UsageError(`plugin "${spec}": its package.json points at ${path}, which does not exist`);
       }
       url = pathToFileURL(path).href;
     } else {

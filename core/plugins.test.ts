@@ -62,7 +62,11 @@ describe('installPlugin: valid plugins', () => {
   it('installs exported blocks, names them, and disposes them again', () => {
     const r = testRegistry();
     const before = snapshot(r);
-    const p = installPlugin('x.ts', { apiVersion: CORE_API_VERSION, name: 'demo', blocks: [block('demo.a'), block('demo.b')] }, r);
+    const p = installPlugin(
+      'x.ts',
+      { apiVersion: CORE_API_VERSION, name: 'demo', blocks: [block('demo.a'), block('demo.b')] },
+      r,
+    );
     expect(p).toMatchObject({ name: 'demo', source: 'x.ts', blocks: ['demo.a', 'demo.b'] });
     expect(r.has('demo.a') && r.has('demo.b')).toBe(true);
     p.dispose();
@@ -71,7 +75,11 @@ describe('installPlugin: valid plugins', () => {
 
   it('accepts register(registry) and a default-exported plugin object; the name defaults to the source', () => {
     const r = testRegistry();
-    const p = installPlugin('my/plugin.ts', { default: { apiVersion: 1, register: (reg: Registry) => reg.register(block('demo.reg')) } }, r);
+    const p = installPlugin(
+      'my/plugin.ts',
+      { default: { apiVersion: 1, register: (reg: Registry) => reg.register(block('demo.reg')) } },
+      r,
+    );
     expect(p.name).toBe('my/plugin.ts');
     expect(r.has('demo.reg')).toBe(true);
   });
@@ -79,14 +87,18 @@ describe('installPlugin: valid plugins', () => {
   it('register() sees the registry (has/get/list) without being able to change it directly', () => {
     const r = testRegistry();
     const seen: boolean[] = [];
-    installPlugin('p', {
-      apiVersion: 1,
-      blocks: [block('demo.first')],
-      register: (reg: Registry) => {
-        seen.push(reg.has('test.const'), reg.has('demo.first'), reg.has('demo.nope'));
-        reg.registerAll([block('demo.second')]);
+    installPlugin(
+      'p',
+      {
+        apiVersion: 1,
+        blocks: [block('demo.first')],
+        register: (reg: Registry) => {
+          seen.push(reg.has('test.const'), reg.has('demo.first'), reg.has('demo.nope'));
+          reg.registerAll([block('demo.second')]);
+        },
       },
-    }, r);
+      r,
+    );
     expect(seen).toEqual([true, true, false]);
     expect(r.has('demo.second')).toBe(true);
   });
@@ -95,20 +107,30 @@ describe('installPlugin: valid plugins', () => {
 describe('installPlugin: malformed plugins name the plugin and the problem, and change nothing', () => {
   it('a wrong API version', () => {
     const e = failure({ apiVersion: 2, name: 'future', blocks: [block('f.a')] });
-    expect(e.message).toBe('plugin "future": it targets API version 2, but this cortexflow provides version 1; update cortexflow');
+    expect(e.message).toBe(
+      'plugin "future": it targets API version 2, but this cortexflow provides version 1; update cortexflow',
+    );
     expect(e.plugin).toBe('future');
-    expect(failure({ apiVersion: 0, name: 'old', blocks: [block('o.a')] }).message).toContain('use a version of the plugin written for this cortexflow');
-    expect(failure({ apiVersion: '1', name: 's', blocks: [block('s.a')] }).message).toContain('"apiVersion" must be an integer');
+    expect(failure({ apiVersion: 0, name: 'old', blocks: [block('o.a')] }).message).toContain(
+      'use a version of the plugin written for this cortexflow',
+    );
+    expect(failure({ apiVersion: '1', name: 's', blocks: [block('s.a')] }).message).toContain(
+      '"apiVersion" must be an integer',
+    );
   });
 
   it('a missing apiVersion names the source when the plugin has no name', () => {
     const e = failure({ blocks: [block('m.a')] }, 'plugins/noversion.ts');
-    expect(e.message).toBe('plugin "plugins/noversion.ts": it does not declare "apiVersion" (this cortexflow provides API version 1)');
+    expect(e.message).toBe(
+      'plugin "plugins/noversion.ts": it does not declare "apiVersion" (this cortexflow provides API version 1)',
+    );
   });
 
   it('a block type that is already registered (built-in)', () => {
     const e = failure({ apiVersion: 1, name: 'clash', blocks: [block('clash.ok'), block('test.const')] });
-    expect(e.message).toBe('plugin "clash": block type "test.const" is already registered (by cortexflow or another plugin)');
+    expect(e.message).toBe(
+      'plugin "clash": block type "test.const" is already registered (by cortexflow or another plugin)',
+    );
   });
 
   it('a block type defined twice by the plugin itself (blocks, or blocks and register)', () => {
@@ -116,7 +138,12 @@ describe('installPlugin: malformed plugins name the plugin and the problem, and 
       'plugin "twice": it defines block type "t.a" twice',
     );
     expect(
-      failure({ apiVersion: 1, name: 'twice2', blocks: [block('t.a')], register: (reg: Registry) => reg.register(block('t.a')) }).message,
+      failure({
+        apiVersion: 1,
+        name: 'twice2',
+        blocks: [block('t.a')],
+        register: (reg: Registry) => reg.register(block('t.a')),
+      }).message,
     ).toBe('plugin "twice2": it defines block type "t.a" twice');
   });
 
@@ -132,16 +159,26 @@ describe('installPlugin: malformed plugins name the plugin and the problem, and 
     expect(e.message).toContain('outputs.value must be a PortType');
     e = failure({ apiVersion: 1, name: 'mal4', blocks: [null] });
     expect(e.message).toContain('blocks[0] is malformed: a block definition must be an object');
-    e = failure({ apiVersion: 1, name: 'mal5', register: (reg: Registry) => reg.register({ type: 'mal.x' } as unknown as AnyBlock) });
+    e = failure({
+      apiVersion: 1,
+      name: 'mal5',
+      register: (reg: Registry) => reg.register({ type: 'mal.x' } as unknown as AnyBlock),
+    });
     expect(e.message).toContain('a block passed to register() ("mal.x") is malformed');
   });
 
   it('wrong export shapes', () => {
     expect(failure({ apiVersion: 1, name: 'e1' }).message).toContain('exports neither "blocks"');
-    expect(failure({ apiVersion: 1, name: 'e2', blocks: block('e.a') }).message).toContain('"blocks" must be an array of block definitions, got an object');
-    expect(failure({ apiVersion: 1, name: 'e3', blocks: [], register: 'yes' }).message).toContain('"register" must be a function');
+    expect(failure({ apiVersion: 1, name: 'e2', blocks: block('e.a') }).message).toContain(
+      '"blocks" must be an array of block definitions, got an object',
+    );
+    expect(failure({ apiVersion: 1, name: 'e3', blocks: [], register: 'yes' }).message).toContain(
+      '"register" must be a function',
+    );
     expect(failure({ apiVersion: 1, name: 'e4', blocks: [] }).message).toBe('plugin "e4": it defines no blocks');
-    expect(failure({ apiVersion: 1, name: '', blocks: [block('e.b')] }, 'src.ts').message).toContain('plugin "src.ts": "name" must be a non-empty string');
+    expect(failure({ apiVersion: 1, name: '', blocks: [block('e.b')] }, 'src.ts').message).toContain(
+      'plugin "src.ts": "name" must be a non-empty string',
+    );
     expect(failure(null, 'nothing.ts').message).toBe('plugin "nothing.ts": the module exports nothing usable');
   });
 
@@ -158,7 +195,11 @@ describe('installPlugin: malformed plugins name the plugin and the problem, and 
   });
 
   it('register() that returns a Promise', () => {
-    const e = failure({ apiVersion: 1, name: 'async', register: async (reg: Registry) => reg.register(block('async.a')) });
+    const e = failure({
+      apiVersion: 1,
+      name: 'async',
+      register: async (reg: Registry) => reg.register(block('async.a')),
+    });
     expect(e.message).toContain('plugin "async": register() returned a Promise');
   });
 });
@@ -167,7 +208,9 @@ describe('loadPlugin', () => {
   it('a module that throws while importing gives an error naming it; the registry is unchanged', async () => {
     const r = testRegistry();
     const before = snapshot(r);
-    const err = await loadPlugin('plugins/explodes.ts', () => Promise.reject(new Error('boom at import')), r).catch((e: unknown) => e);
+    const err = await loadPlugin('plugins/explodes.ts', () => Promise.reject(new Error('boom at import')), r).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(PluginError);
     expect((err as Error).message).toBe('plugin "plugins/explodes.ts": importing it threw: boom at import');
     expect(snapshot(r)).toEqual(before);
@@ -230,10 +273,14 @@ describe('pluginPackageEntry', () => {
   it('finds the module a plugin package exports', () => {
     expect(pluginPackageEntry({ exports: { '.': './src/index.ts' } })).toBe('./src/index.ts');
     expect(pluginPackageEntry({ exports: './src/index.ts' })).toBe('./src/index.ts');
-    expect(pluginPackageEntry({ exports: { '.': { types: './x.d.ts', import: './esm.js', require: './cjs.cjs' } } })).toBe('./esm.js');
+    expect(
+      pluginPackageEntry({ exports: { '.': { types: './x.d.ts', import: './esm.js', require: './cjs.cjs' } } }),
+    ).toBe('./esm.js');
     expect(pluginPackageEntry({ exports: { import: './a.js' } })).toBe('./a.js');
     expect(pluginPackageEntry({ main: 'lib/main.js' })).toBe('lib/main.js');
     expect(pluginPackageEntry({})).toBe('index.js');
-    expect(() => pluginPackageEntry({ name: 'p', exports: { './sub': './sub.js' } })).toThrow(/plugin "p": its package.json "exports" has no "." entry/);
+    expect(() => pluginPackageEntry({ name: 'p', exports: { './sub': './sub.js' } })).toThrow(
+      /plugin "p": its package.json "exports" has no "." entry/,
+    );
   });
 });

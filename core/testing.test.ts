@@ -78,7 +78,9 @@ describe('runBlock', () => {
 
   it('rejects params that do not validate, naming them', async () => {
     await expect(runBlock(counter, { params: { n: 1000 } })).rejects.toThrow(ParamsError);
-    await expect(runBlock(counter, { params: { n: 1000 } })).rejects.toThrow('test.counter: n: expected an integer in [1, 100], got 1000');
+    await expect(runBlock(counter, { params: { n: 1000 } })).rejects.toThrow(
+      'test.counter: n: expected an integer in [1, 100], got 1000',
+    );
   });
 });
 
@@ -87,13 +89,20 @@ describe('expectBlock', () => {
     const r = await expectBlock(
       counter,
       { params: { n: 3 } },
-      { outputs: { value: 3 }, progress: { count: 3, monotonic: true, completes: true, metrics: ['loss'] }, warnings: ['odd'] },
+      {
+        outputs: { value: 3 },
+        progress: { count: 3, monotonic: true, completes: true, metrics: ['loss'] },
+        warnings: ['odd'],
+      },
     );
     expect('outputs' in r && r.progress).toHaveLength(3);
   });
 
   it('lists every failed expectation', async () => {
-    const p = await problems({ outputs: { value: 4 }, progress: { count: { min: 5 }, metrics: ['accuracy'] }, warnings: [] }, { n: 3 });
+    const p = await problems(
+      { outputs: { value: 4 }, progress: { count: { min: 5 }, metrics: ['accuracy'] }, warnings: [] },
+      { n: 3 },
+    );
     expect(p).toEqual([
       'outputs.value: expected 4, got 3',
       'expected at least 5 progress reports, got 3',
@@ -111,7 +120,9 @@ describe('expectBlock', () => {
   it('expects a failure when told to, and reports an unexpected one', async () => {
     const r = await expectBlock(counter, { params: { n: 10 }, abortAfterProgress: 2 }, { error: /cancelled at 3/ });
     expect('error' in r).toBe(true);
-    await expect(expectBlock(counter, { params: { n: 10 }, abortAfterProgress: 2 }, {})).rejects.toThrow('the run failed: cancelled at 3');
+    await expect(expectBlock(counter, { params: { n: 10 }, abortAfterProgress: 2 }, {})).rejects.toThrow(
+      'the run failed: cancelled at 3',
+    );
     expect(await problems({ error: true })).toEqual(['the run succeeded, but it was expected to fail']);
   });
 
@@ -119,7 +130,11 @@ describe('expectBlock', () => {
     const rec = { outputs: {}, progress: [], warnings: [], events: [] };
     expect(checkEvents(rec, {}, counter)).toEqual(['output "value" (Number) is missing from what run returned']);
     const bad = { ...rec, outputs: { value: { not: 'a number' } } };
-    const broken = defineBlock({ ...counter, type: 'test.broken', outputs: { value: { ...NumberPort, summarize: (v: number) => v.toFixed(2) } } });
+    const broken = defineBlock({
+      ...counter,
+      type: 'test.broken',
+      outputs: { value: { ...NumberPort, summarize: (v: number) => v.toFixed(2) } },
+    });
     expect(checkEvents(bad, {}, broken)[0]).toMatch(/^output "value": Number\.summarize threw/);
   });
 });

@@ -148,8 +148,7 @@ function difference(actual: unknown, expected: unknown, path: string, tol: numbe
     Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
   if (isArr(expected)) {
     if (!isArr(actual)) return `${path}: expected an array of ${expected.length}, got ${typeof actual}`;
-    if (actual.length !== expected.length)
-      return `${path}: expected ${expected.length} elements, got ${actual.length}`;
+    if (actual.length !== expected.length) return `${path}: expected ${expected.length} elements, got ${actual.length}`;
     for (let i = 0; i < expected.length; i++) {
       const d = difference(actual[i], expected[i], `${path}[${i}]`, tol);
       if (d) return d;
@@ -164,7 +163,9 @@ function difference(actual: unknown, expected: unknown, path: string, tol: numbe
     }
     return '';
   }
-  return Object.is(actual, expected) ? '' : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+  return Object.is(actual, expected)
+    ? ''
+    : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
 /**
@@ -197,7 +198,9 @@ export function checkEvents<Out>(
       try {
         pt.summarize(outputs[port]);
       } catch (e) {
-        problems.push(`output "${port}": ${pt.name}.summarize threw (${e instanceof Error ? e.message : String(e)}); is the value a ${pt.name}?`);
+        problems.push(
+          `output "${port}": ${pt.name}.summarize threw (${e instanceof Error ? e.message : String(e)}); is the value a ${pt.name}?`,
+        );
       }
     }
   }
@@ -211,15 +214,19 @@ export function checkEvents<Out>(
   const pr = expected.progress;
   if (pr) {
     const n = record.progress.length;
-    if (typeof pr.count === 'number' && n !== pr.count) problems.push(`expected ${pr.count} progress reports, got ${n}`);
+    if (typeof pr.count === 'number' && n !== pr.count)
+      problems.push(`expected ${pr.count} progress reports, got ${n}`);
     if (typeof pr.count === 'object') {
-      if (pr.count.min !== undefined && n < pr.count.min) problems.push(`expected at least ${pr.count.min} progress reports, got ${n}`);
-      if (pr.count.max !== undefined && n > pr.count.max) problems.push(`expected at most ${pr.count.max} progress reports, got ${n}`);
+      if (pr.count.min !== undefined && n < pr.count.min)
+        problems.push(`expected at least ${pr.count.min} progress reports, got ${n}`);
+      if (pr.count.max !== undefined && n > pr.count.max)
+        problems.push(`expected at most ${pr.count.max} progress reports, got ${n}`);
     }
     if (pr.monotonic) {
       record.progress.forEach((p, i) => {
         const prev = record.progress[i - 1];
-        if (!(p.value >= 0 && p.value <= p.max)) problems.push(`progress[${i}] = ${p.value} of ${p.max} is outside [0, max]`);
+        if (!(p.value >= 0 && p.value <= p.max))
+          problems.push(`progress[${i}] = ${p.value} of ${p.max} is outside [0, max]`);
         if (prev && p.value / p.max < prev.value / prev.max)
           problems.push(`progress went backwards at report ${i}: ${prev.value}/${prev.max} then ${p.value}/${p.max}`);
       });
@@ -227,7 +234,9 @@ export function checkEvents<Out>(
     if (pr.completes) {
       const last = record.progress[n - 1];
       if (!last || last.value !== last.max)
-        problems.push(`the last progress report should be complete (value = max), got ${last ? `${last.value}/${last.max}` : 'none'}`);
+        problems.push(
+          `the last progress report should be complete (value = max), got ${last ? `${last.value}/${last.max}` : 'none'}`,
+        );
     }
     for (const m of pr.metrics ?? [])
       if (!record.progress.some((p) => p.metrics !== undefined && m in p.metrics))
@@ -240,7 +249,9 @@ export function checkEvents<Out>(
     for (const w of expected.warnings) {
       const i = record.warnings.findIndex((x, k) => k >= from && (typeof w === 'string' ? x.includes(w) : w.test(x)));
       if (i < 0) {
-        problems.push(`no warning ${typeof w === 'string' ? `containing "${w}"` : `matching ${w}`}${from > 0 ? ' after the previous expected one' : ''} (warnings: ${JSON.stringify(record.warnings)})`);
+        problems.push(
+          `no warning ${typeof w === 'string' ? `containing "${w}"` : `matching ${w}`}${from > 0 ? ' after the previous expected one' : ''} (warnings: ${JSON.stringify(record.warnings)})`,
+        );
         break;
       }
       from = i + 1;

@@ -26,7 +26,10 @@ afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 describe('docs/plugins.md', () => {
   it('the complete plugin is about 20 lines of block, loads in the CLI and runs', async () => {
     const sample = codeBlock('plugin-sample');
-    const blockLines = sample.slice(sample.indexOf('export const recurrentNorm'), sample.indexOf('export const apiVersion')).trim().split('\n');
+    const blockLines = sample
+      .slice(sample.indexOf('export const recurrentNorm'), sample.indexOf('export const apiVersion'))
+      .trim()
+      .split('\n');
     expect(blockLines.length).toBeLessThanOrEqual(25);
     mkdirSync(DIR, { recursive: true });
     const file = join(DIR, 'my-plugin.ts');
@@ -46,12 +49,19 @@ describe('docs/plugins.md', () => {
     expect(stdout).toMatch(/demo\.recurrent-norm\s+Recurrent weight norm\s+\(model: Model\) -> \(norm: Number\)/);
 
     const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    const r = new Registry({ onWarning: (m) => { throw new Error(m); } });
+    const r = new Registry({
+      onWarning: (m) => {
+        throw new Error(m);
+      },
+    });
     registerBuiltins(r);
-    expect(installPlugin('my-plugin.ts', mod, r)).toMatchObject({ name: 'demo-plugin', blocks: ['demo.recurrent-norm'] });
+    expect(installPlugin('my-plugin.ts', mod, r)).toMatchObject({
+      name: 'demo-plugin',
+      blocks: ['demo.recurrent-norm'],
+    });
   });
 
-  it("the testing sample passes against the sample plugin", async () => {
+  it('the testing sample passes against the sample plugin', async () => {
     mkdirSync(DIR, { recursive: true });
     if (!existsSync(join(DIR, 'my-plugin.ts'))) writeFileSync(join(DIR, 'my-plugin.ts'), codeBlock('plugin-sample'));
     // The sample registers tests with `it`; collect them here and run them inside this test.
@@ -63,7 +73,9 @@ describe('docs/plugins.md', () => {
     expect(test).toContain("from 'vitest'");
     writeFileSync(join(DIR, 'sample.ts'), test.replace("from 'vitest'", "from './vitest-shim.ts'"));
     await import(pathToFileURL(join(DIR, 'sample.ts')).href);
-    const shim = (await import(pathToFileURL(join(DIR, 'vitest-shim.ts')).href)) as { collected: Array<[string, () => unknown]> };
+    const shim = (await import(pathToFileURL(join(DIR, 'vitest-shim.ts')).href)) as {
+      collected: Array<[string, () => unknown]>;
+    };
     expect(shim.collected.length).toBeGreaterThan(0);
     for (const [, fn] of shim.collected) await fn();
   });
@@ -84,7 +96,8 @@ describe('docs/plugins.md', () => {
       for (const f of readdirSync(join(dir, 'src'))) {
         const src = readFileSync(join(dir, 'src', f), 'utf8');
         expect(src, `${n}/src/${f}`).not.toMatch(/from '\.\.\/\.\.\//);
-        for (const m of src.matchAll(/from '(cortexflow[^']*)'/g)) expect(['cortexflow/core', 'cortexflow/nodes']).toContain(m[1]);
+        for (const m of src.matchAll(/from '(cortexflow[^']*)'/g))
+          expect(['cortexflow/core', 'cortexflow/nodes']).toContain(m[1]);
       }
     }
   });

@@ -13,7 +13,10 @@ const BIN = join(process.cwd(), 'bin', 'cortexflow.mjs');
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: process.cwd(), env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: process.cwd(),
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -73,16 +76,31 @@ describe('plugins in the CLI', () => {
   });
 
   it('each malformed plugin exits 2 with an error naming the plugin and the problem (CLI main, in process)', async () => {
-    const v2 = pluginFile('v2.mjs', `export const apiVersion = 2; export const name = 'future-plugin'; export const blocks = [${plainBlock('future.a')}];\n`);
+    const v2 = pluginFile(
+      'v2.mjs',
+      `export const apiVersion = 2; export const name = 'future-plugin'; export const blocks = [${plainBlock('future.a')}];\n`,
+    );
     const none = pluginFile('none.mjs', `export const blocks = [${plainBlock('none.a')}];\n`);
-    const dup = pluginFile('dup.mjs', `export const apiVersion = 1; export const name = 'dup'; export const blocks = [${plainBlock('model.ctrnn')}];\n`);
-    const mal = pluginFile('mal.mjs', "export const apiVersion = 1; export const name = 'mal'; export const blocks = [{ type: 'mal.a', version: 1 }];\n");
-    const reg = pluginFile('reg.mjs', "export const apiVersion = 1; export const name = 'reg'; export function register() { throw new Error('license check failed'); }\n");
+    const dup = pluginFile(
+      'dup.mjs',
+      `export const apiVersion = 1; export const name = 'dup'; export const blocks = [${plainBlock('model.ctrnn')}];\n`,
+    );
+    const mal = pluginFile(
+      'mal.mjs',
+      "export const apiVersion = 1; export const name = 'mal'; export const blocks = [{ type: 'mal.a', version: 1 }];\n",
+    );
+    const reg = pluginFile(
+      'reg.mjs',
+      "export const apiVersion = 1; export const name = 'reg'; export function register() { throw new Error('license check failed'); }\n",
+    );
     const cases: Array<[string[], string]> = [
       [[v2], 'plugin "future-plugin": it targets API version 2, but this cortexflow provides version 1'],
       [[none], `plugin "${none}": it does not declare "apiVersion"`],
       [[dup], 'plugin "dup": block type "model.ctrnn" is already registered'],
-      [['plugins/dale', 'plugins/dale'], 'plugin "cortexflow-plugin-dale": block type "dale.ctrnn" is already registered'],
+      [
+        ['plugins/dale', 'plugins/dale'],
+        'plugin "cortexflow-plugin-dale": block type "dale.ctrnn" is already registered',
+      ],
       [[mal], 'plugin "mal": blocks[0] ("mal.a") is malformed: "title" must be a non-empty string'],
       [[reg], 'plugin "reg": register() threw: license check failed'],
       [['./plugins/no-such-plugin'], 'plugin "./plugins/no-such-plugin": no such file'],
@@ -110,16 +128,35 @@ describe('the example pipelines run headless with their plugin', () => {
   it('examples/plugin-dale.json (small): E/I model, training, E/I statistics before and after, eigenvalues', async () => {
     const out = tmp();
     const r = await cli([
-      'run', 'examples/plugin-dale.json', '--plugin', 'plugins/dale', '--out', out,
-      '--set', 'and.samples=64', '--set', 'and.testFraction=0.25', '--set', 'ei.units=10',
-      '--set', 'train.maxSteps=3', '--set', 'train.batchSize=16',
+      'run',
+      'examples/plugin-dale.json',
+      '--plugin',
+      'plugins/dale',
+      '--out',
+      out,
+      '--set',
+      'and.samples=64',
+      '--set',
+      'and.testFraction=0.25',
+      '--set',
+      'ei.units=10',
+      '--set',
+      'train.maxSteps=3',
+      '--set',
+      'train.batchSize=16',
     ]);
     expect(r.code, r.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.status).toBe('done');
     expect(manifest.plugins).toEqual(['cortexflow-plugin-dale']);
     const before = JSON.parse(readFileSync(join(out, 'ei-before', 'stats.json'), 'utf8'));
-    expect(before).toMatchObject({ N: 10, excitatory: 8, inhibitory: 2, typesFrom: 'constraints', violations: { count: 0 } });
+    expect(before).toMatchObject({
+      N: 10,
+      excitatory: 8,
+      inhibitory: 2,
+      typesFrom: 'constraints',
+      violations: { count: 0 },
+    });
     // The trained model still carries its E/I constraints (the trainer keeps the model's fields).
     const after = JSON.parse(readFileSync(join(out, 'ei-after', 'stats.json'), 'utf8'));
     expect(after.typesFrom).toBe('constraints');
@@ -132,9 +169,23 @@ describe('the example pipelines run headless with their plugin', () => {
   it('examples/plugin-mante.json (small): two contexts through context.mux, trained and simulated', async () => {
     const out = tmp();
     const r = await cli([
-      'run', 'examples/plugin-mante.json', '--plugin', 'plugins/mante-task', '--out', out, '--json',
-      '--set', 'motion.samples=64', '--set', 'colour.samples=64', '--set', 'model.units=8',
-      '--set', 'train.maxSteps=3', '--set', 'train.batchSize=16',
+      'run',
+      'examples/plugin-mante.json',
+      '--plugin',
+      'plugins/mante-task',
+      '--out',
+      out,
+      '--json',
+      '--set',
+      'motion.samples=64',
+      '--set',
+      'colour.samples=64',
+      '--set',
+      'model.units=8',
+      '--set',
+      'train.maxSteps=3',
+      '--set',
+      'train.batchSize=16',
     ]);
     expect(r.code, r.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));

@@ -82,12 +82,17 @@ export function excitatoryCount(N: number, fraction: number): number {
 }
 
 /** The problems with a set of options (empty when they make a valid network). */
-export function eiOptionProblems(o: Pick<EiOptions, 'N' | 'excitatoryFraction' | 'connectivity'>): Array<{ param: string; message: string }> {
+export function eiOptionProblems(
+  o: Pick<EiOptions, 'N' | 'excitatoryFraction' | 'connectivity'>,
+): Array<{ param: string; message: string }> {
   const out: Array<{ param: string; message: string }> = [];
   if (!Number.isInteger(o.N) || o.N < 2)
     out.push({ param: 'units', message: `an E/I network needs at least 2 units (one of each kind), got ${o.N}` });
   if (!(o.excitatoryFraction > 0 && o.excitatoryFraction < 1))
-    out.push({ param: 'excitatoryFraction', message: `must be strictly between 0 and 1 (e.g. 0.8), got ${o.excitatoryFraction}` });
+    out.push({
+      param: 'excitatoryFraction',
+      message: `must be strictly between 0 and 1 (e.g. 0.8), got ${o.excitatoryFraction}`,
+    });
   if (!(o.connectivity > 0 && o.connectivity <= 1))
     out.push({ param: 'connectivity', message: `must be in (0, 1], got ${o.connectivity}` });
   return out;

@@ -29,19 +29,29 @@ export const daleCtrnn = defineBlock({
     "as the model's constraints, which the trainer keeps after every step. W_in, W_out: Glorot uniform, unconstrained. " +
     'Input and output sizes come from the connected dataset.',
   inputs: {
-    dataset: input(DatasetPort, { description: 'Gives the input size (channels) and output size; nothing else is used.' }),
+    dataset: input(DatasetPort, {
+      description: 'Gives the input size (channels) and output size; nothing else is used.',
+    }),
   },
   outputs: { model: ModelPort },
   params: schema({
     units: int(2, 4096, 100, { description: 'Number of recurrent units N (excitatory first, then inhibitory).' }),
-    excitatoryFraction: num(0, 1, 0.8, { description: 'Fraction of excitatory units (cortex: about 0.8, the 4:1 ratio).' }),
-    connectivity: num(0, 1, 1, { description: 'Probability that each connection exists (1 = all-to-all). Absent connections stay 0 through training.' }),
+    excitatoryFraction: num(0, 1, 0.8, {
+      description: 'Fraction of excitatory units (cortex: about 0.8, the 4:1 ratio).',
+    }),
+    connectivity: num(0, 1, 1, {
+      description:
+        'Probability that each connection exists (1 = all-to-all). Absent connections stay 0 through training.',
+    }),
     autapses: bool(false, { description: 'Allow self-connections W[i, i].' }),
     rho: num(0, 100, 1.5, { description: 'Spectral radius of the initial W_rec (Song et al.: 1.5).' }),
-    gammaShape: num(0.01, 100, 2, { description: 'Shape k of the gamma distribution of the weight magnitudes (Song et al.: 2).' }),
+    gammaShape: num(0.01, 100, 2, {
+      description: 'Shape k of the gamma distribution of the weight magnitudes (Song et al.: 2).',
+    }),
     alpha: num(0, 1, 1, { description: 'dt/tau in (0, 1]; 1 = Keras SimpleRNN (Song et al. used 0.2).' }),
     activation: oneOf(['relu', 'tanh', 'softplus', 'sigmoid'] as const, 'relu', {
-      description: 'Unit nonlinearity. relu (Song et al.) keeps rates >= 0, so a unit\'s sign is its effect on the others.',
+      description:
+        "Unit nonlinearity. relu (Song et al.) keeps rates >= 0, so a unit's sign is its effect on the others.",
     }),
     bias: bool(false, { description: 'Recurrent bias b (starts at 0).' }),
     noiseSigma: num(0, 10, 0, { description: 'Std of the recurrent noise the trainer adds each step (0 = none).' }),
@@ -57,7 +67,9 @@ export const daleCtrnn = defineBlock({
       throw new Error('dale.ctrnn needs a dataset on its "dataset" input to know the input and output sizes');
     const NE = excitatoryCount(p.units, p.excitatoryFraction);
     if (NE !== Math.round(p.excitatoryFraction * p.units))
-      warn(`excitatoryFraction ${p.excitatoryFraction} of ${p.units} units leaves no unit of one kind; using ${NE} E / ${p.units - NE} I`);
+      warn(
+        `excitatoryFraction ${p.excitatoryFraction} of ${p.units} units leaves no unit of one kind; using ${NE} E / ${p.units - NE} I`,
+      );
     if (p.activation === 'tanh')
       warn("with tanh, rates can be negative, so an 'excitatory' unit can inhibit; relu keeps Dale's law meaningful");
     const model = createEiCtrnn(
@@ -76,7 +88,11 @@ export const daleCtrnn = defineBlock({
         noiseSigma: p.noiseSigma,
         seed: p.seed,
       },
-      { block: 'dale.ctrnn', params: { ...p }, dataset: { tasks: ds.tasks, channels: ds.channelNames, outputs: ds.outputNames, T: ds.T } },
+      {
+        block: 'dale.ctrnn',
+        params: { ...p },
+        dataset: { tasks: ds.tasks, channels: ds.channelNames, outputs: ds.outputNames, T: ds.T },
+      },
     );
     return { model };
   },
@@ -88,7 +104,7 @@ export const daleEiStats = defineBlock({
   title: 'E/I weight statistics',
   category: 'Analysis',
   description:
-    "Statistics of W_rec by the type of the pre- and postsynaptic units: mean and std of E->E, E->I, I->E and I->I weights, " +
+    'Statistics of W_rec by the type of the pre- and postsynaptic units: mean and std of E->E, E->I, I->E and I->I weights, ' +
     "the excitation and inhibition every unit receives (and their balance), and the weights whose sign breaks Dale's law. " +
     "Unit types come from the model's constraints (dale.ctrnn), else from the sign of each unit's summed outgoing weights.",
   inputs: { model: input(ModelPort) },
@@ -97,7 +113,9 @@ export const daleEiStats = defineBlock({
   run: async ({ inputs, warn }) => {
     const stats = eiStats(inputs.model);
     if (stats.typesFrom === 'column-sign')
-      warn("the model declares no E/I signs (not made by dale.ctrnn): unit types were inferred from the sign of each unit's summed outgoing weights");
+      warn(
+        "the model declares no E/I signs (not made by dale.ctrnn): unit types were inferred from the sign of each unit's summed outgoing weights",
+      );
     if (stats.violations.count > 0 && stats.typesFrom === 'constraints')
       warn(
         `${stats.violations.count} weight(s) break Dale's law (largest |w| = ${stats.violations.maxMagnitude.toPrecision(3)}): ` +

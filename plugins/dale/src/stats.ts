@@ -94,7 +94,12 @@ export function eiStats(model: Pick<Model, 'N' | 'weights' | 'constraints'>): EI
       mean: balance.reduce((a, b) => a + b, 0) / Math.max(1, N),
       maxAbs: balance.reduce((a, b) => Math.max(a, Math.abs(b)), 0),
     },
-    violations: { count: violations, fraction: present > 0 ? violations / present : 0, maxMagnitude, units: [...badUnits].sort((a, b) => a - b) },
+    violations: {
+      count: violations,
+      fraction: present > 0 ? violations / present : 0,
+      maxMagnitude,
+      units: [...badUnits].sort((a, b) => a - b),
+    },
   };
 }
 
@@ -113,7 +118,8 @@ export function eiStatsSummary(s: EIStats): string {
  */
 export const EIStatsPort = definePortType<EIStats>({
   name: 'EIStats',
-  description: "E/I weight statistics of a recurrent network: E->E, E->I, I->E, I->I moments, per-unit balance, Dale's-law violations.",
+  description:
+    "E/I weight statistics of a recurrent network: E->E, E->I, I->E, I->I moments, per-unit balance, Dale's-law violations.",
   color: '#aa3377',
   summarize: eiStatsSummary,
   artifacts: (s) => [
@@ -123,7 +129,10 @@ export const EIStatsPort = definePortType<EIStats>({
       data:
         'unit,type,excitation,inhibition,balance\n' +
         s.unitSign
-          .map((u, i) => `${i},${u > 0 ? 'E' : 'I'},${s.perUnit.excitation[i]},${s.perUnit.inhibition[i]},${s.perUnit.balance[i]}`)
+          .map(
+            (u, i) =>
+              `${i},${u > 0 ? 'E' : 'I'},${s.perUnit.excitation[i]},${s.perUnit.inhibition[i]},${s.perUnit.balance[i]}`,
+          )
           .join('\n') +
         '\n',
       mediaType: 'text/csv',

@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { expectBlock, installPlugin, Registry, runBlock } from 'cortexflow/core';
 import { builtinBlocks, projectRecurrent, registerBuiltins, type Dataset, type Model } from 'cortexflow/nodes';
 import * as plugin from '../src/index.ts';
-import { createEiCtrnn, daleCtrnn, daleEiStats, eiStats, gammaSample, spectralRadius, type EiOptions } from '../src/index.ts';
+import {
+  createEiCtrnn,
+  daleCtrnn,
+  daleEiStats,
+  eiStats,
+  gammaSample,
+  spectralRadius,
+  type EiOptions,
+} from '../src/index.ts';
 import { Rng } from 'cortexflow/nodes';
 
 /** A dataset that only carries sizes (all dale.ctrnn reads). */
@@ -115,9 +123,9 @@ describe('dale.ctrnn', () => {
       },
     );
     expect('outputs' in r && r.outputs.model.N).toBe(20);
-    await expect(runBlock(daleCtrnn, { params: { units: 10, excitatoryFraction: 1 }, inputs: { dataset: sizes(1, 1) } })).rejects.toThrow(
-      /excitatoryFraction: must be strictly between 0 and 1/,
-    );
+    await expect(
+      runBlock(daleCtrnn, { params: { units: 10, excitatoryFraction: 1 }, inputs: { dataset: sizes(1, 1) } }),
+    ).rejects.toThrow(/excitatoryFraction: must be strictly between 0 and 1/);
   });
 
   it('sign constraints survive saving and loading (model.json + weights.bin) and projection restores them', async () => {
@@ -144,7 +152,10 @@ describe('dale.ctrnn', () => {
 
 describe('projectRecurrent (what the trainer applies after each step)', () => {
   it('zeroes wrong-signed and absent weights, in W_rec layout and in its transpose', () => {
-    const constraints = { recurrentSign: new Float32Array([1, -1, 0]), recurrentMask: new Float32Array([1, 1, 1, 0, 1, 1, 1, 1, 1]) };
+    const constraints = {
+      recurrentSign: new Float32Array([1, -1, 0]),
+      recurrentMask: new Float32Array([1, 1, 1, 0, 1, 1, 1, 1, 1]),
+    };
     // Row i = inputs of unit i; column 0 excitatory, 1 inhibitory, 2 free; connection 1 <- 0 absent.
     const W = new Float32Array([-1, 2, -3, 4, -5, 6, 7, 8, -9]);
     const T = new Float32Array(9);
@@ -177,14 +188,21 @@ describe('dale.ei-stats', () => {
     const ei: number[] = [];
     for (let i = 8; i < 10; i++) for (let j = 0; j < 8; j++) ei.push(W[i * 10 + j] as number);
     expect(s.blocks.EI.mean).toBeCloseTo(ei.reduce((a, b) => a + b, 0) / ei.length, 6);
-    expect(s.perUnit.balance[1]).toBeCloseTo((s.perUnit.excitation[1] as number) - (s.perUnit.inhibition[1] as number), 6);
+    expect(s.perUnit.balance[1]).toBeCloseTo(
+      (s.perUnit.excitation[1] as number) - (s.perUnit.inhibition[1] as number),
+      6,
+    );
     expect(plugin.EIStatsPort.summarize(s)).toContain('8 E / 2 I');
   });
 
   it('infers unit types from the weights of a model without constraints, and says so', async () => {
     const m = createEiCtrnn({ ...base, N: 10 });
     const { constraints: _c, ...plain } = m;
-    const rec = await expectBlock<{ stats: plugin.EIStats }>(daleEiStats, { inputs: { model: plain } }, { warnings: ['inferred'] });
+    const rec = await expectBlock<{ stats: plugin.EIStats }>(
+      daleEiStats,
+      { inputs: { model: plain } },
+      { warnings: ['inferred'] },
+    );
     if (!('outputs' in rec)) throw new Error('expected outputs');
     expect(rec.outputs.stats.typesFrom).toBe('column-sign');
     expect(rec.outputs.stats.unitSign).toEqual([1, 1, 1, 1, 1, 1, 1, 1, -1, -1]);
@@ -193,7 +211,11 @@ describe('dale.ei-stats', () => {
 
 describe('the plugin module', () => {
   it('installs beside the built-ins through the public contract', () => {
-    const r = new Registry({ onWarning: (m) => { throw new Error(m); } });
+    const r = new Registry({
+      onWarning: (m) => {
+        throw new Error(m);
+      },
+    });
     registerBuiltins(r);
     const p = installPlugin('plugins/dale', plugin, r);
     expect(p).toMatchObject({ name: 'cortexflow-plugin-dale', blocks: ['dale.ctrnn', 'dale.ei-stats'] });

@@ -61,12 +61,23 @@ export function taskName(contexts: ManteOptions['contexts']): string {
 }
 
 /** Problems with the options, by param name. */
-export function optionProblems(o: Pick<ManteOptions, 'coherences' | 'stimulus' | 'response'>): Array<{ param: string; message: string }> {
+export function optionProblems(
+  o: Pick<ManteOptions, 'coherences' | 'stimulus' | 'response'>,
+): Array<{ param: string; message: string }> {
   const out: Array<{ param: string; message: string }> = [];
-  if (o.coherences.length === 0) out.push({ param: 'coherences', message: 'give at least one coherence (Mante et al. used 3 per modality, e.g. [0.05, 0.15, 0.5])' });
+  if (o.coherences.length === 0)
+    out.push({
+      param: 'coherences',
+      message: 'give at least one coherence (Mante et al. used 3 per modality, e.g. [0.05, 0.15, 0.5])',
+    });
   for (const c of o.coherences)
-    if (!(c > 0)) out.push({ param: 'coherences', message: `coherence ${c} must be > 0: each is used with both signs, and a zero coherence has no correct answer` });
-  if (new Set(o.coherences).size !== o.coherences.length) out.push({ param: 'coherences', message: 'coherences repeat a value; list each once' });
+    if (!(c > 0))
+      out.push({
+        param: 'coherences',
+        message: `coherence ${c} must be > 0: each is used with both signs, and a zero coherence has no correct answer`,
+      });
+  if (new Set(o.coherences).size !== o.coherences.length)
+    out.push({ param: 'coherences', message: 'coherences repeat a value; list each once' });
   if (o.stimulus < 1) out.push({ param: 'stimulus', message: 'the stimulus period needs at least 1 step' });
   if (o.response < 1) out.push({ param: 'response', message: 'the response period needs at least 1 step' });
   return out;
@@ -78,7 +89,8 @@ export function conditionsOf(o: Pick<ManteOptions, 'contexts' | 'coherences'>): 
   const values = [...signed.map((c) => -c).reverse(), ...signed];
   const contexts: Modality[] = o.contexts === 'both' ? [...MODALITIES] : [o.contexts];
   const out: ManteCondition[] = [];
-  for (const context of contexts) for (const motion of values) for (const colour of values) out.push({ context, motion, colour });
+  for (const context of contexts)
+    for (const motion of values) for (const colour of values) out.push({ context, motion, colour });
   return out;
 }
 
@@ -113,7 +125,15 @@ function layoutOf(o: ManteOptions): Layout {
 }
 
 /** Write one trial into x [T, C], y [T, 1], m [T] (zero on entry). `rng` undefined: noise-free. */
-function render(o: ManteOptions, L: Layout, c: ManteCondition, x: Float32Array, y: Float32Array, m: Float32Array, rng: Rng | undefined): void {
+function render(
+  o: ManteOptions,
+  L: Layout,
+  c: ManteCondition,
+  x: Float32Array,
+  y: Float32Array,
+  m: Float32Array,
+  rng: Rng | undefined,
+): void {
   const { T, C } = L;
   if (o.contexts === 'both') {
     const ch = c.context === 'motion' ? 2 : 3;
@@ -129,7 +149,14 @@ function render(o: ManteOptions, L: Layout, c: ManteCondition, x: Float32Array, 
   if (!o.maskStimulus) m.fill(0, L.stimStart, L.respStart);
 }
 
-function assemble(o: ManteOptions, L: Layout, conds: ManteCondition[], rng: Rng | undefined, testCount: number, onChunk?: (done: number) => void): Dataset {
+function assemble(
+  o: ManteOptions,
+  L: Layout,
+  conds: ManteCondition[],
+  rng: Rng | undefined,
+  testCount: number,
+  onChunk?: (done: number) => void,
+): Dataset {
   const n = conds.length;
   const { T, C } = L;
   const inputs = new Float32Array(n * T * C);
@@ -137,7 +164,15 @@ function assemble(o: ManteOptions, L: Layout, conds: ManteCondition[], rng: Rng 
   const mask = new Float32Array(n * T);
   const task = taskName(o.contexts);
   for (let s = 0; s < n; s++) {
-    render(o, L, conds[s] as ManteCondition, inputs.subarray(s * T * C, (s + 1) * T * C), targets.subarray(s * T, (s + 1) * T), mask.subarray(s * T, (s + 1) * T), rng);
+    render(
+      o,
+      L,
+      conds[s] as ManteCondition,
+      inputs.subarray(s * T * C, (s + 1) * T * C),
+      targets.subarray(s * T, (s + 1) * T),
+      mask.subarray(s * T, (s + 1) * T),
+      rng,
+    );
     if (onChunk && (s + 1) % 256 === 0) onChunk(s + 1);
   }
   return {
@@ -149,13 +184,18 @@ function assemble(o: ManteOptions, L: Layout, conds: ManteCondition[], rng: Rng 
     targets,
     mask,
     conditions: conds.map((c) => labelOf(c, task)),
-    channelNames: o.contexts === 'both' ? ['motion', 'colour', 'context:motion', 'context:colour'] : ['motion', 'colour'],
+    channelNames:
+      o.contexts === 'both' ? ['motion', 'colour', 'context:motion', 'context:colour'] : ['motion', 'colour'],
     outputNames: ['choice'],
     dt: o.dt,
     seed: o.seed,
     testCount,
     tasks: [task],
-    provenance: { block: 'mante.context-integration', params: { ...o }, reference: 'Mante, Sussillo, Shenoy & Newsome (2013), Nature 503:78-84' },
+    provenance: {
+      block: 'mante.context-integration',
+      params: { ...o },
+      reference: 'Mante, Sussillo, Shenoy & Newsome (2013), Nature 503:78-84',
+    },
   };
 }
 
@@ -165,7 +205,10 @@ function assemble(o: ManteOptions, L: Layout, conds: ManteCondition[], rng: Rng 
  * plus the noise-free probe (one trial per condition). `onProgress(done, total)` is called every 256
  * trials; `signal` is checked as often.
  */
-export function generateMante(o: ManteOptions, hooks: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Dataset {
+export function generateMante(
+  o: ManteOptions,
+  hooks: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Dataset {
   const problems = optionProblems(o);
   if (problems.length > 0) throw new Error(problems.map((p) => `${p.param}: ${p.message}`).join('; '));
   const L = layoutOf(o);
@@ -177,7 +220,8 @@ export function generateMante(o: ManteOptions, hooks: { signal?: AbortSignal; on
   const noise = new Rng(deriveSeed(o.seed, 'mante.noise'));
   const testCount = Math.round(o.samples * o.testFraction);
   const data = assemble(o, L, list, noise, testCount, (done) => {
-    if (hooks.signal?.aborted) throw hooks.signal.reason instanceof Error ? hooks.signal.reason : new Error('cancelled');
+    if (hooks.signal?.aborted)
+      throw hooks.signal.reason instanceof Error ? hooks.signal.reason : new Error('cancelled');
     hooks.onProgress?.(done, o.samples);
   });
   data.probe = assemble(o, L, distinct, undefined, 0);

@@ -45,7 +45,9 @@ describe('mante.context-integration', () => {
       }
     }
     // The target follows the attended modality, not the other one.
-    const conflicting = d.conditions.findIndex((c) => Math.sign(c.inputValues[0] as number) !== Math.sign(c.inputValues[1] as number));
+    const conflicting = d.conditions.findIndex(
+      (c) => Math.sign(c.inputValues[0] as number) !== Math.sign(c.inputValues[1] as number),
+    );
     const c = d.conditions[conflicting]?.inputValues as number[];
     expect(d.targets[conflicting * d.T + d.T - 1]).toBe(Math.sign((c[2] === 0 ? c[0] : c[1]) as number));
   });
@@ -81,7 +83,11 @@ describe('mante.context-integration', () => {
     expect(new Set(p.conditions.map((c) => c.key)).size).toBe(32);
     for (let s = 0; s < p.samples; s++) {
       const [motion, colour] = p.conditions[s]?.inputValues as number[];
-      for (let t = 3; t < 15; t++) expect([at(p, s, t, 0), at(p, s, t, 1)]).toEqual([Math.fround(motion as number), Math.fround(colour as number)]);
+      for (let t = 3; t < 15; t++)
+        expect([at(p, s, t, 0), at(p, s, t, 1)]).toEqual([
+          Math.fround(motion as number),
+          Math.fround(colour as number),
+        ]);
     }
     expect(p.conditions[0]?.key).toBe('mante motion motion=-0.5 colour=-0.5');
   });
@@ -95,10 +101,20 @@ describe('mante.context-integration', () => {
     await expectBlock<{ dataset: Dataset }>(
       manteContextIntegration,
       { params: { ...small, samples: 600 } },
-      { progress: { count: 3, monotonic: true, completes: true }, warnings: [], outputs: (o) => (o.dataset.samples === 600 ? [] : ['wrong size']) },
+      {
+        progress: { count: 3, monotonic: true, completes: true },
+        warnings: [],
+        outputs: (o) => (o.dataset.samples === 600 ? [] : ['wrong size']),
+      },
     );
-    await expect(runBlock(manteContextIntegration, { params: { coherences: [0, 0.2] } })).rejects.toThrow(/coherences: coherence 0 must be > 0/);
-    await expectBlock(manteContextIntegration, { params: { ...small, samples: 5000 }, abortAfterProgress: 2 }, { error: /cancelled/ });
+    await expect(runBlock(manteContextIntegration, { params: { coherences: [0, 0.2] } })).rejects.toThrow(
+      /coherences: coherence 0 must be > 0/,
+    );
+    await expectBlock(
+      manteContextIntegration,
+      { params: { ...small, samples: 5000 }, abortAfterProgress: 2 },
+      { error: /cancelled/ },
+    );
   });
 
   it('one context per block, mixed by context.mux (one-hot): context channels added, targets kept', async () => {
@@ -106,7 +122,15 @@ describe('mante.context-integration', () => {
     const colour = generateMante({ ...small, contexts: 'colour', samples: 40, seed: 9 });
     expect(motion).toMatchObject({ channels: 2, tasks: ['mante-motion'] });
     const r = await runBlock<{ dataset: Dataset }>(builtin('context.mux'), {
-      params: { encoding: 'one-hot', shift: 0, jitterMin: 0, jitterMax: 0, probeJitters: [0], releaseSteps: 0, seed: 1 },
+      params: {
+        encoding: 'one-hot',
+        shift: 0,
+        jitterMin: 0,
+        jitterMax: 0,
+        probeJitters: [0],
+        releaseSteps: 0,
+        seed: 1,
+      },
       inputs: { tasks: [motion, colour] },
     });
     const d = r.outputs.dataset;
@@ -126,7 +150,10 @@ describe('mante.context-integration', () => {
 
   it('trains with train.ctrnn (a few steps: the loss is finite and the model records the task)', async () => {
     const d = generateMante({ ...small, samples: 64 });
-    const m = await runBlock<{ model: Model }>(builtin('model.ctrnn'), { params: { units: 8, seed: 1 }, inputs: { dataset: d } });
+    const m = await runBlock<{ model: Model }>(builtin('model.ctrnn'), {
+      params: { units: 8, seed: 1 },
+      inputs: { dataset: d },
+    });
     const t = await runBlock<{ model: Model; history: TrainingHistory }>(builtin('train.ctrnn'), {
       params: { maxSteps: 4, batchSize: 16, validateEvery: 2, criterionEvery: 2, backend: 'cpu', workers: '1' },
       inputs: { model: m.outputs.model, dataset: d },
@@ -138,7 +165,11 @@ describe('mante.context-integration', () => {
   });
 
   it('installs beside the built-ins', () => {
-    const r = new Registry({ onWarning: (msg) => { throw new Error(msg); } });
+    const r = new Registry({
+      onWarning: (msg) => {
+        throw new Error(msg);
+      },
+    });
     registerBuiltins(r);
     expect(installPlugin('plugins/mante-task', plugin, r).blocks).toEqual(['mante.context-integration']);
   });
