@@ -164,7 +164,7 @@ async function browserBundle(): Promise<string> {
 }
 
 describe.skipIf(!hasBrowser)('the shared renderer in Chromium', () => {
-  it('draws the same SVG on the page DOM as on linkedom in Node', async () => {
+  it('draws the same SVG on the page DOM and in a Web Worker as on linkedom in Node', async () => {
     const code = await browserBundle();
     // The bundle must not carry the native PNG rasteriser.
     expect(code).not.toMatch(/resvg/i);
@@ -273,6 +273,32 @@ describe.skipIf(!hasBrowser)('the shared renderer in Chromium', () => {
         );
         expect(canonical(inNode).length, fn).toBeGreaterThan(2000);
         expect(canonical(inBrowser), fn).toBe(canonical(inNode));
+        // In a Web Worker (where the editor runs pipelines) there is no document: linkedom is used there too.
+        const inWorker = await page.evaluate(
+          async ({ code, fn, spec }) => {
+            const handler = `
+self.onmessage = async (e) => {
+  try {
+    const r = self.cfRender;
+    const d = await r.svgDocument();
+    self.postMessage({ noDom: typeof document === 'undefined', svg: r[e.data.fn](d, e.data.spec) });
+  } catch (err) { self.postMessage({ error: String((err && err.stack) || err) }); }
+};`;
+            const url = URL.createObjectURL(new Blob([code, handler], { type: 'text/javascript' }));
+            const w = new Worker(url);
+            const reply = await new Promise<{ noDom?: boolean; svg?: string; error?: string }>((resolve) => {
+              w.onmessage = (e: MessageEvent<{ noDom?: boolean; svg?: string; error?: string }>) => resolve(e.data);
+              w.onerror = (e) => resolve({ error: e.message });
+              w.postMessage({ fn, spec });
+            });
+            w.terminate();
+            return reply;
+          },
+          { code, fn, spec },
+        );
+        expect(inWorker.error, fn).toBeUndefined();
+        expect(inWorker.noDom).toBe(true);
+        expect(canonical(inWorker.svg ?? ''), fn).toBe(canonical(inNode));
       }
       expect(errors).toEqual([]);
     } finally {
