@@ -388,7 +388,7 @@ export class CfApp extends LitElement {
   flash(message: string): void {
     this.toast = message;
     clearTimeout(this.toastTimer);
-    this.toastTimer = setTimeout(() => (this.toast = ''), 6000);
+    this.toastTimer = setTimeout(() => (this.toast = ''), 4000);
   }
 
   private onKey(e: KeyboardEvent): void {

@@ -110,11 +110,15 @@ export class Canvas {
     const mm = minimap as unknown as { render(): void };
     const renderMinimap = mm.render.bind(minimap);
     let minimapFrame = 0;
+    let minimapRenders = 0;
     mm.render = () => {
       if (minimapFrame) return;
       minimapFrame = requestAnimationFrame(() => {
         minimapFrame = 0;
         renderMinimap();
+        // Its Lit element sizes mini-nodes from its own rendered box, which does not exist on the
+        // first render: draw once more.
+        if (minimapRenders++ === 0) mm.render();
       });
     };
 

@@ -163,16 +163,18 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     await setParams(page, 'timeseries', { columns: 2 });
     await page.click('[data-testid="run"]');
     const status = (id: string) => page.locator(`cf-node[data-node-id="${id}"]`).getAttribute('data-status');
-    await expect.poll(() => status('timeseries'), { timeout: 60_000, interval: 100 }).toBe('done');
+    const runStatus = page.locator('[data-testid="run-status"]');
+    await expect.poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 }).toMatch(/done .*: 1 ran, 4 cached/);
+    await expect.poll(() => status('timeseries')).toBe('done');
     for (const id of ['and', 'ctrnn', 'train-ctrnn', 'run']) expect(await status(id)).toBe('cached');
     await shot(page, '08b-rerun-cached');
     await setParams(page, 'run', { maxTrials: 1999 });
     await page.click('[data-testid="run-to"]');
-    await expect.poll(() => status('run'), { timeout: 60_000, interval: 100 }).toBe('done');
+    await expect.poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 }).toMatch(/done .*: 1 ran, 3 cached/);
+    await expect.poll(() => status('run')).toBe('done');
     expect(await status('train-ctrnn')).toBe('cached');
     // The plot is downstream of the target: not part of this run, it keeps its last state.
     expect(await status('timeseries')).toBe('done');
-    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent()).toMatch(/done .*: 1 ran, 3 cached/);
   });
 
   it('saves the pipeline and the CLI runs the saved file to the same results', async () => {
@@ -299,6 +301,53 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     expect(await page.locator('cf-node[data-node-id="timeseries"]').getAttribute('data-status')).not.toBe('running');
     await shot(page, '14-stopped');
     expect(stopMs).toBeLessThan(10_000);
+  });
+
+  it('adds from the context menu, box-selects, copies and pastes, arranges, and lists the shortcuts', async () => {
+    await page.click('[data-testid="new"]');
+    await expect.poll(async () => (await doc(page)).nodes.length).toBe(0);
+    const canvas = page.locator('[data-testid="canvas"]');
+    const cbox = (await canvas.boundingBox())!;
+    // Context menu: right-click the canvas, pick a category, then a block.
+    await page.mouse.click(cbox.x + 120, cbox.y + 120, { button: 'right' });
+    await page.locator('rete-context-menu-item', { hasText: 'Tasks' }).first().hover();
+    await shot(page, '15a-context-menu');
+    await page.locator('rete-context-menu-item', { hasText: 'NOT (temporal)' }).last().click();
+    await expect.poll(async () => (await doc(page)).nodes.map((n) => n.type)).toEqual(['task.not']);
+    await page.locator('[data-block-type="model.ctrnn"]').dragTo(canvas, { targetPosition: { x: 420, y: 140 } });
+    await dragConnection(page, 'not', 'dataset', 'ctrnn', 'dataset');
+    await expect.poll(async () => (await doc(page)).edges.length).toBe(1);
+    await shot(page, '15-context-menu-add');
+    // Box selection (Shift+drag on the background) around both nodes, then copy and paste.
+    await page.keyboard.down('Shift');
+    await page.mouse.move(cbox.x + 5, cbox.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(cbox.x + 700, cbox.y + 420, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await expect.poll(() => page.locator('cf-node.selected').count()).toBe(2);
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(async () => (await doc(page)).nodes.length).toBe(4);
+    const d = await doc(page);
+    expect(d.edges).toHaveLength(2);
+    expect(d.nodes.map((n) => `${n.id}:${n.type}`)).toEqual(['not:task.not', 'ctrnn:model.ctrnn', 'task-not:task.not', 'model-ctrnn:model.ctrnn']);
+    await shot(page, '16-pasted');
+    // Auto-arrange with ELK (loaded on demand) moves nodes into layers: sources left of their consumers.
+    await page.click('[data-testid="arrange"]');
+    await expect
+      .poll(async () => {
+        const nodes = (await doc(page)).nodes;
+        const x = (id: string) => nodes.find((n) => n.id === id)?.ui?.x ?? NaN;
+        return x('not') < x('ctrnn') && x('task-not') < x('model-ctrnn');
+      }, { timeout: 30_000 })
+      .toBe(true);
+    await shot(page, '17-arranged');
+    await page.keyboard.press('?');
+    await expect(page.locator('[data-testid="help-panel"]').textContent()).resolves.toContain('Undo');
+    await shot(page, '18-help');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid="help-panel"]').count()).toBe(0);
   });
 
   it('logged no page errors', () => {
