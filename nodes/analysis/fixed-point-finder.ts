@@ -62,7 +62,7 @@ export const FPF_DEFAULTS: FinderSettings = {
   polishIters: 20,
   outlierDistanceScale: 10,
   keepQ: 1e-6,
-  handoffQ: 1e-6,
+  handoffQ: 1e-4,
   clusterTolerance: 0.1,
   maxPolish: 64,
   polishQ: 1e-3,
@@ -136,6 +136,9 @@ export interface RawPoint {
 /** A start whose q fell by less than STALL_FACTOR over STALL_WINDOW iterations leaves the Adam phase. */
 export const STALL_WINDOW = 200;
 export const STALL_FACTOR = 0.9;
+/** The Adam phase ends once at most this fraction of the starts is still active (after TAIL_MIN_ITERS). */
+export const TAIL_FRACTION = 1 / 32;
+export const TAIL_MIN_ITERS = 200;
 
 /** Apply an activation to a tensor. */
 function tfAct(a: Activation, x: tf.Tensor): tf.Tensor {
@@ -160,6 +163,7 @@ function tfDeriv(a: Activation, pre: tf.Tensor, fx: tf.Tensor): tf.Tensor {
  * from the batch whenever they are a quarter of it. A start stops when q < tol_q, when its q changed
  * by less than tol_dq * its learning rate, when q < `handoffQ`, or when q fell by less than 10 % over
  * the last 200 iterations (Adam crawls on the ill-conditioned q near a point: the polish takes over).
+ * The phase ends when at most 1/32 of the starts are left (after 200 iterations at least).
  * `onIter(iter, active, medianQ)` is called every `reportEvery` iterations and may be async.
  */
 export async function adamMinimise(
@@ -246,7 +250,9 @@ export async function adamMinimise(
         step[r] = lr[si] as number;
         activeCount++;
       });
-      if (activeCount === 0) {
+      // The last few starts crawl for thousands of iterations at full per-iteration overhead: once
+      // no more than TAIL_FRACTION of the starts are left, hand them all to the polish.
+      if (activeCount === 0 || (it >= TAIL_MIN_ITERS && activeCount <= Math.ceil(S * TAIL_FRACTION))) {
         gradT.dispose();
         break;
       }
