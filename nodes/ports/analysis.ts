@@ -261,8 +261,8 @@ export const PCAPort = definePortType<PCA>({
 
 export function fixedPointsSummary(f: FixedPoints): string {
   const n = (s: FixedPoint['stability']) => f.points.filter((p) => p.stability === s).length;
-  const qs = f.points.map((p) => p.q);
-  const qmax = qs.length > 0 ? Math.max(...qs) : NaN;
+  if (f.points.length === 0) return `no fixed or slow points found (q <= keepQ) for ${f.inputs?.length ?? 0} inputs`;
+  const qmax = Math.max(...f.points.map((p) => p.q));
   return `${f.points.length} points (${n('stable')} stable, ${n('saddle')} saddle, ${n('unstable')} unstable), max q ${formatNumber(qmax, 2)}`;
 }
 
