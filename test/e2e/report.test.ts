@@ -61,10 +61,12 @@ describe.skipIf(!hasBrowser)('report.html in Chromium', () => {
   let browser: Browser;
   let report: Report;
   let figureCount: number;
+  let svgSources: string[] = [];
 
   beforeAll(async () => {
     const { figures, pipeline } = await makeFigures();
     figureCount = figures.length;
+    svgSources = figures.map((f) => f.svg);
     // Edge order reversed on purpose: the report must restore pipeline order.
     const r = await runBlock<{ report: Report }>(reportHtml, {
       inputs: { figures: [...figures].reverse(), items: [td.makeSpectrum(60), td.makeHistory(400), td.makePruning()] },
@@ -118,6 +120,19 @@ describe.skipIf(!hasBrowser)('report.html in Chromium', () => {
           .evaluate((t) => (t as SVGTextElement).getBBox().width);
         expect(titleWidth).toBeGreaterThan(50);
         if (width === 1280) await figs.nth(i).screenshot({ path: join(out, `figure-${i + 1}-${kinds[i]}.png`) });
+      }
+      if (width === 1280) {
+        // Chromium's XML parser is strict (linkedom's is not): every SVG made in Node must parse as XML.
+        const problems = await page.evaluate((svgs) => {
+          return svgs.map((svg) => {
+            const doc = new globalThis.DOMParser().parseFromString(svg, 'image/svg+xml');
+            return (
+              doc.getElementsByTagName('parsererror')[0]?.textContent ??
+              (doc.documentElement.localName === 'svg' ? '' : 'no <svg> root')
+            );
+          });
+        }, svgSources);
+        expect(problems).toEqual(svgSources.map(() => ''));
       }
       await page.screenshot({ path: join(out, `report-${width}.png`), fullPage: true });
       await page.locator('table.params').scrollIntoViewIfNeeded();
@@ -272,6 +287,7 @@ describe.skipIf(!hasBrowser)('the shared renderer in Chromium', () => {
           spec,
         );
         expect(canonical(inNode).length, fn).toBeGreaterThan(2000);
+        expect(inBrowser.match(/xmlns="/g), fn).toHaveLength(1);
         expect(canonical(inBrowser), fn).toBe(canonical(inNode));
         // In a Web Worker (where the editor runs pipelines) there is no document: linkedom is used there too.
         const inWorker = await page.evaluate(
