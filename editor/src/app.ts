@@ -106,7 +106,11 @@ export class CfApp extends LitElement {
     return this;
   }
 
-  override async firstUpdated(): Promise<void> {
+  override firstUpdated(): void {
+    void this.init();
+  }
+
+  private async init(): Promise<void> {
     const host = this.querySelector<HTMLElement>('.canvas') as HTMLElement;
     this.canvas = new Canvas(host, this.registry, {
       changed: (kind) => this.changed(kind),
@@ -420,7 +424,7 @@ export class CfApp extends LitElement {
     }
     // Undo/redo stay graph-wide in the params panel: its edits are committed, so the native
     // text-field undo has nothing useful to do there.
-    if (typing && ctrl && (k === 'z' || k === 'y') && t?.closest('cf-params')) (t as HTMLElement).blur();
+    if (typing && ctrl && (k === 'z' || k === 'y') && t?.closest('cf-params')) (t).blur();
     else if (typing) return;
     if (ctrl && k === 'z' && !e.shiftKey) {
       e.preventDefault();
@@ -509,7 +513,7 @@ export class CfApp extends LitElement {
           ${this.examples.map((x) => html`<option value=${x.file}>${x.name}</option>`)}
         </select>
         <button data-testid="help" title="Keyboard shortcuts (?)" @click=${() => (this.showHelp = !this.showHelp)}>?</button>
-        <span class="run-status" data-testid="run-status">${this.runStatus}${this.backend ? html` <small>(${this.backend})</small>` : nothing}</span>
+        <span class="run-status" data-testid="run-status" title=${this.runStatus}>${this.runStatus}${this.backend ? html` <small>(${this.backend})</small>` : nothing}</span>
       </header>
       <main class="layout">
         <aside class="palette">

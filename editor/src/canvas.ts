@@ -92,7 +92,7 @@ export class Canvas {
             })),
           };
         }
-        const node = context as CfNode;
+        const node = context;
         return {
           searchBar: false,
           list: [
@@ -124,7 +124,7 @@ export class Canvas {
 
     this.render.addPreset(
       LitPresets.classic.setup({
-        socketPositionWatcher: new BatchedSocketPosition<Schemes, AreaExtra>() as never,
+        socketPositionWatcher: new BatchedSocketPosition<Schemes, AreaExtra>(),
         customize: {
           node: (data) => ({ emit }) => html`<cf-node .data=${data.payload} .emit=${emit}></cf-node>`,
           socket: (data) => () =>
@@ -174,7 +174,7 @@ export class Canvas {
       if (ctx.type === 'connectioncreate') {
         // Creation order is edge order in the document (it is input order for `multiple` inputs);
         // undo re-adds the same object, so the edge gets its old place back.
-        const c = ctx.data as CfConnection;
+        const c = ctx.data;
         c.seq ??= ++this.connectionSeq;
       }
       if (!this.loading) {
@@ -248,7 +248,7 @@ export class Canvas {
     const block = this.registry.get(type);
     const taken = new Set(this.nodes().map((n) => n.id));
     const id = options.id ?? freshId(type, taken);
-    const defaults = defaultParams(block.params as unknown as Record<string, unknown>);
+    const defaults = defaultParams(block.params);
     const node = new CfNode(id, block, { ...defaults, ...(options.params ?? {}) }, options.label ?? block.title);
     await this.editor.addNode(node);
     await this.area.translate(node.id, at);

@@ -37,6 +37,8 @@ export interface FigurePreview {
 export const NODE_WIDTH = 230;
 
 /** One block instance on the canvas. */
+// Rete's classic scheme wants an empty controls map typed `{}` (Record<string, never> breaks its socket typing).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export class CfNode extends ClassicPreset.Node<Record<string, PortSocket>, Record<string, PortSocket>, {}> {
   width = NODE_WIDTH;
   height = 120;

@@ -5,7 +5,7 @@
  * edit is one undoable step (the canvas records it).
  */
 import { LitElement, html, nothing } from 'lit';
-import { checkValue, type TSchema } from '../../core/index.ts';
+import { checkValue } from '../../core/index.ts';
 import type { CfNode } from './graph.ts';
 
 type Schema = Record<string, unknown>;
@@ -42,7 +42,7 @@ export class CfParams extends LitElement {
     const schema = node.block.params as unknown as Schema;
     const props = (schema['properties'] ?? {}) as Record<string, Schema>;
     const required = new Set((schema['required'] as string[] | undefined) ?? []);
-    const issues = checkValue(node.block.params as TSchema, node.params);
+    const issues = checkValue(node.block.params, node.params);
     const byParam = new Map<string, string[]>();
     for (const i of issues) {
       const root = i.path.split(/[.[]/)[0] ?? '';
@@ -108,10 +108,10 @@ export class CfParams extends LitElement {
         type="number"
         data-param=${key}
         step=${step}
-        min=${s['minimum'] !== undefined ? String(s['minimum']) : nothing}
-        max=${s['maximum'] !== undefined ? String(s['maximum']) : nothing}
+        min=${typeof s['minimum'] === 'number' ? String(s['minimum']) : nothing}
+        max=${typeof s['maximum'] === 'number' ? String(s['maximum']) : nothing}
         aria-invalid=${invalid}
-        .value=${value === undefined ? '' : String(value)}
+        .value=${typeof value === 'number' ? String(value) : ''}
         @change=${(e: Event) => {
           const t = (e.target as HTMLInputElement).value.trim();
           this.commit(key, t === '' ? undefined : Number(t));

@@ -81,7 +81,7 @@ export class BatchedSocketPosition<S extends BaseSchemes, K> extends BaseSocketP
 
   constructor() {
     super();
-    this.sockets = new IndexedStorage() as unknown as typeof this.sockets;
+    this.sockets = new IndexedStorage();
   }
 
   calculatePosition(nodeId: string, side: Side, _key: string, element: HTMLElement): Promise<Position | null> {

@@ -333,15 +333,24 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     expect(d.edges).toHaveLength(2);
     expect(d.nodes.map((n) => `${n.id}:${n.type}`)).toEqual(['not:task.not', 'ctrnn:model.ctrnn', 'task-not:task.not', 'model-ctrnn:model.ctrnn']);
     await shot(page, '16-pasted');
-    // Auto-arrange with ELK (loaded on demand) moves nodes into layers: sources left of their consumers.
+    // The pasted copy overlaps the original. Auto-arrange with ELK (loaded on demand) lays the graph
+    // out in layers: no two nodes overlap and every source sits left of its consumer.
+    const boxes = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('cf-node')].map((e) => {
+          const r = e.getBoundingClientRect();
+          return { id: (e as HTMLElement).dataset['nodeId'] ?? '', x: r.x, y: r.y, w: r.width, h: r.height };
+        }),
+      );
+    const overlaps = (b: Awaited<ReturnType<typeof boxes>>) =>
+      b.some((p, i) => b.some((q, j) => i < j && p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h));
+    expect(overlaps(await boxes())).toBe(true);
     await page.click('[data-testid="arrange"]');
-    await expect
-      .poll(async () => {
-        const nodes = (await doc(page)).nodes;
-        const x = (id: string) => nodes.find((n) => n.id === id)?.ui?.x ?? NaN;
-        return x('not') < x('ctrnn') && x('task-not') < x('model-ctrnn');
-      }, { timeout: 30_000 })
-      .toBe(true);
+    await expect.poll(async () => overlaps(await boxes()), { timeout: 30_000 }).toBe(false);
+    const nodes = (await doc(page)).nodes;
+    const x = (id: string) => nodes.find((n) => n.id === id)?.ui?.x ?? NaN;
+    expect(x('not')).toBeLessThan(x('ctrnn'));
+    expect(x('task-not')).toBeLessThan(x('model-ctrnn'));
     await shot(page, '17-arranged');
     await page.keyboard.press('?');
     await expect(page.locator('[data-testid="help-panel"]').textContent()).resolves.toContain('Undo');
