@@ -113,6 +113,31 @@ describe('plot.timeseries', () => {
     );
   });
 
+  it('stacks one strip per output under the inputs when there are several outputs', async () => {
+    const T = 30;
+    const three: Dataset = {
+      ...ds,
+      samples: 2,
+      T,
+      channels: 6,
+      outputs: 3,
+      inputs: new Float32Array(2 * T * 6).map((_, i) => (i % 7 === 0 ? 1 : 0)),
+      targets: new Float32Array(2 * T * 3).map((_, i) => i % 2),
+      mask: new Float32Array(2 * T),
+      conditions: [0, 1].map((k) => ({ task: 'flip-flop', key: `flip-flop b=${k}`, inputValues: [k], jitter: 0 })),
+      channelNames: ['reset0', 'set0', 'reset1', 'set1', 'reset2', 'set2'],
+      outputNames: ['bit0', 'bit1', 'bit2'],
+      tasks: ['flip-flop'],
+    };
+    const r = await runBlock<Out>(plotTimeseries, { inputs: { dataset: three } });
+    const s = expectFrame(r.outputs.figure);
+    expect(s.all('g.panel.condition')).toHaveLength(2);
+    expect(s.all('g.panel.strip')).toHaveLength(2 * 4);
+    expect(s.all('path.series-target')).toHaveLength(2 * 3);
+    expect(s.all('path.series-input')).toHaveLength(2 * 6);
+    expect(s.text('text.strip-label').slice(0, 4)).toEqual(['inputs', 'bit0', 'bit1', 'bit2']);
+  });
+
   it('condition titles name task, inputs and context once', () => {
     expect(
       conditionTitle({ task: 'xor', key: 'xor A=1 B=0 ctx=0', inputValues: [1, 0], context: 0, jitter: 3 }, true),
