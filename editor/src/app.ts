@@ -22,8 +22,10 @@ import { Runner } from './runner.ts';
 import type { WireEvent } from './protocol.ts';
 import { formatMs, svgDataUrl } from './node-view.ts';
 import { examples, type Example } from './examples.ts';
+import { bundledPlugins, installBundled } from './plugins.ts';
 
 export const AUTOSAVE_KEY = 'cortexflow.editor.autosave.v1';
+export const PLUGINS_KEY = 'cortexflow.editor.plugins.v1';
 
 interface Problem {
   title: string;
@@ -82,6 +84,9 @@ export class CfApp extends LitElement {
   private validity = new Map<string, Array<{ param: string; message: string }>>();
   private readonly examples: Example[] = examples();
   private blocks: ReturnType<Registry['list']> = [];
+  /** Bundled plugins installed in this page (package names), sent with every run. */
+  private plugins: string[] = [];
+  private readonly available = bundledPlugins();
   /** Resolves when the first graph is on the canvas (tests and benchmarks wait for it). */
   ready: Promise<void>;
   private resolveReady!: () => void;
@@ -144,10 +149,27 @@ export class CfApp extends LitElement {
   // ---- document, autosave, files -------------------------------------------------------------
 
   document(): PipelineDocument {
-    return this.canvas.document({ name: this.name, description: this.description });
+    const doc = this.canvas.document({ name: this.name, description: this.description });
+    // Name the plugins whose blocks the graph uses, so the CLI knows what to load (--plugin).
+    const used = new Set(doc.nodes.map((n) => n.type));
+    const needed = this.plugins.filter((p) => this.pluginBlocks(p).some((t) => used.has(t)));
+    return needed.length ? { ...doc, plugins: needed } : doc;
+  }
+
+  private pluginTypes = new Map<string, string[]>();
+  private pluginBlocks(name: string): string[] {
+    return this.pluginTypes.get(name) ?? [];
   }
 
   private async restore(): Promise<void> {
+    let remembered: unknown = [];
+    try {
+      remembered = JSON.parse(safeLocalStorage()?.getItem(PLUGINS_KEY) ?? '[]');
+    } catch {
+      remembered = [];
+    }
+    if (Array.isArray(remembered))
+      for (const name of remembered) if (typeof name === 'string') await this.loadPlugin(name, { quiet: true });
     const saved = safeLocalStorage()?.getItem(AUTOSAVE_KEY);
     if (saved) {
       const ok = await this.openText(saved, 'the autosaved graph', { quiet: true });
@@ -156,8 +178,28 @@ export class CfApp extends LitElement {
         return;
       }
     }
-    const first = this.examples.find((e) => /and/i.test(e.file)) ?? this.examples[0];
-    if (first) await this.openValue(first.document, `example ${first.file}`);
+    // First visit: the first example that opens with the blocks at hand (built-ins before plugins).
+    const order = [...this.examples].sort((a, b) => Number(a.file.startsWith('plugin')) - Number(b.file.startsWith('plugin')));
+    for (const ex of order) if (await this.openValue(ex.document, `example ${ex.file}`, { quiet: true })) return;
+  }
+
+  /** Install a bundled plugin (by package name or folder); its blocks join the palette. */
+  async loadPlugin(name: string, options: { quiet?: boolean } = {}): Promise<boolean> {
+    const p = this.available.find((x) => x.packageName === name || x.id === name);
+    if (p && this.plugins.includes(p.packageName)) return true;
+    try {
+      const installed = await installBundled(name, this.registry);
+      this.plugins = [...this.plugins, installed.name];
+      this.pluginTypes.set(installed.name, installed.blocks);
+      this.blocks = this.registry.list();
+      safeLocalStorage()?.setItem(PLUGINS_KEY, JSON.stringify(this.plugins));
+      if (!options.quiet) this.flash(`Loaded plugin ${installed.name}: ${installed.blocks.join(', ')}`);
+      this.rev++;
+      return true;
+    } catch (e) {
+      if (!options.quiet) this.problem = { title: `Could not load plugin ${name}`, lines: [e instanceof Error ? e.message : String(e)] };
+      return false;
+    }
   }
 
   /** Open a pipeline from text; on any problem show it and leave the graph untouched. */
@@ -281,7 +323,7 @@ export class CfApp extends LitElement {
     this.problem = undefined;
     this.running = true;
     this.runStatus = targets ? `running up to ${targets.join(', ')}…` : 'running…';
-    this.runner.run(doc, targets);
+    this.runner.run(doc, targets, this.plugins);
   }
 
   runToSelected(): void {
@@ -511,6 +553,24 @@ export class CfApp extends LitElement {
         >
           <option value="">Examples…</option>
           ${this.examples.map((x) => html`<option value=${x.file}>${x.name}</option>`)}
+        </select>
+        <select
+          data-testid="plugins"
+          title="Load one of the bundled example plugins: its blocks join the palette"
+          @change=${async (e: Event) => {
+            const sel = e.target as HTMLSelectElement;
+            const name = sel.value;
+            sel.value = '';
+            if (name) await this.loadPlugin(name);
+          }}
+        >
+          <option value="">Plugins…</option>
+          ${this.available.map(
+            (p) =>
+              html`<option value=${p.packageName} ?disabled=${this.plugins.includes(p.packageName)} title=${p.description}>
+                ${p.packageName}${this.plugins.includes(p.packageName) ? ' (loaded)' : ''}
+              </option>`,
+          )}
         </select>
         <button data-testid="help" title="Keyboard shortcuts (?)" @click=${() => (this.showHelp = !this.showHelp)}>?</button>
         <span class="run-status" data-testid="run-status" title=${this.runStatus}>${this.runStatus}${this.backend ? html` <small>(${this.backend})</small>` : nothing}</span>

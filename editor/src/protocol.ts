@@ -6,7 +6,7 @@
 import type { PipelineDocument, RunEvent } from '../../core/index.ts';
 
 export type ToWorker =
-  | { type: 'run'; runId: number; document: PipelineDocument; targets?: string[] }
+  | { type: 'run'; runId: number; document: PipelineDocument; targets?: string[]; plugins?: string[] }
   | { type: 'stop'; runId: number }
   | { type: 'clear-cache' };
 

@@ -49,11 +49,11 @@ export class Runner {
     return this.active;
   }
 
-  run(document: PipelineDocument, targets?: string[]): void {
+  run(document: PipelineDocument, targets?: string[], plugins: string[] = []): void {
     if (this.active) this.stop();
     this.runId += 1;
     this.active = true;
-    const msg: ToWorker = { type: 'run', runId: this.runId, document, ...(targets ? { targets } : {}) };
+    const msg: ToWorker = { type: 'run', runId: this.runId, document, plugins, ...(targets ? { targets } : {}) };
     this.ensure().postMessage(msg);
   }
 

@@ -11,6 +11,7 @@ import type { Subscription } from 'rxjs';
 import { execute, loadPipeline, Registry, RunCache } from '../../core/index.ts';
 import { registerBuiltins } from '../../nodes/index.ts';
 import { configureWasmPaths, describeBackend, useBackend } from '../../nodes/lib/tf.ts';
+import { installBundled } from './plugins.ts';
 import { previewsOf, type FromWorker, type ToWorker, type WireEvent } from './protocol.ts';
 
 interface WorkerScope {
@@ -22,6 +23,7 @@ const scope = self as unknown as WorkerScope;
 const registry = new Registry({ onWarning: () => {} });
 registerBuiltins(registry);
 const cache = new RunCache(512);
+const installedPlugins = new Set<string>();
 let backend = 'cpu';
 
 const ready = (async (): Promise<void> => {
@@ -57,6 +59,16 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   await ready;
   current?.abort.abort();
   current?.sub.unsubscribe();
+  for (const id of msg.plugins ?? []) {
+    if (installedPlugins.has(id)) continue;
+    try {
+      await installBundled(id, registry);
+      installedPlugins.add(id);
+    } catch (e) {
+      scope.postMessage({ type: 'crashed', runId: msg.runId, message: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+  }
   const loaded = loadPipeline(msg.document, registry);
   if (!loaded.ok) {
     scope.postMessage({ type: 'invalid', runId: msg.runId, errors: loaded.errors.map(({ path, message }) => ({ path, message })) });

@@ -359,6 +359,22 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     await expect.poll(() => page.locator('[data-testid="help-panel"]').count()).toBe(0);
   });
 
+  it('loads a bundled plugin on demand: its blocks join the palette and its example opens', async () => {
+    const before = await doc(page);
+    await page.selectOption('[data-testid="examples"]', 'plugin-dale.json');
+    // Naming a plugin never loads code: the example is refused until the plugin is loaded.
+    await expect.poll(async () => (await page.locator('[data-testid="problem"]').textContent()) ?? '').toMatch(/unknown block type "dale\./);
+    expect(await doc(page)).toEqual(before);
+    await page.click('[data-testid="problem"] button');
+    expect(await page.locator('[data-block-type^="dale."]').count()).toBe(0);
+    await page.selectOption('[data-testid="plugins"]', 'cortexflow-plugin-dale');
+    await expect.poll(() => page.locator('[data-block-type^="dale."]').count()).toBeGreaterThan(0);
+    await page.selectOption('[data-testid="examples"]', 'plugin-dale.json');
+    await expect.poll(async () => (await doc(page)).nodes.some((n) => n.type.startsWith('dale.'))).toBe(true);
+    expect(((await doc(page)) as unknown as { plugins?: string[] }).plugins).toEqual(['cortexflow-plugin-dale']);
+    await shot(page, '19-plugin-example');
+  });
+
   it('logged no page errors', () => {
     expect(errors).toEqual([]);
   });
