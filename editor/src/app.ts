@@ -223,6 +223,7 @@ export class CfApp extends LitElement {
     this.name = loaded.pipeline.name;
     this.description = loaded.pipeline.document.description;
     await this.canvas.load(loaded.pipeline);
+    if (this.canvas.relaidOut) this.flash('The saved positions made nodes overlap: laid out by depth instead');
     await this.canvas.zoomToFit();
     // Checks and autosave after the graph is on screen.
     setTimeout(() => {

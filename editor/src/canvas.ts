@@ -63,6 +63,8 @@ export class Canvas {
   private readonly selectable: ReturnType<typeof AreaExtensions.selectableNodes>;
   private loading = false;
   private connectionSeq = 0;
+  /** The last load ignored the file's overlapping positions. */
+  relaidOut = false;
   private clip: Clip | undefined;
   private arranging: Promise<unknown> | undefined;
 
@@ -441,6 +443,23 @@ export class Canvas {
         await this.addNode(n.type, at, { id: n.id, params: n.params, ...(doc?.label ? { label: doc.label } : {}) });
       }
       for (const e of pipeline.edges) await this.connect(e.from.node, e.from.port, e.to.node, e.to.port);
+      // Positions written for smaller nodes (by hand, or by another tool) can make nodes overlap
+      // here: then lay the graph out by depth instead.
+      const laid = this.nodes().map((n) => ({ n, p: this.position(n.id) ?? { x: 0, y: 0 } }));
+      const overlap = laid.some((a, i) =>
+        laid.some(
+          (b, j) =>
+            i < j &&
+            a.p.x < b.p.x + b.n.width &&
+            b.p.x < a.p.x + a.n.width &&
+            a.p.y < b.p.y + b.n.height &&
+            b.p.y < a.p.y + a.n.height,
+        ),
+      );
+      if (overlap) {
+        for (const { n } of laid) await this.area.translate(n.id, auto.get(n.id) ?? { x: 0, y: 0 });
+        this.relaidOut = true;
+      } else this.relaidOut = false;
       if (pipeline.nodes.length === 0) {
         // An empty graph starts at the origin, unzoomed: canvas pixels are document coordinates.
         await this.area.area.zoom(1, 0, 0);
@@ -586,13 +605,15 @@ export function layeredPositions(p: ResolvedPipeline): Map<string, { x: number; 
     depth.set(id, v);
     return v;
   };
-  const rows = new Map<number, number>();
+  // Stack each column's nodes by their height, with room for what a run adds (loss curve, messages).
+  const nextY = new Map<number, number>();
   const out = new Map<string, { x: number; y: number }>();
   for (const n of p.nodes) {
     const col = d(n.id, new Set());
-    const row = rows.get(col) ?? 0;
-    rows.set(col, row + 1);
-    out.set(n.id, { x: col * 300, y: row * 220 });
+    const y = nextY.get(col) ?? 0;
+    const ports = Object.keys(n.block.inputs).length + Object.keys(n.block.outputs).length;
+    nextY.set(col, y + 88 + ports * 26 + 90);
+    out.set(n.id, { x: col * 300, y });
   }
   return out;
 }
