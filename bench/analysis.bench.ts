@@ -31,8 +31,16 @@ const suite: BenchSuite = async ({ quick }) => {
 
   // Eigen-decomposition.
   const nE = quick ? 100 : 400;
-  const [spec, tE] = await time(() => spectrumOf(randomMatrix(nE, 1.05, 1), nE, { matrix: 'W_rec', label: 'b', tolerance: 0.01 }));
-  rows.push({ suite: 'analysis', name: `eigen ${nE}x${nE} (ml-matrix, non-symmetric)`, value: tE, unit: 's', note: `${cpu()}; radius ${spec.radius.toFixed(3)}` });
+  const [spec, tE] = await time(() =>
+    spectrumOf(randomMatrix(nE, 1.05, 1), nE, { matrix: 'W_rec', label: 'b', tolerance: 0.01 }),
+  );
+  rows.push({
+    suite: 'analysis',
+    name: `eigen ${nE}x${nE} (ml-matrix, non-symmetric)`,
+    value: tE,
+    unit: 's',
+    note: `${cpu()}; radius ${spec.radius.toFixed(3)}`,
+  });
 
   // PCA on trajectories of a random N = 400 network driven by 12 input patterns.
   const [C, T, N] = quick ? [12, 100, 100] : [12, 290, 400];
@@ -40,13 +48,30 @@ const suite: BenchSuite = async ({ quick }) => {
   const data = selfTargetDataset(model, C, T);
   const { hidden } = simulate(model, data.inputs, C, T);
   const traj: Trajectories = {
-    conditions: data.conditions, C, T, N, channels: 3, outputs: 1, hidden, y: data.targets, targets: data.targets,
-    inputs: data.inputs, mask: data.mask, distance: new Array<number>(C).fill(0), accuracy: new Array<number>(C).fill(1),
-    channelNames: data.channelNames, outputNames: data.outputNames, dt: 1, label: 'bench',
+    conditions: data.conditions,
+    C,
+    T,
+    N,
+    channels: 3,
+    outputs: 1,
+    hidden,
+    y: data.targets,
+    targets: data.targets,
+    inputs: data.inputs,
+    mask: data.mask,
+    distance: new Array<number>(C).fill(0),
+    accuracy: new Array<number>(C).fill(1),
+    channelNames: data.channelNames,
+    outputNames: data.outputNames,
+    dt: 1,
+    label: 'bench',
   };
   const [pca, tP] = await time(() => pcaAnalysis(traj, 3));
   rows.push({
-    suite: 'analysis', name: `PCA ${C} cond x ${T} steps x ${N} units`, value: tP, unit: 's',
+    suite: 'analysis',
+    name: `PCA ${C} cond x ${T} steps x ${N} units`,
+    value: tP,
+    unit: 's',
     note: `${cpu()}; top 3: ${(100 * pca.explainedVarianceRatio.slice(0, 3).reduce((a, b) => a + b, 0)).toFixed(1)} %`,
   });
 
@@ -58,10 +83,21 @@ const suite: BenchSuite = async ({ quick }) => {
   const backendInfo = await useBackend();
   for (const engine of ['tfjs', 'js'] as const) {
     const [curve, tS] = await time(() =>
-      pruningSweep(pm, pd, { fractions, variants: ['all'], criterion: 'all-correct', distanceRatio: 1.5, seed: 0, lesionUnits: [], engine }),
+      pruningSweep(pm, pd, {
+        fractions,
+        variants: ['all'],
+        criterion: 'all-correct',
+        distanceRatio: 1.5,
+        seed: 0,
+        lesionUnits: [],
+        engine,
+      }),
     );
     rows.push({
-      suite: 'analysis', name: `pruning sweep 13 fractions x ${Cp} cond, N=${Np}, T=${Tp}, ${engine === 'tfjs' ? `tfjs ${backendInfo.backend}` : 'JS loops'}`, value: tS, unit: 's',
+      suite: 'analysis',
+      name: `pruning sweep 13 fractions x ${Cp} cond, N=${Np}, T=${Tp}, ${engine === 'tfjs' ? `tfjs ${backendInfo.backend}` : 'JS loops'}`,
+      value: tS,
+      unit: 's',
       note: `${cpu()}; 14 simulations (intact + 13); ok up to ${(100 * curve.curves[0]!.maxFractionOk).toFixed(0)} %`,
     });
   }
@@ -77,7 +113,10 @@ const suite: BenchSuite = async ({ quick }) => {
     const [r, tF] = await time(() => findFixedPoints(fm, [0], starts, S, FPF_DEFAULTS));
     const iters = Math.max(...r.raw.map((p) => p.iters));
     rows.push({
-      suite: 'analysis', name: `fixed points ${S} starts, N=${Nf}, g=${g} (${backend.backend})`, value: tF, unit: 's',
+      suite: 'analysis',
+      name: `fixed points ${S} starts, N=${Nf}, g=${g} (${backend.backend})`,
+      value: tF,
+      unit: 's',
       note: `${cpu()}; ${r.points.length} points, ${r.polished} polished, Adam phase ${iters} iterations`,
     });
   }

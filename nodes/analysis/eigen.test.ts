@@ -8,7 +8,9 @@ import { eigenBlock, spectrumOf } from './eigen.ts';
 import { eigenvalues, henrici } from './linalg.ts';
 import { makeModel, randomMatrix } from './testing-models.ts';
 
-const fixture = JSON.parse(readFileSync(new URL('../../test/fixtures/analysis/numpy-reference.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(new URL('../../test/fixtures/analysis/numpy-reference.json', import.meta.url), 'utf8'),
+) as {
   matrix: { n: number; data: number[]; eigenvalues: [number, number][] };
 };
 
@@ -23,7 +25,11 @@ describe('eigenvalues', () => {
       expect(l.re).toBeCloseTo(Math.cos(th), 12);
       expect(Math.abs(l.im)).toBeCloseTo(Math.sin(th), 12);
     }
-    const s = spectrumOf([Math.cos(th), -Math.sin(th), Math.sin(th), Math.cos(th)], 2, { matrix: 'R', label: 'r', tolerance: 0.01 });
+    const s = spectrumOf([Math.cos(th), -Math.sin(th), Math.sin(th), Math.cos(th)], 2, {
+      matrix: 'R',
+      label: 'r',
+      tolerance: 0.01,
+    });
     expect(s.radius).toBeCloseTo(1, 12);
     expect(s.outside).toBe(0);
     expect(s.dominant.freqAtan2).toBeCloseTo(th / (2 * Math.PI), 12);
@@ -113,14 +119,19 @@ describe('analysis.eigen block', () => {
   it('reports the spectrum of W_rec with a reference, one-line summary and artifacts', async () => {
     const model = makeModel(3, Float32Array.from([1.2, 0, 0, 0, 0.5, -0.4, 0, 0.4, 0.5]));
     const ref = makeModel(3, Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]));
-    const { outputs } = await runBlock<{ spectrum: Spectrum }>(eigenBlock, { inputs: { model, reference: ref }, params: { label: 'after' } });
+    const { outputs } = await runBlock<{ spectrum: Spectrum }>(eigenBlock, {
+      inputs: { model, reference: ref },
+      params: { label: 'after' },
+    });
     const s = outputs.spectrum;
     expect(s.radius).toBeCloseTo(1.2, 6);
     expect(s.outside).toBe(1);
     expect(s.dominant.re).toBeCloseTo(1.2, 6);
     expect(s.reference?.radius).toBeCloseTo(1, 6);
     expect(s.reference?.outside).toBe(0);
-    expect(SpectrumPort.summarize(s)).toBe('W_rec radius 1.2, 1 outside the unit circle (reference: radius 1, 0 outside)');
+    expect(SpectrumPort.summarize(s)).toBe(
+      'W_rec radius 1.2, 1 outside the unit circle (reference: radius 1, 0 outside)',
+    );
     const arts = await SpectrumPort.artifacts!(s);
     expect(arts.map((a) => a.suffix)).toEqual(['.json', '.csv']);
     expect(String(arts[1]!.data).split('\n')[0]).toBe('spectrum,label,index,re,im,abs');
@@ -129,7 +140,10 @@ describe('analysis.eigen block', () => {
 
   it("'effective' uses (1 - alpha) I + alpha W_rec", async () => {
     const model = makeModel(2, Float32Array.from([2, 0, 0, -1]), { alpha: 0.5 });
-    const { outputs } = await runBlock<{ spectrum: Spectrum }>(eigenBlock, { inputs: { model }, params: { matrix: 'effective' } });
+    const { outputs } = await runBlock<{ spectrum: Spectrum }>(eigenBlock, {
+      inputs: { model },
+      params: { matrix: 'effective' },
+    });
     const re = outputs.spectrum.eigenvalues.map((l) => l.re).sort((a, b) => a - b);
     expect(re[0]).toBeCloseTo(0, 10);
     expect(re[1]).toBeCloseTo(1.5, 10);

@@ -23,7 +23,11 @@ export function eigenMatrix(model: Model, which: EigenMatrix): Float64Array {
 }
 
 /** Spectrum of a square row-major matrix. */
-export function spectrumOf(data: ArrayLike<number>, n: number, opts: { matrix: string; label: string; tolerance: number }): Spectrum {
+export function spectrumOf(
+  data: ArrayLike<number>,
+  n: number,
+  opts: { matrix: string; label: string; tolerance: number },
+): Spectrum {
   const eig = eigenvalues(data, n);
   let radius = 0;
   let outside = 0;
@@ -68,7 +72,10 @@ export const eigenBlock = defineBlock({
     "Henrici's departure from normality. Connect a second model (e.g. before training) to 'reference' to compare.",
   inputs: {
     model: input(ModelPort, { description: 'The network to analyse (e.g. after training).' }),
-    reference: input(ModelPort, { optional: true, description: 'A network to compare with (e.g. the same one before training).' }),
+    reference: input(ModelPort, {
+      optional: true,
+      description: 'A network to compare with (e.g. the same one before training).',
+    }),
   },
   outputs: { spectrum: SpectrumPort },
   params: schema({
@@ -76,7 +83,9 @@ export const eigenBlock = defineBlock({
       description:
         "'W_rec': the recurrent weights; 'effective': (1 - alpha) I + alpha W_rec, the linear map of one Euler step around h = 0 (equal to W_rec when alpha = 1).",
     }),
-    tolerance: num(0, 1, 0.01, { description: 'Count eigenvalues with |lambda| > 1 + tolerance as outside the unit circle.' }),
+    tolerance: num(0, 1, 0.01, {
+      description: 'Count eigenvalues with |lambda| > 1 + tolerance as outside the unit circle.',
+    }),
     label: str('', { description: "Label for plots; default: the model's provenance or 'model'." }),
     referenceLabel: str('reference', { description: 'Label of the reference spectrum.' }),
   }),
@@ -87,7 +96,9 @@ export const eigenBlock = defineBlock({
     const spectrum = one(inputs.model, label);
     if (inputs.reference) {
       if (inputs.reference.N !== inputs.model.N)
-        throw new Error(`reference: network has N=${inputs.reference.N} but model has N=${inputs.model.N}; connect the same network before training`);
+        throw new Error(
+          `reference: network has N=${inputs.reference.N} but model has N=${inputs.model.N}; connect the same network before training`,
+        );
       spectrum.reference = one(inputs.reference, params.referenceLabel);
     }
     return { spectrum };

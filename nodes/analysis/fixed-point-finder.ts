@@ -241,7 +241,7 @@ export async function adamMinimise(
           good[si] = 0;
         } else {
           good[si] = (good[si] as number) + 1;
-          if ((good[si] as number) >= 5) {
+          if (good[si] >= 5) {
             lr[si] = Math.min(s.lrInit * 10, (lr[si] as number) / 0.95);
             good[si] = 0;
           }
@@ -291,7 +291,9 @@ export async function adamMinimise(
         rows = Int32Array.from(keepRows);
       }
       if ((it + 1) % reportEvery === 0) {
-        const qs = Array.from(rows, (si) => qPrev[si] as number).filter(Number.isFinite).sort((x, y) => x - y);
+        const qs = Array.from(rows, (si) => qPrev[si] as number)
+          .filter(Number.isFinite)
+          .sort((x, y) => x - y);
         await onIter(it + 1, rows.length, qs.length > 0 ? (qs[qs.length >> 1] as number) : 0);
       }
     }
@@ -447,7 +449,8 @@ export async function findFixedPoints(
   let outliers = 0;
   if (s.outlierDistanceScale > 0 && S > 1) {
     const cen = new Float64Array(N);
-    for (let i = 0; i < S; i++) for (let j = 0; j < N; j++) cen[j] = (cen[j] as number) + (starts[i * N + j] as number) / S;
+    for (let i = 0; i < S; i++)
+      for (let j = 0; j < N; j++) cen[j] = (cen[j] as number) + (starts[i * N + j] as number) / S;
     const dist = (h: ArrayLike<number>, o = 0) => {
       let d = 0;
       for (let j = 0; j < N; j++) d += ((h[o + j] as number) - (cen[j] as number)) ** 2;
@@ -460,7 +463,10 @@ export async function findFixedPoints(
       outliers = raw.length - candidates.length;
     }
   }
-  let unique = uniquePoints(candidates.filter((p) => Number.isFinite(p.q)), s.tolUnique);
+  let unique = uniquePoints(
+    candidates.filter((p) => Number.isFinite(p.q)),
+    s.tolUnique,
+  );
   let polished = 0;
   if (s.polishIters > 0) {
     // By increasing q: polish a candidate unless it lies within clusterTolerance (every dimension) of
@@ -480,7 +486,10 @@ export async function findFixedPoints(
       done.push({ h: r.h, q: r.q, iters: p.iters, from: p.h });
     }
     // Keep the polished points and the candidates Adam alone brought below tol_q.
-    unique = uniquePoints([...done.map((d) => ({ h: d.h, q: d.q, iters: d.iters })), ...unique.filter((p) => p.q <= s.tolQ)], s.tolUnique);
+    unique = uniquePoints(
+      [...done.map((d) => ({ h: d.h, q: d.q, iters: d.iters })), ...unique.filter((p) => p.q <= s.tolQ)],
+      s.tolUnique,
+    );
   }
   const points: FoundPoint[] = [];
   for (const p of unique) {

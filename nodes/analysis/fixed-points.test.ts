@@ -84,7 +84,9 @@ describe('a hand-built 3-bit flip-flop network', () => {
       for (let i = 0; i < 3; i++) expect(Math.abs(p.h[i]!)).toBeCloseTo(hs, 5);
       for (let i = 3; i < N; i++) expect(p.h[i]!).toBeCloseTo(0, 6);
     }
-    const corners = new Set(pts.filter((x) => x.stability === 'stable').map((p) => Array.from(p.h.subarray(0, 3), Math.sign).join(',')));
+    const corners = new Set(
+      pts.filter((x) => x.stability === 'stable').map((p) => Array.from(p.h.subarray(0, 3), Math.sign).join(',')),
+    );
     expect(corners.size).toBe(8);
     expect(pts).toHaveLength(27);
     // Every other point has at least one unit at 0 (|lambda| = 2) and the leaky units (0.5): saddles.
@@ -95,9 +97,24 @@ describe('a hand-built 3-bit flip-flop network', () => {
 
 describe('fixed-point helpers', () => {
   it('classify by |lambda| against 1', () => {
-    expect(classify([{ re: 0.5, im: 0.5 }, { re: -0.9, im: 0 }]).stability).toBe('stable');
-    expect(classify([{ re: 1.1, im: 0 }, { re: 0.2, im: 0 }]).stability).toBe('saddle');
-    expect(classify([{ re: 0, im: 1.2 }, { re: 0, im: -1.2 }]).stability).toBe('unstable');
+    expect(
+      classify([
+        { re: 0.5, im: 0.5 },
+        { re: -0.9, im: 0 },
+      ]).stability,
+    ).toBe('stable');
+    expect(
+      classify([
+        { re: 1.1, im: 0 },
+        { re: 0.2, im: 0 },
+      ]).stability,
+    ).toBe('saddle');
+    expect(
+      classify([
+        { re: 0, im: 1.2 },
+        { re: 0, im: -1.2 },
+      ]).stability,
+    ).toBe('unstable');
   });
 
   it('uniqueness: same point when every coordinate differs by less than the tolerance, lowest q kept', () => {
@@ -120,7 +137,11 @@ describe('fixed-point helpers', () => {
     } as unknown as Trajectories;
     const { inputs, warning } = probeInputs(model, 'context-levels', [], traj);
     expect(warning).toBeUndefined();
-    expect(inputs.map((i) => i.values)).toEqual([[0, 0, 0], [0, 0, 1], [0, 0, -1]]);
+    expect(inputs.map((i) => i.values)).toEqual([
+      [0, 0, 0],
+      [0, 0, 1],
+      [0, 0, -1],
+    ]);
     const none = probeInputs(model, 'context-levels', []);
     expect(none.inputs).toHaveLength(1);
     expect(none.warning).toMatch(/channel names unknown/);

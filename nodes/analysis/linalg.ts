@@ -25,7 +25,7 @@ export function toMatrix(data: ArrayLike<number>, rows: number, cols: number): M
 export function eigenvalues(data: ArrayLike<number>, n: number): Eigenvalue[] {
   if (n === 0) return [];
   for (let i = 0; i < data.length; i++)
-    if (!Number.isFinite(data[i] as number))
+    if (!Number.isFinite(data[i]))
       throw new Error(`matrix entry ${i} is ${data[i]}: eigenvalues need finite weights (was training diverging?)`);
   const e = new EigenvalueDecomposition(toMatrix(data, n, n));
   const re = e.realEigenvalues;
@@ -114,7 +114,11 @@ export function moments(data: ArrayLike<number>): Moments {
 }
 
 /** Histogram with `bins` equal bins over [min, max] (numpy.histogram's rule: last bin closed). */
-export function histogram(data: ArrayLike<number>, bins: number, range?: [number, number]): { edges: number[]; counts: number[] } {
+export function histogram(
+  data: ArrayLike<number>,
+  bins: number,
+  range?: [number, number],
+): { edges: number[]; counts: number[] } {
   let lo = range?.[0] ?? Infinity;
   let hi = range?.[1] ?? -Infinity;
   if (!range)

@@ -6,7 +6,9 @@ import { Rng } from '../lib/rng.ts';
 import { PCAPort, type PCA, type Trajectories } from '../ports/index.ts';
 import { fitPca, pcaBlock } from './pca.ts';
 
-const fixture = JSON.parse(readFileSync(new URL('../../test/fixtures/analysis/numpy-reference.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(new URL('../../test/fixtures/analysis/numpy-reference.json', import.meta.url), 'utf8'),
+) as {
   pca: { rows: number; cols: number; data: number[]; explainedVarianceRatio: number[] };
 };
 
@@ -24,10 +26,22 @@ function trajectories(C: number, T: number, N: number, seed: number, label: stri
       }
   return {
     conditions: Array.from({ length: C }, (_, c) => ({ task: 't', inputValues: [c], jitter: 0, key: `cond ${c}` })),
-    C, T, N, channels: 1, outputs: 1, hidden,
-    y: new Float32Array(C * T), targets: new Float32Array(C * T), inputs: new Float32Array(C * T), mask: new Float32Array(C * T).fill(1),
-    distance: new Array<number>(C).fill(0), accuracy: new Array<number>(C).fill(1),
-    channelNames: ['x'], outputNames: ['y'], dt: 1, label,
+    C,
+    T,
+    N,
+    channels: 1,
+    outputs: 1,
+    hidden,
+    y: new Float32Array(C * T),
+    targets: new Float32Array(C * T),
+    inputs: new Float32Array(C * T),
+    mask: new Float32Array(C * T).fill(1),
+    distance: new Array<number>(C).fill(0),
+    accuracy: new Array<number>(C).fill(1),
+    channelNames: ['x'],
+    outputNames: ['y'],
+    dt: 1,
+    label,
   };
 }
 
@@ -59,11 +73,15 @@ describe('PCA', () => {
   it('block: ratios sum to 1, projections per condition, second set projected with the first fit', async () => {
     const trained = trajectories(4, 30, 10, 2, 'trained', 2);
     const untrained = trajectories(4, 30, 10, 9, 'untrained', 5);
-    const { outputs } = await runBlock<{ pca: PCA }>(pcaBlock, { inputs: { trajectories: trained, project: untrained }, params: { k: 3 } });
+    const { outputs } = await runBlock<{ pca: PCA }>(pcaBlock, {
+      inputs: { trajectories: trained, project: untrained },
+      params: { k: 3 },
+    });
     const p = outputs.pca;
     expect(p.explainedVarianceRatio).toHaveLength(10);
     expect(p.explainedVarianceRatio.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-    for (let i = 1; i < 10; i++) expect(p.explainedVarianceRatio[i]!).toBeLessThanOrEqual(p.explainedVarianceRatio[i - 1]!);
+    for (let i = 1; i < 10; i++)
+      expect(p.explainedVarianceRatio[i]!).toBeLessThanOrEqual(p.explainedVarianceRatio[i - 1]!);
     // Two latent signals: the first two components hold nearly everything.
     expect(p.explainedVarianceRatio[0]! + p.explainedVarianceRatio[1]!).toBeGreaterThan(0.95);
     expect(p.projections).toHaveLength(8);
@@ -76,7 +94,11 @@ describe('PCA', () => {
     const pts = p.projections.filter((x) => x.set === 'trained');
     let s2 = 0;
     let n = 0;
-    for (const c of pts) for (let t = 0; t < c.T; t++) { s2 += c.points[t * 3]! ** 2; n++; }
+    for (const c of pts)
+      for (let t = 0; t < c.T; t++) {
+        s2 += c.points[t * 3]! ** 2;
+        n++;
+      }
     expect(s2 / (n - 1) / p.totalVariance!).toBeCloseTo(p.explainedVarianceRatio[0]!, 4);
     expect(PCAPort.summarize(p)).toMatch(/^top 3 PCs explain \d+(\.\d+)? % of the variance/);
     const arts = await PCAPort.artifacts!(p);
@@ -87,7 +109,9 @@ describe('PCA', () => {
 
   it('rejects a projected set of another size', async () => {
     await expect(
-      runBlock(pcaBlock, { inputs: { trajectories: trajectories(2, 10, 6, 1, 'a'), project: trajectories(2, 10, 5, 1, 'b') } }),
+      runBlock(pcaBlock, {
+        inputs: { trajectories: trajectories(2, 10, 6, 1, 'a'), project: trajectories(2, 10, 5, 1, 'b') },
+      }),
     ).rejects.toThrow(/project: trajectories have N=5/);
   });
 });

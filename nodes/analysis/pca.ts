@@ -10,7 +10,12 @@ import { PCAPort, TrajectoriesPort, type PCA, type Trajectories } from '../ports
 import { symmetricEigen } from './linalg.ts';
 
 /** Mean [N] and covariance [N, N] (divided by M - 1) of the rows of a [M, N] array. */
-export function covariance(X: ArrayLike<number>, M: number, N: number, signal?: AbortSignal): { mean: Float64Array; cov: Float64Array } {
+export function covariance(
+  X: ArrayLike<number>,
+  M: number,
+  N: number,
+  signal?: AbortSignal,
+): { mean: Float64Array; cov: Float64Array } {
   const mean = new Float64Array(N);
   for (let s = 0; s < M; s++) {
     const o = s * N;
@@ -67,7 +72,13 @@ export function fitPca(X: ArrayLike<number>, M: number, N: number, signal?: Abor
 }
 
 /** Project rows [M, N] on the first k components: [M, k]. */
-export function project(fit: PcaFit, X: ArrayLike<number>, M: number, k: number, center: ArrayLike<number> = fit.mean): Float32Array {
+export function project(
+  fit: PcaFit,
+  X: ArrayLike<number>,
+  M: number,
+  k: number,
+  center: ArrayLike<number> = fit.mean,
+): Float32Array {
   const { N, components } = fit;
   const out = new Float32Array(M * k);
   for (let s = 0; s < M; s++) {
@@ -88,7 +99,13 @@ function checkTrajectories(t: Trajectories, port: string): void {
 }
 
 /** The PCA analysis: fit on `fitOn`, project it (and `other`, when given) on the first k components. */
-export function pcaAnalysis(fitOn: Trajectories, k: number, other?: Trajectories, signal?: AbortSignal, label?: string): PCA {
+export function pcaAnalysis(
+  fitOn: Trajectories,
+  k: number,
+  other?: Trajectories,
+  signal?: AbortSignal,
+  label?: string,
+): PCA {
   checkTrajectories(fitOn, 'trajectories');
   const { C, T, N } = fitOn;
   const fit = fitPca(fitOn.hidden, C * T, N, signal);
@@ -117,7 +134,10 @@ export function pcaAnalysis(fitOn: Trajectories, k: number, other?: Trajectories
   };
   if (other) {
     checkTrajectories(other, 'project');
-    if (other.N !== N) throw new Error(`project: trajectories have N=${other.N} units but the fitted ones have N=${N}; they must come from the same network size`);
+    if (other.N !== N)
+      throw new Error(
+        `project: trajectories have N=${other.N} units but the fitted ones have N=${N}; they must come from the same network size`,
+      );
     addSet(other, other.label === fitOn.label ? `${other.label} (projected)` : other.label);
     out.projectedLabel = other.label;
     // Variance of the other set about its own mean along each fitted axis, over its total variance.
@@ -147,7 +167,10 @@ export const pcaBlock = defineBlock({
     'trained). The multitask study: the top 3 components explain 77-82 % for trained nets, 43-54 % for untrained ones.',
   inputs: {
     trajectories: input(TrajectoriesPort, { description: 'Trajectories the components are fitted on.' }),
-    project: input(TrajectoriesPort, { optional: true, description: 'Trajectories projected with the same fit (e.g. the untrained network).' }),
+    project: input(TrajectoriesPort, {
+      optional: true,
+      description: 'Trajectories projected with the same fit (e.g. the untrained network).',
+    }),
   },
   outputs: { pca: PCAPort },
   params: schema({
@@ -155,6 +178,12 @@ export const pcaBlock = defineBlock({
     label: str('', { description: "Label for plots; default: the trajectories' label." }),
   }),
   run: async ({ params, inputs, signal }) => ({
-    pca: pcaAnalysis(inputs.trajectories, params.k, inputs.project, signal, params.label !== '' ? params.label : undefined),
+    pca: pcaAnalysis(
+      inputs.trajectories,
+      params.k,
+      inputs.project,
+      signal,
+      params.label !== '' ? params.label : undefined,
+    ),
   }),
 });

@@ -13,8 +13,14 @@ import { pruneBlock } from './prune.ts';
 describe('analyses downstream of sim.run on a 2-task context dataset', () => {
   it('PCA, fixed points at each context level, pruning on the probe', async () => {
     const tasks: Dataset[] = [];
-    for (const [b, seed] of [[andTask, 1], [orTask, 2]] as const)
-      tasks.push((await runBlock<{ dataset: Dataset }>(b, { params: { samples: 8, seed, T: 120, baseline: 0 } })).outputs.dataset);
+    for (const [b, seed] of [
+      [andTask, 1],
+      [orTask, 2],
+    ] as const)
+      tasks.push(
+        (await runBlock<{ dataset: Dataset }>(b, { params: { samples: 8, seed, T: 120, baseline: 0 } })).outputs
+          .dataset,
+      );
     const data = (
       await runBlock<{ dataset: Dataset }>(contextMux, {
         inputs: { tasks },
@@ -22,9 +28,14 @@ describe('analyses downstream of sim.run on a 2-task context dataset', () => {
       })
     ).outputs.dataset;
     const mk = modelBlocks.find((b) => b.type === 'model.ctrnn')!;
-    const model = (await runBlock<{ model: Model }>(mk, { inputs: { dataset: data }, params: { units: 16, seed: 3 } })).outputs.model;
-    const traj = (await runBlock<{ trajectories: Trajectories }>(simRun, { inputs: { model, dataset: data }, params: { engine: 'js' } })).outputs
-      .trajectories;
+    const model = (await runBlock<{ model: Model }>(mk, { inputs: { dataset: data }, params: { units: 16, seed: 3 } }))
+      .outputs.model;
+    const traj = (
+      await runBlock<{ trajectories: Trajectories }>(simRun, {
+        inputs: { model, dataset: data },
+        params: { engine: 'js' },
+      })
+    ).outputs.trajectories;
     expect(traj.C).toBe(8);
 
     const pca = (await runBlock<{ pca: PCA }>(pcaBlock, { inputs: { trajectories: traj } })).outputs.pca;

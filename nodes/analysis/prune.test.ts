@@ -25,8 +25,10 @@ describe('pruning', () => {
         const zeros = pr.weights.W_rec.filter((w) => w === 0).length;
         expect(zeros).toBe(Math.round(f * order.length));
         if (variant === 'all' || variant === 'random') expect(zeros / (N * N)).toBeCloseTo(f, 2);
-        if (variant === 'positive') expect(Array.from(model.weights.W_rec).filter((w, k) => w < 0 && pr.weights.W_rec[k] === 0)).toHaveLength(0);
-        if (variant === 'negative') expect(Array.from(model.weights.W_rec).filter((w, k) => w > 0 && pr.weights.W_rec[k] === 0)).toHaveLength(0);
+        if (variant === 'positive')
+          expect(Array.from(model.weights.W_rec).filter((w, k) => w < 0 && pr.weights.W_rec[k] === 0)).toHaveLength(0);
+        if (variant === 'negative')
+          expect(Array.from(model.weights.W_rec).filter((w, k) => w > 0 && pr.weights.W_rec[k] === 0)).toHaveLength(0);
       }
     }
   });
@@ -34,7 +36,9 @@ describe('pruning', () => {
   it('magnitude pruning removes exactly the smallest |w| (threshold)', () => {
     const order = pruneOrder(model.weights.W_rec, 'all', 0);
     const pr = prunedWeights(model.weights, order, 0.3);
-    const kept = Array.from(pr.weights.W_rec).filter((w) => w !== 0).map(Math.abs);
+    const kept = Array.from(pr.weights.W_rec)
+      .filter((w) => w !== 0)
+      .map(Math.abs);
     expect(Math.min(...kept)).toBeGreaterThanOrEqual(pr.threshold);
   });
 
@@ -79,13 +83,22 @@ describe('pruning', () => {
     expect(all.points[3]!.ok).toBe(false);
     expect(all.maxFractionOk).toBe(0.02);
     expect(progress.at(-1)).toMatchObject({ value: 9, max: 9 });
-    expect(PruningCurvePort.summarize(c)).toBe('all: ok up to 2 %; positive: ok up to ' + `${100 * c.curves[1]!.maxFractionOk} %`);
+    expect(PruningCurvePort.summarize(c)).toBe(
+      'all: ok up to 2 %; positive: ok up to ' + `${100 * c.curves[1]!.maxFractionOk} %`,
+    );
     const arts = await PruningCurvePort.artifacts!(c);
     expect(String(arts[1]!.data).trim().split('\n')).toHaveLength(1 + 2 * 4 * 6);
   });
 
   it('tfjs engine agrees with the JS reference', async () => {
-    const settings = { fractions: [0, 0.1, 0.3], variants: ['all'] as const, criterion: 'all-correct' as const, distanceRatio: 1.5, seed: 0, lesionUnits: [[2]] };
+    const settings = {
+      fractions: [0, 0.1, 0.3],
+      variants: ['all'] as const,
+      criterion: 'all-correct' as const,
+      distanceRatio: 1.5,
+      seed: 0,
+      lesionUnits: [[2]],
+    };
     await useBackend('cpu');
     const js = await pruningSweep(model, data, { ...settings, engine: 'js' });
     const tfc = await pruningSweep(model, data, { ...settings, engine: 'tfjs' });
@@ -99,6 +112,8 @@ describe('pruning', () => {
 
   it('rejects a dataset of another shape', async () => {
     const other = makeModel(N, randomMatrix(N, 0.9, 4), { inputSize: 3 });
-    await expect(runBlock(pruneBlock, { inputs: { model: other, dataset: data } })).rejects.toThrow(/dataset has 2 input channels but the model expects 3/);
+    await expect(runBlock(pruneBlock, { inputs: { model: other, dataset: data } })).rejects.toThrow(
+      /dataset has 2 input channels but the model expects 3/,
+    );
   });
 });

@@ -43,7 +43,11 @@ export function pruneOrder(W: Float32Array, variant: PruneVariant, seed: number)
 }
 
 /** W_rec with the first round(fraction * eligible) entries of `order` set to zero. */
-export function prunedWeights(weights: ModelWeights, order: Int32Array, fraction: number): { weights: ModelWeights; removed: number; threshold: number } {
+export function prunedWeights(
+  weights: ModelWeights,
+  order: Int32Array,
+  fraction: number,
+): { weights: ModelWeights; removed: number; threshold: number } {
   const removed = Math.round(fraction * order.length);
   const W = Float32Array.from(weights.W_rec);
   let threshold = 0;
@@ -64,7 +68,8 @@ export function lesionedWeights(model: Model, units: readonly number[]): ModelWe
   const W_out = Float32Array.from(w.W_out);
   const b = Float32Array.from(w.b);
   for (const u of units) {
-    if (!Number.isInteger(u) || u < 0 || u >= N) throw new Error(`lesionUnits: unit ${u} does not exist; units are 0..${N - 1}`);
+    if (!Number.isInteger(u) || u < 0 || u >= N)
+      throw new Error(`lesionUnits: unit ${u} does not exist; units are 0..${N - 1}`);
     for (let j = 0; j < N; j++) {
       W_rec[u * N + j] = 0;
       W_rec[j * N + u] = 0;
@@ -85,7 +90,12 @@ export function resolveEngine(engine: PruneEngine, N: number): 'js' | 'tfjs' {
 }
 
 /** Simulate the model with given weights on every trial of a dataset and score each trial. */
-export async function evaluate(model: Model, data: Dataset, weights?: ModelWeights, engine: 'js' | 'tfjs' = 'js'): Promise<BatchPerformance> {
+export async function evaluate(
+  model: Model,
+  data: Dataset,
+  weights?: ModelWeights,
+  engine: 'js' | 'tfjs' = 'js',
+): Promise<BatchPerformance> {
   const { y } =
     engine === 'tfjs'
       ? await simulateTfjs(weights ? { ...model, weights } : model, data.inputs, data.samples, data.T)
@@ -124,9 +134,13 @@ export async function pruningSweep(
 ): Promise<PruningCurve> {
   const engine = s.engine ?? 'js';
   if (model.inputSize !== data.channels)
-    throw new Error(`dataset has ${data.channels} input channels but the model expects ${model.inputSize}; connect the dataset the model was trained on`);
+    throw new Error(
+      `dataset has ${data.channels} input channels but the model expects ${model.inputSize}; connect the dataset the model was trained on`,
+    );
   if (model.outputSize !== data.outputs)
-    throw new Error(`dataset has ${data.outputs} outputs but the model has ${model.outputSize}; connect the dataset the model was trained on`);
+    throw new Error(
+      `dataset has ${data.outputs} outputs but the model has ${model.outputSize}; connect the dataset the model was trained on`,
+    );
   const fractions = [...s.fractions].sort((a, b) => a - b);
   const total = 1 + s.variants.length * fractions.length + s.lesionUnits.length;
   let done = 0;
@@ -200,7 +214,9 @@ export const pruneBlock = defineBlock({
     'fraction is of the weights of that sign. Unit lesions silence chosen units (their incoming and outgoing weights set to 0).',
   inputs: {
     model: input(ModelPort),
-    dataset: input(DatasetPort, { description: "Its probe (one noise-free trial per condition) is simulated; without one, every trial." }),
+    dataset: input(DatasetPort, {
+      description: 'Its probe (one noise-free trial per condition) is simulated; without one, every trial.',
+    }),
   },
   outputs: { curve: PruningCurvePort },
   params: schema({
@@ -210,7 +226,8 @@ export const pruneBlock = defineBlock({
     }),
     variants: list(oneOf(PRUNE_VARIANTS, 'all'), ['all', 'positive', 'negative', 'random'], {
       minItems: 1,
-      description: "'all', 'positive', 'negative': smallest |w| first among those weights; 'random': a seeded random choice (control).",
+      description:
+        "'all', 'positive', 'negative': smallest |w| first among those weights; 'random': a seeded random choice (control).",
     }),
     criterion: oneOf(PRUNE_CRITERIA, 'all-correct', {
       description:
@@ -219,7 +236,8 @@ export const pruneBlock = defineBlock({
     distanceRatio: num(1, 1000, 1.5, { description: "Threshold of the 'distance-ratio' criterion." }),
     seed: int(0, 2 ** 31 - 1, 0, { description: 'Seed of the random control.' }),
     engine: oneOf(PRUNE_ENGINES, 'auto', {
-      description: "Simulation: 'js' (float64 reference loops), 'tfjs' (float32, batched; faster from N ~ 100), 'auto' (tfjs from N = 100).",
+      description:
+        "Simulation: 'js' (float64 reference loops), 'tfjs' (float32, batched; faster from N ~ 100), 'auto' (tfjs from N = 100).",
     }),
     backend: oneOf(BACKEND_CHOICES, 'auto', { description: "tfjs backend when the engine is 'tfjs'." }),
     lesionUnits: list(Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1 }), [], {
@@ -241,7 +259,9 @@ export const pruneBlock = defineBlock({
     if (!data) {
       data = inputs.dataset;
       if (data.samples > 200)
-        warn(`dataset has no probe: simulating all ${data.samples} trials per fraction; connect a task block's dataset (it carries a probe) to go faster`);
+        warn(
+          `dataset has no probe: simulating all ${data.samples} trials per fraction; connect a task block's dataset (it carries a probe) to go faster`,
+        );
     }
     const curve = await pruningSweep(
       inputs.model,

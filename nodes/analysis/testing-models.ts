@@ -7,7 +7,15 @@ import { simulate } from '../model/simulate.ts';
 export function makeModel(
   N: number,
   W_rec: Float32Array,
-  opts: { inputSize?: number; outputSize?: number; alpha?: number; activation?: Activation; seed?: number; W_in?: Float32Array; W_out?: Float32Array } = {},
+  opts: {
+    inputSize?: number;
+    outputSize?: number;
+    alpha?: number;
+    activation?: Activation;
+    seed?: number;
+    W_in?: Float32Array;
+    W_out?: Float32Array;
+  } = {},
 ): Model {
   const I = opts.inputSize ?? 1;
   const O = opts.outputSize ?? 1;
@@ -51,7 +59,8 @@ export function selfTargetDataset(model: Model, C: number, T: number, seed = 3):
   const conditions: ConditionLabel[] = [];
   for (let c = 0; c < C; c++) {
     const levels = Array.from({ length: I }, () => (rng.uniform() < 0.5 ? -1 : 1) * (0.5 + rng.uniform()));
-    for (let t = Math.min(10, T); t < Math.min(30, T); t++) for (let k = 0; k < I; k++) inputs[(c * T + t) * I + k] = levels[k] as number;
+    for (let t = Math.min(10, T); t < Math.min(30, T); t++)
+      for (let k = 0; k < I; k++) inputs[(c * T + t) * I + k] = levels[k] as number;
     conditions.push({ task: 'self', inputValues: levels, jitter: 0, key: `self ${c}` });
   }
   const { y } = simulate(model, inputs, C, T);

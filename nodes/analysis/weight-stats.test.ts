@@ -7,7 +7,9 @@ import { histogram, moments } from './linalg.ts';
 import { legacyPdfMoments, weightStatsBlock } from './weight-stats.ts';
 import { makeModel } from './testing-models.ts';
 
-const fixture = JSON.parse(readFileSync(new URL('../../test/fixtures/analysis/numpy-reference.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(new URL('../../test/fixtures/analysis/numpy-reference.json', import.meta.url), 'utf8'),
+) as {
   moments: { data: number[]; mean: number; std: number; skewness: number; excessKurtosis: number };
 };
 
@@ -75,7 +77,10 @@ describe('analysis.weight-stats block', () => {
     const rng = new Rng(2);
     const W = Float32Array.from({ length: N * N }, () => rng.normal() / Math.sqrt(N));
     const model = makeModel(N, W, { inputSize: 3 });
-    const { outputs } = await runBlock<{ stats: WeightStats }>(weightStatsBlock, { inputs: { model }, params: { bins: 20 } });
+    const { outputs } = await runBlock<{ stats: WeightStats }>(weightStatsBlock, {
+      inputs: { model },
+      params: { bins: 20 },
+    });
     const s = outputs.stats;
     expect(s.matrices.map((m) => m.name)).toEqual(['W_rec', 'W_in', 'W_out']);
     const rec = s.matrices[0]!;
@@ -87,7 +92,9 @@ describe('analysis.weight-stats block', () => {
     expect(rec.legacyPdfMoments).toBeUndefined();
     const arts = await WeightStatsPort.artifacts!(s);
     expect(arts.map((a) => a.suffix)).toEqual(['.json', '.csv', '.histogram.csv']);
-    expect(WeightStatsPort.summarize(s)).toMatch(/^W_rec: mean [-\d.e]+, std 0\.1[34]\d*, skew [-\d.e]+, ex\. kurtosis [-\d.e]+; W_in: /);
+    expect(WeightStatsPort.summarize(s)).toMatch(
+      /^W_rec: mean [-\d.e]+, std 0\.1[34]\d*, skew [-\d.e]+, ex\. kurtosis [-\d.e]+; W_in: /,
+    );
     const withLegacy = await runBlock<{ stats: WeightStats }>(weightStatsBlock, {
       inputs: { model },
       params: { matrices: ['W_rec'], legacyPdfMoments: true },
@@ -98,6 +105,8 @@ describe('analysis.weight-stats block', () => {
 
   it('rejects a matrix listed twice', async () => {
     const model = makeModel(2, new Float32Array(4));
-    await expect(runBlock(weightStatsBlock, { inputs: { model }, params: { matrices: ['W_rec', 'W_rec'] } })).rejects.toThrow(/matrices: W_rec is listed twice/);
+    await expect(
+      runBlock(weightStatsBlock, { inputs: { model }, params: { matrices: ['W_rec', 'W_rec'] } }),
+    ).rejects.toThrow(/matrices: W_rec is listed twice/);
   });
 });

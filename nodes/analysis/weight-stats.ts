@@ -47,7 +47,13 @@ export function matrixStats(name: string, data: ArrayLike<number>, bins: number,
   return out;
 }
 
-export function weightStats(model: Model, matrices: readonly WeightMatrix[], bins: number, legacy: boolean, label: string): WeightStats {
+export function weightStats(
+  model: Model,
+  matrices: readonly WeightMatrix[],
+  bins: number,
+  legacy: boolean,
+  label: string,
+): WeightStats {
   return { label, matrices: matrices.map((name) => matrixStats(name, model.weights[name], bins, legacy)) };
 }
 

@@ -144,23 +144,30 @@ export function analysisJson(v: unknown): string {
   });
 }
 
+/** What a CSV cell may hold. */
+export type CsvCell = string | number | boolean | null | undefined;
+
 /** One CSV cell: numbers as-is (shortest round-trip form), strings quoted when needed. */
-function cell(v: unknown): string {
+function cell(v: CsvCell): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  const s = String(v ?? '');
+  const s = v === undefined || v === null ? '' : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** A CSV table (header + rows), RFC 4180 quoting, '\n' line ends. */
-export function csvTable(header: string[], rows: unknown[][]): string {
+export function csvTable(header: string[], rows: CsvCell[][]): string {
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
 }
 
-const jsonArtifact = (v: unknown): Artifact => ({ suffix: '.json', data: analysisJson(v), mediaType: 'application/json' });
+const jsonArtifact = (v: unknown): Artifact => ({
+  suffix: '.json',
+  data: analysisJson(v),
+  mediaType: 'application/json',
+});
 const csvArtifact = (suffix: string, data: string): Artifact => ({ suffix, data, mediaType: 'text/csv' });
 
 /** Rows of a spectrum's eigenvalue CSV. */
-function spectrumRows(s: Spectrum, which: string): unknown[][] {
+function spectrumRows(s: Spectrum, which: string): CsvCell[][] {
   return s.eigenvalues.map((l, i) => [which, s.label, i, l.re, l.im, Math.hypot(l.re, l.im)]);
 }
 
@@ -207,10 +214,33 @@ export const WeightStatsPort = definePortType<WeightStats>({
     csvArtifact(
       '.csv',
       csvTable(
-        ['matrix', 'count', 'mean', 'std', 'skewness', 'excess_kurtosis', 'min', 'max', 'fit_mu', 'fit_sigma', 'legacy_pdf_skewness', 'legacy_pdf_kurtosis'],
+        [
+          'matrix',
+          'count',
+          'mean',
+          'std',
+          'skewness',
+          'excess_kurtosis',
+          'min',
+          'max',
+          'fit_mu',
+          'fit_sigma',
+          'legacy_pdf_skewness',
+          'legacy_pdf_kurtosis',
+        ],
         w.matrices.map((m) => [
-          m.name, m.count, m.mean, m.std, m.skewness, m.excessKurtosis, m.min, m.max, m.normalFit.mu, m.normalFit.sigma,
-          m.legacyPdfMoments?.skewness ?? '', m.legacyPdfMoments?.kurtosis ?? '',
+          m.name,
+          m.count,
+          m.mean,
+          m.std,
+          m.skewness,
+          m.excessKurtosis,
+          m.min,
+          m.max,
+          m.normalFit.mu,
+          m.normalFit.sigma,
+          m.legacyPdfMoments?.skewness ?? '',
+          m.legacyPdfMoments?.kurtosis ?? '',
         ]),
       ),
     ),
@@ -242,7 +272,11 @@ export const PCAPort = definePortType<PCA>({
       '.variance.csv',
       csvTable(
         ['component', 'explained_variance_ratio', 'cumulative'],
-        p.explainedVarianceRatio.map((r, i) => [i + 1, r, p.explainedVarianceRatio.slice(0, i + 1).reduce((a, b) => a + b, 0)]),
+        p.explainedVarianceRatio.map((r, i) => [
+          i + 1,
+          r,
+          p.explainedVarianceRatio.slice(0, i + 1).reduce((a, b) => a + b, 0),
+        ]),
       ),
     ),
     csvArtifact(
@@ -251,7 +285,10 @@ export const PCAPort = definePortType<PCA>({
         ['set', 'condition', 't', ...Array.from({ length: p.k }, (_, i) => `pc${i + 1}`)],
         p.projections.flatMap((c) =>
           Array.from({ length: c.T }, (_, t) => [
-            c.set ?? p.label, c.condition.key, t, ...Array.from(c.points.subarray(t * p.k, (t + 1) * p.k)),
+            c.set ?? p.label,
+            c.condition.key,
+            t,
+            ...Array.from(c.points.subarray(t * p.k, (t + 1) * p.k)),
           ]),
         ),
       ),
@@ -276,10 +313,23 @@ export const FixedPointsPort = definePortType<FixedPoints>({
     csvArtifact(
       '.csv',
       csvTable(
-        ['index', 'input', 'q', 'stability', 'max_abs_eigenvalue', 'unstable_modes', ...Array.from({ length: f.N }, (_, i) => `h${i}`)],
+        [
+          'index',
+          'input',
+          'q',
+          'stability',
+          'max_abs_eigenvalue',
+          'unstable_modes',
+          ...Array.from({ length: f.N }, (_, i) => `h${i}`),
+        ],
         f.points.map((p, i) => [
-          i, p.inputLabel, p.q, p.stability, p.maxAbsEigenvalue,
-          p.eigenvalues.filter((l) => Math.hypot(l.re, l.im) > 1).length, ...Array.from(p.h),
+          i,
+          p.inputLabel,
+          p.q,
+          p.stability,
+          p.maxAbsEigenvalue,
+          p.eigenvalues.filter((l) => Math.hypot(l.re, l.im) > 1).length,
+          ...Array.from(p.h),
         ]),
       ),
     ),
@@ -309,7 +359,14 @@ export const PruningCurvePort = definePortType<PruningCurve>({
         p.curves.flatMap((c) =>
           c.points.flatMap((pt) =>
             p.conditions.map((cond, i) => [
-              c.variant, pt.requestedFraction, pt.removedFraction, pt.threshold, cond.key, pt.distance[i], pt.accuracy[i], pt.ok ? 1 : 0,
+              c.variant,
+              pt.requestedFraction,
+              pt.removedFraction,
+              pt.threshold,
+              cond.key,
+              pt.distance[i],
+              pt.accuracy[i],
+              pt.ok ? 1 : 0,
             ]),
           ),
         ),
@@ -321,7 +378,9 @@ export const PruningCurvePort = definePortType<PruningCurve>({
             '.lesions.csv',
             csvTable(
               ['lesion', 'units', 'condition', 'distance', 'accuracy'],
-              p.lesions.flatMap((l, li) => p.conditions.map((cond, i) => [li, l.units.join(' '), cond.key, l.distance[i], l.accuracy[i]])),
+              p.lesions.flatMap((l, li) =>
+                p.conditions.map((cond, i) => [li, l.units.join(' '), cond.key, l.distance[i], l.accuracy[i]]),
+              ),
             ),
           ),
         ]

@@ -24,7 +24,11 @@ const root = process.argv[2] ?? '/tmp/authors-nets/multitasking_RNN/Examples';
 
 async function probe(): Promise<Dataset> {
   const tasks: Dataset[] = [];
-  for (const [b, seed, T] of [[andTask, 1, 210], [orTask, 2, 200], [xorTask, 3, 200]] as const) {
+  for (const [b, seed, T] of [
+    [andTask, 1, 210],
+    [orTask, 2, 200],
+    [xorTask, 3, 200],
+  ] as const) {
     const r = await runBlock<{ dataset: Dataset }>(b, { params: { samples: 60, seed, T, baseline: 0 } });
     tasks.push(r.outputs.dataset);
   }
@@ -38,17 +42,35 @@ function traj(model: Model, d: Dataset, label: string): Trajectories {
   const { hidden, y } = simulate(model, d.inputs, d.samples, d.T);
   const perf = batchPerformance(y, d.targets, d.mask, d.samples, d.T, d.outputs);
   return {
-    conditions: d.conditions, C: d.samples, T: d.T, N: model.N, channels: d.channels, outputs: d.outputs,
-    hidden, y, targets: d.targets, inputs: d.inputs, mask: d.mask, distance: perf.distance, accuracy: perf.accuracy,
-    channelNames: d.channelNames, outputNames: d.outputNames, dt: d.dt, label,
+    conditions: d.conditions,
+    C: d.samples,
+    T: d.T,
+    N: model.N,
+    channels: d.channels,
+    outputs: d.outputs,
+    hidden,
+    y,
+    targets: d.targets,
+    inputs: d.inputs,
+    mask: d.mask,
+    distance: perf.distance,
+    accuracy: perf.accuracy,
+    channelNames: d.channelNames,
+    outputNames: d.outputNames,
+    dt: d.dt,
+    label,
   };
 }
 
 /** The first `n` trials of a dataset (the probe is jitter-major: the first 12 are jitter 1). */
 function head(d: Dataset, n: number): Dataset {
   return {
-    ...d, samples: n, conditions: d.conditions.slice(0, n),
-    inputs: d.inputs.slice(0, n * d.T * d.channels), targets: d.targets.slice(0, n * d.T * d.outputs), mask: d.mask.slice(0, n * d.T),
+    ...d,
+    samples: n,
+    conditions: d.conditions.slice(0, n),
+    inputs: d.inputs.slice(0, n * d.T * d.channels),
+    targets: d.targets.slice(0, n * d.T * d.outputs),
+    mask: d.mask.slice(0, n * d.T),
   };
 }
 
@@ -58,7 +80,9 @@ const pct = (r: number[]) => (100 * r.slice(0, 3).reduce((a, b) => a + b, 0)).to
 const p36 = await probe();
 const p12 = head(p36, 12);
 const rows: string[] = [];
-rows.push('| network | N | state | radius | outside (>1.01) | dominant lambda | f tangent / atan2 (cycles/step) | Henrici | W_rec mean | W_rec std (x sqrt N) | skew | ex. kurtosis | PCA top 3, 12 cond (d=1) | PCA top 3, 36 cond | correct (36) |');
+rows.push(
+  '| network | N | state | radius | outside (>1.01) | dominant lambda | f tangent / atan2 (cycles/step) | Henrici | W_rec mean | W_rec std (x sqrt N) | skew | ex. kurtosis | PCA top 3, 12 cond (d=1) | PCA top 3, 36 cond | correct (36) |',
+);
 rows.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const dir of readdirSync(root).sort()) {
   const ok = join(root, dir, 'ok');
@@ -66,7 +90,10 @@ for (const dir of readdirSync(root).sort()) {
   if (!existsSync(ok) || !existsSync(init)) continue;
   const trainedFile = readdirSync(ok).find((x) => x.endsWith('.hdf5'));
   if (!trainedFile) continue;
-  for (const [state, file] of [['initial', init], [`trained (${trainedFile})`, join(ok, trainedFile)]] as const) {
+  for (const [state, file] of [
+    ['initial', init],
+    [`trained (${trainedFile})`, join(ok, trainedFile)],
+  ] as const) {
     const { model } = await loadModelFile(file);
     const s = spectrumOf(eigenMatrix(model, 'W_rec'), model.N, { matrix: 'W_rec', label: state, tolerance: 0.01 });
     const m = matrixStats('W_rec', model.weights.W_rec, 100, false);
