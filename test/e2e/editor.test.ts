@@ -177,6 +177,25 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     expect(await status('timeseries')).toBe('done');
   });
 
+  it('shows a failing node with its message and skips what depends on it, with the reason', async () => {
+    const status = (id: string) => page.locator(`cf-node[data-node-id="${id}"]`).getAttribute('data-status');
+    const runStatus = page.locator('[data-testid="run-status"]');
+    await setParams(page, 'run', { conditions: 'all', maxTrials: 1 });
+    await page.click('[data-testid="run"]');
+    await expect.poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 }).toMatch(/failed .*1 failed, 1 skipped/);
+    expect(await status('run')).toBe('error');
+    expect(await page.locator('cf-node[data-node-id="run"] [data-testid="node-message"]').textContent()).toMatch(/maxTrials/);
+    expect(await status('timeseries')).toBe('skipped');
+    expect(await page.locator('cf-node[data-node-id="timeseries"] [data-testid="node-message"]').textContent()).toBe(
+      'upstream node "run" failed',
+    );
+    await shot(page, '08c-error-skipped');
+    // Back to the params of an earlier run: everything comes from the cache.
+    await setParams(page, 'run', { conditions: 'probe', maxTrials: 2000 });
+    await page.click('[data-testid="run"]');
+    await expect.poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 }).toMatch(/^done .*: 0 ran, 5 cached/);
+  });
+
   it('saves the pipeline and the CLI runs the saved file to the same results', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="save"]')]);
     const file = join(work, 'saved.json');
