@@ -183,7 +183,8 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     await setParams(page, 'run', { conditions: 'all', maxTrials: 1 });
     await page.click('[data-testid="run"]');
     await expect.poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 }).toMatch(/failed .*1 failed, 1 skipped/);
-    expect(await status('run')).toBe('error');
+    // Node badges are redrawn on the next animation frame.
+    await expect.poll(() => status('run')).toBe('error');
     expect(await page.locator('cf-node[data-node-id="run"] [data-testid="node-message"]').textContent()).toMatch(/maxTrials/);
     expect(await status('timeseries')).toBe('skipped');
     expect(await page.locator('cf-node[data-node-id="timeseries"] [data-testid="node-message"]').textContent()).toBe(
@@ -265,6 +266,17 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     writeFileSync(notJson, '{ "format": "cortexflow/pipeline", ');
     await page.setInputFiles('[data-testid="open-input"]', notJson);
     await expect.poll(async () => (await problem.textContent()) ?? '').toMatch(/not valid JSON/);
+    expect(await doc(page)).toEqual(before);
+    await page.click('[data-testid="problem"] button');
+    // The same through a file dropped on the canvas.
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+      const canvas = document.querySelector('[data-testid="canvas"]') as HTMLElement;
+      canvas.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      canvas.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, readFileSync(broken, 'utf8'));
+    await expect.poll(async () => (await problem.textContent()) ?? '').toMatch(/Could not open "dropped.json".*unknown block type "task.andd"/s);
     expect(await doc(page)).toEqual(before);
     await page.click('[data-testid="problem"] button');
   });
