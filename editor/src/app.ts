@@ -280,7 +280,8 @@ export class CfApp extends LitElement {
     if (kind !== 'position') this.validate();
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => this.autosaveNow(), 250);
-    this.rev++;
+    // Moving nodes changes nothing the panels show: no page re-render per pointer move.
+    if (kind !== 'position') this.rev++;
   }
 
   private autosaveNow(): void {
