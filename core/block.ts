@@ -98,6 +98,11 @@ export interface BlockSpec<I extends InputSpecs, O extends OutputSpecs, S extend
    * Applied in order when a document names an older version.
    */
   migrations?: Record<number, (params: Record<string, unknown>) => Record<string, unknown>>;
+  /**
+   * The block reads `env.pipeline` (name, nodes, params), e.g. a report listing them: its cache key
+   * then includes the pipeline's name and every node's params, so a rename re-renders it.
+   */
+  usesPipelineInfo?: boolean;
   /** Checks across params (and the connected upstream) that a schema cannot express. */
   // Method syntax on purpose: parameters stay bivariant, so any block is assignable to AnyBlock.
   validate?(params: Static<S>, ctx: ValidationContext): ParamIssue[];

@@ -122,6 +122,37 @@ describe('execute', () => {
     expect(s?.type === 'node-done' && s.data.values['sum']).toBe(13);
   });
 
+  it('a block that reads the pipeline info re-runs when the pipeline is renamed', async () => {
+    const r = new Registry({ onWarning: () => undefined });
+    let runs = 0;
+    r.register(
+      defineBlock({
+        type: 'test.namer',
+        version: 1,
+        title: 'n',
+        category: 'Test',
+        description: 'd',
+        inputs: {},
+        outputs: { v: NumberPort },
+        params: schema({}),
+        usesPipelineInfo: true,
+        run: async ({ env }) => {
+          runs++;
+          return { v: env.pipeline?.name.length ?? -1 };
+        },
+      }),
+    );
+    const cache = new RunCache();
+    const d = doc([{ id: 'n', type: 'test.namer' }], []);
+    await collect(load(d, r), { cache });
+    await collect(load(d, r), { cache });
+    expect(runs).toBe(1);
+    const events = await collect(load({ ...d, name: 'renamed!' }, r), { cache });
+    expect(runs).toBe(2);
+    const done = events.find((e) => e.type === 'node-done');
+    expect(done?.type === 'node-done' && done.data.values['v']).toBe(8);
+  });
+
   it('isolates errors: dependents skipped with the reason, other branches finish', async () => {
     const p = load(
       doc(

@@ -200,7 +200,14 @@ export function nodeKeys(pipeline: ResolvedPipeline): Map<string, string> {
     const inputs: Record<string, string[]> = {};
     for (const [port, ends] of Object.entries(n.inputs))
       inputs[port] = ends.map((e) => `${keys.get(e.node) ?? '?'}:${e.port}`);
-    keys.set(n.id, hashKey({ type: n.type, version: n.block.version, params: n.params, inputs }));
+    const pipelineInfo = n.block.usesPipelineInfo
+      ? {
+          name: pipeline.name,
+          description: pipeline.document.description,
+          nodes: pipeline.nodes.map((m) => [m.id, m.type, m.label, m.params]),
+        }
+      : undefined;
+    keys.set(n.id, hashKey({ type: n.type, version: n.block.version, params: n.params, inputs, pipelineInfo }));
   }
   return keys;
 }

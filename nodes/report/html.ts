@@ -147,6 +147,7 @@ export const reportHtml = defineBlock({
     'Gathers every connected Figure (in pipeline order) and a one-line summary of any other connected ' +
     'output into one self-contained HTML file (inline SVG and CSS, nothing fetched), headed by the ' +
     "pipeline's name and followed by every node's params.",
+  usesPipelineInfo: true,
   inputs: {
     figures: input(FigurePort, { multiple: true, description: 'Figures to include, in pipeline order.' }),
     items: input(Any, {
