@@ -31,6 +31,9 @@ export class Runner {
     const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'cortexflow-runtime' });
     w.onmessage = (e: MessageEvent<FromWorker>) => this.handle(e.data);
     w.onerror = (e) => {
+      // A worker that failed (to load, or later) is dropped; the next run starts a fresh one.
+      w.terminate();
+      if (this.worker === w) this.worker = undefined;
       if (this.active) {
         this.listener.crashed(`the runtime worker failed: ${e.message || 'unknown error'}`);
         this.finish();
