@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Manifest } from './artifacts.ts';
 import { writeAtomic } from './artifacts.ts';
+import { writeSweepFigures } from './sweep-figures.ts';
 
 /** One run of the sweep: its id and the overrides that make it. */
 export interface SweepRun {
@@ -249,6 +250,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepRow[]> {
     join(opts.out, 'sweep.json'),
     `${JSON.stringify({ pipeline: opts.pipeline, sets: opts.sets, runs: rows, summary: describeColumns(rows) }, null, 2)}\n`,
   );
+  const figures = await writeSweepFigures(opts.out, rows);
+  if (figures.length > 0) opts.log(`sweep: ${figures.length} distribution figures (sweep.COLUMN.svg/.png)`);
   return rows;
 }
 

@@ -183,6 +183,14 @@ export const SpectrumPort = definePortType<Spectrum>({
   description: 'Eigenvalues of a weight matrix, spectral radius, outliers, dominant mode, non-normality.',
   color: '#aa3377',
   summarize: spectrumSummary,
+  numbers: (s) => ({
+    radius: s.radius,
+    outside: s.outside,
+    henrici: s.henrici,
+    dominantAbs: s.dominant.abs,
+    dominantFreqAtan2: s.dominant.freqAtan2,
+    ...(s.reference ? { referenceRadius: s.reference.radius, referenceOutside: s.reference.outside } : {}),
+  }),
   artifacts: (s) => [
     jsonArtifact(s),
     csvArtifact(
@@ -209,6 +217,17 @@ export const WeightStatsPort = definePortType<WeightStats>({
   description: 'Moments and histograms of weight matrices.',
   color: '#66ccee',
   summarize: weightStatsSummary,
+  numbers: (w) => {
+    const out: Record<string, number> = {};
+    for (const m of w.matrices) {
+      out[`${m.name}.mean`] = m.mean;
+      out[`${m.name}.std`] = m.std;
+      out[`${m.name}.skewness`] = m.skewness;
+      out[`${m.name}.excessKurtosis`] = m.excessKurtosis;
+      if (m.name === 'W_rec' && m.count > 0) out[`${m.name}.stdTimesSqrtN`] = m.std * Math.sqrt(Math.sqrt(m.count));
+    }
+    return out;
+  },
   artifacts: (w) => [
     jsonArtifact(w),
     csvArtifact(
@@ -266,6 +285,10 @@ export const PCAPort = definePortType<PCA>({
   description: 'Principal components of population activity and each condition projected on them.',
   color: '#bbbbbb',
   summarize: pcaSummary,
+  numbers: (p) => ({
+    top1: p.explainedVarianceRatio.slice(0, 1).reduce((a, b) => a + b, 0),
+    top3: p.explainedVarianceRatio.slice(0, 3).reduce((a, b) => a + b, 0),
+  }),
   artifacts: (p) => [
     jsonArtifact(p),
     csvArtifact(
@@ -308,6 +331,12 @@ export const FixedPointsPort = definePortType<FixedPoints>({
   description: 'Fixed and slow points of a network under constant inputs, with their stability.',
   color: '#994455',
   summarize: fixedPointsSummary,
+  numbers: (f) => ({
+    points: f.points.length,
+    stable: f.points.filter((p) => p.stability === 'stable').length,
+    saddle: f.points.filter((p) => p.stability === 'saddle').length,
+    unstable: f.points.filter((p) => p.stability === 'unstable').length,
+  }),
   artifacts: (f) => [
     jsonArtifact(f),
     csvArtifact(
@@ -350,6 +379,13 @@ export const PruningCurvePort = definePortType<PruningCurve>({
   description: 'Performance against the fraction of recurrent weights removed.',
   color: '#997700',
   summarize: pruningSummary,
+  numbers: (p) => {
+    const out: Record<string, number> = {};
+    for (const c of p.curves) out[`${c.variant}.maxFractionOk`] = c.maxFractionOk;
+    if (p.baseline && p.baseline.distance.length > 0)
+      out.baselineDistance = p.baseline.distance.reduce((a, b) => a + b, 0) / p.baseline.distance.length;
+    return out;
+  },
   artifacts: (p) => [
     jsonArtifact(p),
     csvArtifact(

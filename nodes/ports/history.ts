@@ -28,5 +28,11 @@ export const TrainingHistoryPort = definePortType<TrainingHistory>({
   color: '#ccbb44',
   summarize: (h) =>
     `${h.totalSteps} steps, final loss ${formatNumber(h.loss[h.loss.length - 1] ?? NaN)}, stopped: ${h.stoppedBecause}`,
+  numbers: (h) => ({
+    finalLoss: h.loss[h.loss.length - 1] ?? NaN,
+    steps: h.totalSteps,
+    seconds: h.totalMs / 1000,
+    ...(h.criterionMetAt !== undefined ? { criterionMetAt: h.criterionMetAt } : {}),
+  }),
   artifacts: (h) => [{ suffix: '.json', data: JSON.stringify(h), mediaType: 'application/json' }],
 });

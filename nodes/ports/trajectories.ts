@@ -51,6 +51,11 @@ export const TrajectoriesPort = definePortType<Trajectories>({
     `${t.C} conditions x ${t.T} steps, N=${t.N}; mean distance ${formatNumber(
       t.distance.reduce((a, b) => a + b, 0) / Math.max(1, t.C),
     )}, ${t.accuracy.filter((a) => a >= 1).length}/${t.C} correct`,
+  numbers: (t) => ({
+    meanDistance: t.distance.reduce((a, b) => a + b, 0) / Math.max(1, t.C),
+    maxDistance: t.distance.length > 0 ? Math.max(...t.distance) : NaN,
+    accuracy: t.accuracy.reduce((a, b) => a + b, 0) / Math.max(1, t.C),
+  }),
   /**
    * `PORT/summary.json` (labels, per-condition distance, accuracy, decision windows, sizes) and the
    * arrays as NumPy files: `PORT/hidden.npy` [C, T, N], `PORT/y.npy`, `PORT/targets.npy`
