@@ -227,6 +227,11 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
       if (e.type === 'node-done' && e.data.node && e.data.outputs)
         cliSummaries[e.data.node] = Object.fromEntries(Object.entries(e.data.outputs).map(([k, v]) => [k, v.summary]));
     expect(cliSummaries).toEqual(editorSummaries);
+    // Beyond the one-line summaries: the whole loss curve, step by step (same seed, same wasm backend).
+    const cliHistory = JSON.parse(readFileSync(join(out, 'train-ctrnn', 'history.json'), 'utf8')) as { loss: number[] };
+    const editorLoss = await page.evaluate(() => (window as unknown as { cortexflow: AppHandle }).cortexflow.canvas.node('train-ctrnn')!.losses);
+    expect(cliHistory.loss).toHaveLength(12);
+    expect(editorLoss).toEqual(cliHistory.loss);
     writeFileSync(join(shots, 'cli-vs-editor.json'), JSON.stringify({ editor: editorSummaries, cli: cliSummaries }, null, 2));
   });
 
