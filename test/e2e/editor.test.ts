@@ -7,7 +7,7 @@
  * Screenshots of each step go to test-artifacts/editor/.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -58,13 +58,25 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     });
     await page.goto(server.url);
     await editorReady(page);
-    // Start from an empty graph whatever the first visit loaded.
-    await page.click('[data-testid="new"]');
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  it('opens an example pipeline on the first visit', async () => {
+    const first = await doc(page);
+    expect(first.nodes.length).toBeGreaterThan(0);
+    const examples = readdirSync(join(process.cwd(), 'examples'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => (JSON.parse(readFileSync(join(process.cwd(), 'examples', f), 'utf8')) as { name: string }).name);
+    expect(examples).toContain((first as unknown as { name: string }).name);
+    await expect.poll(() => page.locator('cf-node[data-node-id]').count()).toBe(first.nodes.length);
+    await shot(page, '00-first-visit');
+    // The rest starts from an empty graph.
+    await page.click('[data-testid="new"]');
+    await expect.poll(async () => (await doc(page)).nodes.length).toBe(0);
   });
 
   it('adds blocks by dragging them from the palette to where they are dropped', async () => {
