@@ -100,7 +100,7 @@ const suite: BenchSuite = async ({ quick }) => {
       const r = B > 32 ? Math.max(3, Math.floor(reps / 2)) : reps;
       ours[`${info.backend === 'cpu' ? 'cpu (plain-JS kernel)' : info.backend}, 1 thread`] = await msPerStep(one, r, warmup);
       if (backend === 'wasm') {
-        const pool = await gradientPool(model, '2', { platform: 'node', backend: info.backend, batchSize: B });
+        const pool = await gradientPool(model, 2, { platform: 'node', backend: info.backend, batchSize: B });
         if (pool) {
           try {
             const two = async () => {

@@ -18,7 +18,7 @@ const [dir, nArg, seedArg, recipeArg, maxSecArg] = process.argv.slice(2);
 if (!dir || !nArg || !seedArg || !recipeArg || !maxSecArg) throw new Error('usage: ttc.ts DIR N SEED RECIPE_JSON MAX_SECONDS');
 const N = Number(nArg);
 const seed = Number(seedArg);
-const recipe = JSON.parse(recipeArg) as Partial<TrainOptions> & { workers?: '1' | '2' };
+const recipe = JSON.parse(recipeArg) as Partial<TrainOptions> & { workers?: 1 | 2 };
 const ds = readDataset(dir);
 const model = createCtrnn(
   { N, inputSize: ds.channels, outputSize: ds.outputs, alpha: 1, activation: 'tanh', useBias: false, recurrentInit: 'orthogonal', gain: 1, inputInit: 'glorot-uniform', outputInit: 'glorot-uniform', noiseSigma: 0, seed },
@@ -35,7 +35,7 @@ const options: TrainOptions = {
   checkpointEvery: 0, seed, gradient: 'hand',
   ...recipe,
 };
-const pool = await gradientPool(model, recipe.workers ?? '1', { platform: 'node', backend: info.backend, batchSize: options.batchSize });
+const pool = await gradientPool(model, recipe.workers ?? 1, { platform: 'node', backend: info.backend, batchSize: options.batchSize });
 const ac = new AbortController();
 const timer = setTimeout(() => ac.abort(), Number(maxSecArg) * 1000);
 const t0 = performance.now();

@@ -104,7 +104,7 @@ describe('train.ctrnn', () => {
     ).outputs.dataset;
     const model = (await runBlock<{ model: Model }>(modelCtrnn, { params: { units: 16, seed: 1 }, inputs: { dataset: ds } })).outputs.model;
     const r = await runBlock<Out>(trainCtrnn, {
-      params: { lr: 0.005, batchSize: 32, maxSteps: 400, clipNorm: 1, criterionEvery: 10, validateEvery: 20, workers: '1' },
+      params: { lr: 0.005, batchSize: 32, maxSteps: 400, clipNorm: 1, criterionEvery: 10, validateEvery: 20, workers: 1 },
       inputs: { model, dataset: ds },
     });
     const h = r.outputs.history;
@@ -234,7 +234,7 @@ describe('train.ctrnn', () => {
   it('an exploding network (relu, gain 3) fails as a BlockError from the block', async () => {
     const ds = tinyAnd(64, 400);
     const model = tinyModel(ds, 8, { activation: 'relu', gain: 3 });
-    const err = await runBlock<Out>(trainCtrnn, { params: { batchSize: 8, maxSteps: 5, workers: '1' }, inputs: { model, dataset: ds } }).catch((e: unknown) => e);
+    const err = await runBlock<Out>(trainCtrnn, { params: { batchSize: 8, maxSteps: 5, workers: 1 }, inputs: { model, dataset: ds } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BlockError);
     expect((err as BlockError).message).toMatch(/diverged at step 1: .*no step had a finite loss/);
     expect(((err as BlockError).outputs as Out).model.weights.W_rec).toEqual(model.weights.W_rec);
@@ -244,7 +244,7 @@ describe('train.ctrnn', () => {
     const info = await useBackend('wasm');
     const ds = tinyAnd(32);
     const model = tinyModel(ds, 6, { alpha: 0.5, useBias: true });
-    const pool = await gradientPool(model, '2', { platform: 'node', backend: info.backend, batchSize: 9 });
+    const pool = await gradientPool(model, 2, { platform: 'node', backend: info.backend, batchSize: 9 });
     expect(pool?.threads).toBe(2);
     try {
       const b = gatherBatch(ds, range(0, 9));

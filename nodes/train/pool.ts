@@ -3,7 +3,7 @@
  * worker_thread computes the other, and the gradients are combined weighted by each half's share of
  * the loss mask, which gives exactly the full-batch gradient (up to float rounding). Node only (the
  * editor already runs the runtime in a Web Worker); built-in cell only. Whether it pays is measured
- * in bench/trainer.bench.ts; `workers: 'auto'` follows that measurement (docs/training.md).
+ * in bench/trainer.bench.ts; `workers: 0` (auto) follows that measurement (docs/training.md).
  */
 import type { Model } from '../ports/model.ts';
 import { lossAndGrad, type CellConfig, type LossGrad } from './bptt.ts';
@@ -11,9 +11,10 @@ import { lossAndGradJs } from './bptt-js.ts';
 import type { Batch } from './layout.ts';
 import type { WorkerReply, WorkerRequest } from './grad-worker.ts';
 
-export type WorkerChoice = 'auto' | '1' | '2';
+/** Threads to use: 0 = auto, 1, or 2. */
+export type WorkerChoice = 0 | 1 | 2;
 
-/** What `workers: 'auto'` picks (set from the benchmark; see docs/training.md). */
+/** What `workers: 0` (auto) picks (set from the benchmark; see docs/training.md). */
 export const AUTO_THREADS = 1;
 
 export interface GradientPool {
@@ -69,7 +70,7 @@ export async function gradientPool(
   choice: WorkerChoice,
   env: { platform: string; backend: string; batchSize: number; warn?: (m: string) => void },
 ): Promise<GradientPool | undefined> {
-  const threads = choice === 'auto' ? AUTO_THREADS : Number(choice);
+  const threads = choice === 0 ? AUTO_THREADS : choice;
   if (threads < 2 || env.batchSize < 2 || model.cell !== 'ctrnn') return undefined;
   if (env.platform !== 'node') {
     env.warn?.('workers = 2 is available in Node only; training on one thread');
