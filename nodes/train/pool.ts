@@ -85,7 +85,10 @@ export async function gradientPool(
     alpha: model.alpha,
     activation: model.activation,
   };
-  const worker = new Worker(new URL('./grad-worker.mjs', import.meta.url));
+  // Not written as `new Worker(new URL('./x', import.meta.url))`: bundlers (Vite) would try to bundle
+  // this Node-only worker for the browser.
+  const entry = ['.', 'grad-worker.mjs'].join('/');
+  const worker = new Worker(new URL(entry, import.meta.url));
   let pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | undefined;
   let dead: Error | undefined;
   worker.on('message', (r: WorkerReply) => {
