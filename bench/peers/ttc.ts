@@ -11,7 +11,11 @@ import { encodeNpy } from '../../nodes/lib/npy.ts';
 import { describeBackend, useBackend } from '../../nodes/lib/tf.ts';
 import { createCtrnn } from '../../nodes/model/ctrnn.ts';
 import { gradientPool } from '../../nodes/train/pool.ts';
-import { trainModel, type TrainOptions } from '../../nodes/train/trainer.ts';
+import { cellConfig, trainModel, type TrainOptions } from '../../nodes/train/trainer.ts';
+import { checkCriterion } from '../../nodes/train/criterion.ts';
+import { forwardJs, readoutJs } from '../../nodes/train/bptt-js.ts';
+import { gatherBatch, packTheta, range } from '../../nodes/train/layout.ts';
+import type { Model } from '../../nodes/ports/model.ts';
 import { readDataset } from './ttc-data.ts';
 
 const [dir, nArg, seedArg, recipeArg, maxSecArg] = process.argv.slice(2);
@@ -41,6 +45,7 @@ const timer = setTimeout(() => ac.abort(), Number(maxSecArg) * 1000);
 const t0 = performance.now();
 let last = { step: 0, passed: 0, total: 0 };
 let result: Record<string, unknown>;
+let final: Model = model;
 try {
   const r = await trainModel(model, ds, options, {
     backend: describeBackend(info),
@@ -53,13 +58,26 @@ try {
       }
     },
   });
+  final = r.model;
   result = { met: r.history.criterionMetAt !== undefined, steps: r.history.criterionMetAt ?? r.history.totalSteps, seconds: r.history.totalMs / 1000 };
 } catch (e) {
   if (!(e instanceof Error && e.name === 'AbortError')) throw e;
+  final = (e as Error & { model?: Model }).model ?? model;
   result = { met: false, steps: last.step, seconds: (performance.now() - t0) / 1000 };
 }
 clearTimeout(timer);
+// Which probe conditions fail, with the final weights (only known when training returned normally).
+const probe = ds.probe;
+let failing: Array<{ key: string; jitter: number; maxError: number }> = [];
+if (probe && final !== model) {
+  const c = cellConfig(final);
+  const th = packTheta(final);
+  const pb = gatherBatch(probe, range(0, probe.samples));
+  const y = readoutJs(c, th, forwardJs(c, th, pb).H, pb.T * pb.B);
+  const r = checkCriterion(probe, y, { tolerance: options.criterionTolerance, delay: options.criterionDelay });
+  failing = r.met.flatMap((m, s) => (m ? [] : [{ key: probe.conditions[s]?.key ?? '?', jitter: probe.conditions[s]?.jitter ?? 0, maxError: r.maxError[s] ?? NaN }]));
+}
 await pool?.close();
 process.stdout.write(
-  JSON.stringify({ side: 'ours', backend: info.backend, N, seed, ...result, last, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n',
+  JSON.stringify({ side: 'ours', backend: info.backend, N, seed, ...result, last, failing, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n',
 );
