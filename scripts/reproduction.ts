@@ -46,16 +46,18 @@ function stats(xs: number[]): { n: number; mean: number; std: number; min: numbe
   const std = n > 1 ? Math.sqrt(ys.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
   return { n, mean, std, min: n ? Math.min(...ys) : NaN, max: n ? Math.max(...ys) : NaN };
 }
-/** "mean ± std (min-max, n runs)". */
+/** "mean ± std (min to max, n runs)". */
 function ms(xs: number[], d = 3, scale = 1, unit = ''): string {
   const s = stats(xs.map((x) => x * scale));
   if (s.n === 0) return 'not run';
-  return `${fmt(s.mean, d)}${unit} ± ${fmt(s.std, d)} (${fmt(s.min, d)}-${fmt(s.max, d)}, n = ${s.n})`;
+  return `${fmt(s.mean, d)}${unit} ± ${fmt(s.std, d)} (${fmt(s.min, d)} to ${fmt(s.max, d)}, n = ${s.n})`;
 }
 function range(xs: number[], d = 3, scale = 1, unit = ''): string {
   const ys = xs.filter((x) => Number.isFinite(x)).map((x) => x * scale);
   if (ys.length === 0) return 'n/a';
-  return `${fmt(Math.min(...ys), d)}-${fmt(Math.max(...ys), d)}${unit} (${ys.length} nets)`;
+  const lo = fmt(Math.min(...ys), d);
+  const hi = fmt(Math.max(...ys), d);
+  return `${lo === hi ? lo : `${lo} to ${hi}`}${unit} (${ys.length} net${ys.length > 1 ? 's' : ''})`;
 }
 
 // ---------------------------------------------------------------- our sweeps
@@ -243,7 +245,7 @@ function trainedFiles(task: string, prefix: string): string[] {
   return out;
 }
 
-const FRACTIONS = [0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.14, 0.2, 0.36];
+const FRACTIONS = [0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.24, 0.3, 0.36];
 interface PruneResult {
   share0003: number;
   share0205: number;
@@ -299,6 +301,16 @@ async function authorsSignal(kind: 'time' | 'osc'): Promise<number[]> {
 }
 
 // ---------------------------------------------------------------- document
+
+/**
+ * What the numbers say, written after reading a generated table (re-read them when the sweeps
+ * change: these sentences are about the sweeps named in the document).
+ */
+const COMMENTS = `
+## Comments
+
+COMMENT_TEXT
+`;
 
 const multi = readSweep('multitask-context');
 const pruning = readSweep('pruning-study');
@@ -438,9 +450,5 @@ ${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
 
 COMMENTS
 `;
-const commentsFile = join(SWEEPS, 'comments.md');
-const comments = existsSync(commentsFile)
-  ? readFileSync(commentsFile, 'utf8').trim()
-  : '## Comments\n\n(No comments file: write them in ' + commentsFile + ' after reading the numbers.)';
-writeFileSync(OUT, doc.replace('COMMENTS', comments + '\n'));
+writeFileSync(OUT, doc.replace('COMMENTS', COMMENTS.trim() + '\n'));
 process.stderr.write(`wrote ${OUT}\n`);
