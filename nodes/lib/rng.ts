@@ -61,7 +61,7 @@ export class Rng {
       const j = Math.floor(this.uniform() * (i + 1));
       const t = a[i] as T;
       a[i] = a[j] as T;
-      a[j] = t as never;
+      a[j] = t;
     }
   }
 
