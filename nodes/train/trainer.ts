@@ -7,7 +7,7 @@ import { BlockError } from '../../core/block.ts';
 import { Rng } from '../lib/rng.ts';
 import type { Dataset } from '../ports/dataset.ts';
 import type { TrainingHistory } from '../ports/history.ts';
-import type { Model } from '../ports/model.ts';
+import { projectRecurrent, type Model } from '../ports/model.ts';
 import { adamInit, adamLr, adamStep, clipByGlobalNorm, type AdamConfig } from './adam.ts';
 import { forward, lossAndGrad, type CellConfig, type LossGrad } from './bptt.ts';
 import { forwardJs, lossAndGradJs, readoutJs } from './bptt-js.ts';
@@ -83,7 +83,9 @@ export function checkCompatible(model: Model, dataset: Dataset, o: Pick<TrainOpt
         'build the model from this dataset (model.ctrnn takes its sizes from it) or connect a matching dataset',
     );
   if (model.outputSize !== dataset.outputs)
-    throw new Error(`the model has ${model.outputSize} outputs but the dataset has ${dataset.outputs}: connect a matching model and dataset`);
+    throw new Error(
+      `the model has ${model.outputSize} outputs but the dataset has ${dataset.outputs}: connect a matching model and dataset`,
+    );
   const { trainCount } = trainingSplit(dataset);
   if (o.batchSize > trainCount)
     throw new Error(
@@ -122,7 +124,12 @@ function cancelled(signal: AbortSignal | undefined): Error {
  * {@link BlockError} (holding the last good checkpoint and the history) when the loss stops being
  * finite, and with an AbortError when `hooks.signal` fires.
  */
-export async function trainModel(model: Model, dataset: Dataset, o: TrainOptions, hooks: TrainHooks): Promise<TrainResult> {
+export async function trainModel(
+  model: Model,
+  dataset: Dataset,
+  o: TrainOptions,
+  hooks: TrainHooks,
+): Promise<TrainResult> {
   checkCompatible(model, dataset, o);
   const c = cellConfig(model);
   const { N, O } = c;
@@ -133,7 +140,9 @@ export async function trainModel(model: Model, dataset: Dataset, o: TrainOptions
     );
   const useHand = model.cell === 'ctrnn' && o.gradient !== 'autodiff';
   if (o.gradient === 'hand' && model.cell !== 'ctrnn')
-    throw new Error(`gradient = "hand" works only for the built-in "ctrnn" cell, not "${model.cell}": use "auto" or "autodiff"`);
+    throw new Error(
+      `gradient = "hand" works only for the built-in "ctrnn" cell, not "${model.cell}": use "auto" or "autodiff"`,
+    );
   if (!useHand) {
     const { ensureGradients } = await import('../lib/tf.ts');
     await ensureGradients();
@@ -141,7 +150,11 @@ export async function trainModel(model: Model, dataset: Dataset, o: TrainOptions
   // On tfjs-cpu the plain-JS kernel is several times faster than tfjs ops (docs/training.md).
   const plainJs = useHand && tf.getBackend() === 'cpu';
   const localGrad = async (th: Float32Array, b: Batch, nz: Float32Array | undefined): Promise<LossGrad> =>
-    plainJs ? lossAndGradJs(c, th, b, nz) : useHand ? lossAndGrad(c, th, b, nz) : autodiffLossAndGrad(c, model, step, th, b, nz);
+    plainJs
+      ? lossAndGradJs(c, th, b, nz)
+      : useHand
+        ? lossAndGrad(c, th, b, nz)
+        : autodiffLossAndGrad(c, model, step, th, b, nz);
   const outputs = (th: Float32Array, b: Batch): Float32Array =>
     plainJs ? readoutJs(c, th, forwardJs(c, th, b).H, b.T * b.B) : forward(c, th, b).y;
   const gradFn = hooks.gradient && useHand ? hooks.gradient : localGrad;
@@ -159,12 +172,17 @@ export async function trainModel(model: Model, dataset: Dataset, o: TrainOptions
   const noise = model.noiseSigma > 0 ? new Float32Array(dataset.T * B * N) : undefined;
 
   const theta = packTheta(model);
+  // Model constraints (a plugin's E/I signs, a connectivity mask) are kept by projection: once on
+  // the initial weights and after every optimiser step. theta starts with W_rec^T.
+  const wRecT = theta.subarray(0, N * N);
+  projectRecurrent(wRecT, N, model.constraints, true);
   const adam = adamInit(theta.length);
   let checkpoint = { step: 0, theta: theta.slice() };
 
   const valCount = Math.min(dataset.testCount, dataset.samples);
   const validation = o.validateEvery > 0 && valCount > 0 ? gatherBatch(dataset, range(0, valCount)) : undefined;
-  if (o.validateEvery > 0 && !validation) hooks.warn?.('validateEvery > 0 but the dataset holds out no samples (testCount = 0): no validation loss');
+  if (o.validateEvery > 0 && !validation)
+    hooks.warn?.('validateEvery > 0 but the dataset holds out no samples (testCount = 0): no validation loss');
   const probe = dataset.probe;
   let probeBatch: Batch | undefined;
   let windows: Array<ResponseWindow | null> | undefined;
@@ -221,7 +239,12 @@ export async function trainModel(model: Model, dataset: Dataset, o: TrainOptions
     return { model: trained, history };
   };
 
-  hooks.progress?.(0, maxSteps, {}, `training on ${hooks.backend}, ${plainJs ? 'hand BPTT in plain JS' : useHand ? 'hand BPTT' : 'autodiff'}, ${maxSteps} steps of batch ${B}`);
+  hooks.progress?.(
+    0,
+    maxSteps,
+    {},
+    `training on ${hooks.backend}, ${plainJs ? 'hand BPTT in plain JS' : useHand ? 'hand BPTT' : 'autodiff'}, ${maxSteps} steps of batch ${B}`,
+  );
   let s = 0;
   for (; s < maxSteps; s++) {
     if (hooks.signal?.aborted) throw cancelled(hooks.signal);
@@ -240,7 +263,9 @@ export async function trainModel(model: Model, dataset: Dataset, o: TrainOptions
       const what = Number.isFinite(loss)
         ? `the gradient became ${gnorm} (exploding gradients through time)`
         : `the loss became ${loss}`;
-      const last = Number.isFinite(lastFinite) ? `the last finite loss was ${lastFinite.toPrecision(4)} at step ${s}` : 'no step had a finite loss';
+      const last = Number.isFinite(lastFinite)
+        ? `the last finite loss was ${lastFinite.toPrecision(4)} at step ${s}`
+        : 'no step had a finite loss';
       const res = finish(checkpoint.theta, s);
       throw new BlockError(
         `training diverged at step ${s + 1}: ${what}; ${last}. Likely cause: the learning rate (lr = ${o.lr}) is too high ` +
@@ -250,6 +275,7 @@ export async function trainModel(model: Model, dataset: Dataset, o: TrainOptions
     }
     lastFinite = loss;
     adamStep(o, adam, theta, grad);
+    projectRecurrent(wRecT, N, model.constraints, true);
     const done = s + 1;
     history.steps.push(done);
     history.loss.push(loss);

@@ -168,6 +168,38 @@ describe('projectRecurrent (what the trainer applies after each step)', () => {
   });
 });
 
+describe('training keeps the signs', () => {
+  it('train.ctrnn projects onto the constraints after every step (and breaks them without)', async () => {
+    const blocks = builtinBlocks();
+    const find = (t: string) => blocks.find((b) => b.type === t) as (typeof blocks)[number];
+    const { outputs } = await runBlock<{ dataset: Dataset }>(find('task.and'), {
+      params: { samples: 64, seed: 1, T: 60, stimStart: 5, memGap: 5 },
+    });
+    const m = createEiCtrnn({ ...base, N: 20, inputSize: 2, outputSize: 1, activation: 'tanh' });
+    const train = (model: Model) =>
+      runBlock<{ model: Model }>(find('train.ctrnn'), {
+        params: {
+          lr: 0.05,
+          batchSize: 16,
+          maxSteps: 15,
+          backend: 'cpu',
+          criterionEvery: 0,
+          stopAtCriterion: false,
+          validateEvery: 0,
+        },
+        inputs: { model, dataset: outputs.dataset },
+      });
+    const constrained = (await train(m)).outputs.model;
+    expect(eiStats(constrained).violations.count).toBe(0);
+    expect(constrained.constraints?.recurrentSign).toEqual(m.constraints?.recurrentSign);
+    const { constraints: _c, ...free } = m;
+    const unconstrained = (await train(free)).outputs.model;
+    // Same init, same data, no projection: Adam at this rate pushes weights across zero.
+    const check = eiStats({ ...unconstrained, constraints: m.constraints } as Model);
+    expect(check.violations.count).toBeGreaterThan(0);
+  });
+});
+
 describe('dale.ei-stats', () => {
   it('reports block moments, balance and the weights that break the law', async () => {
     const m = createEiCtrnn({ ...base, N: 10 });
