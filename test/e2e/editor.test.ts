@@ -37,7 +37,7 @@ async function shot(page: Page, name: string): Promise<void> {
 const SMALL: Record<string, Record<string, unknown>> = {
   and: { samples: 120, seed: 3 },
   ctrnn: { units: 8, seed: 2 },
-  train: { maxSteps: 12, batchSize: 16, validateEvery: 0, criterionEvery: 0, stopAtCriterion: false, checkpointEvery: 0, seed: 4, workers: '1', backend: 'wasm' },
+  train: { maxSteps: 12, batchSize: 16, validateEvery: 0, criterionEvery: 0, stopAtCriterion: false, checkpointEvery: 0, seed: 4, workers: 1, backend: 'wasm' },
 };
 
 describe.skipIf(!hasBrowser)('editor (Chromium)', () => {

@@ -347,7 +347,7 @@ const SMALL_STUDY = {
         criterionEvery: 0,
         stopAtCriterion: false,
         checkpointEvery: 0,
-        workers: '1',
+        workers: 1,
       },
     },
     { id: 'sim', type: 'sim.run', params: {} },

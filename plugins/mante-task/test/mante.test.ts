@@ -155,7 +155,7 @@ describe('mante.context-integration', () => {
       inputs: { dataset: d },
     });
     const t = await runBlock<{ model: Model; history: TrainingHistory }>(builtin('train.ctrnn'), {
-      params: { maxSteps: 4, batchSize: 16, validateEvery: 2, criterionEvery: 2, backend: 'cpu', workers: '1' },
+      params: { maxSteps: 4, batchSize: 16, validateEvery: 2, criterionEvery: 2, backend: 'cpu', workers: 1 },
       inputs: { model: m.outputs.model, dataset: d },
     });
     expect(t.outputs.history.loss).toHaveLength(4);
