@@ -38,5 +38,7 @@ for (const d of readdirSync(root).sort()) {
   });
 }
 process.stdout.write(`| removed | ${cols.map((c) => c.name).join(' | ')} |\n|---|${cols.map(() => '---|').join('')}\n`);
-fractions.forEach((fr, i) => process.stdout.write(`| ${Math.round(100 * fr)} % | ${cols.map((c) => c.cells[i]).join(' | ')} |\n`));
+fractions.forEach((fr, i) =>
+  process.stdout.write(`| ${Math.round(100 * fr)} % | ${cols.map((c) => c.cells[i]).join(' | ')} |\n`),
+);
 process.stdout.write(`| all correct up to (magnitude / random) | ${cols.map((c) => c.ok).join(' | ')} |\n`);

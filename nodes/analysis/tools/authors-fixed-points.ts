@@ -18,19 +18,32 @@ import { fixedPointsBlock } from '../fixed-points.ts';
 const root = process.argv[2] ?? '/tmp/authors-nets/multitasking_RNN/Examples';
 const starts = Number(process.argv[3] ?? 1024);
 const tasks: Dataset[] = [];
-for (const [b, seed, T] of [[andTask, 1, 210], [orTask, 2, 200], [xorTask, 3, 200]] as const)
-  tasks.push((await runBlock<{ dataset: Dataset }>(b, { params: { samples: 60, seed, T, baseline: 0 } })).outputs.dataset);
-const data = (await runBlock<{ dataset: Dataset }>(contextMux, { inputs: { tasks }, params: { samples: 60 } })).outputs.dataset;
-process.stdout.write('| network | input | points | stable | saddle | unstable | largest \\|lambda\\| of the stable points | q range | time |\n|---|---|---|---|---|---|---|---|---|\n');
+for (const [b, seed, T] of [
+  [andTask, 1, 210],
+  [orTask, 2, 200],
+  [xorTask, 3, 200],
+] as const)
+  tasks.push(
+    (await runBlock<{ dataset: Dataset }>(b, { params: { samples: 60, seed, T, baseline: 0 } })).outputs.dataset,
+  );
+const data = (await runBlock<{ dataset: Dataset }>(contextMux, { inputs: { tasks }, params: { samples: 60 } })).outputs
+  .dataset;
+process.stdout.write(
+  '| network | input | points | stable | saddle | unstable | largest \\|lambda\\| of the stable points | q range | time |\n|---|---|---|---|---|---|---|---|---|\n',
+);
 for (const dir of readdirSync(root).sort()) {
   const ok = join(root, dir, 'ok');
   if (!existsSync(ok)) continue;
   const file = readdirSync(ok).find((x) => x.endsWith('.hdf5'));
   if (!file) continue;
   const { model } = await loadModelFile(join(ok, file));
-  const traj = (await runBlock<{ trajectories: Trajectories }>(simRun, { inputs: { model, dataset: data } })).outputs.trajectories;
+  const traj = (await runBlock<{ trajectories: Trajectories }>(simRun, { inputs: { model, dataset: data } })).outputs
+    .trajectories;
   const t0 = Date.now();
-  const r = await runBlock<{ points: FixedPoints }>(fixedPointsBlock, { inputs: { model, trajectories: traj }, params: { starts } });
+  const r = await runBlock<{ points: FixedPoints }>(fixedPointsBlock, {
+    inputs: { model, trajectories: traj },
+    params: { starts },
+  });
   const secs = (Date.now() - t0) / 1000;
   for (const inp of r.outputs.points.inputs ?? []) {
     const pts = r.outputs.points.points.filter((p) => p.inputLabel === inp.label);
