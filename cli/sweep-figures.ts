@@ -7,7 +7,16 @@
  * Drawn with the plot blocks' D3 renderer (nodes/plot/render): same canvas, axes, fonts and colours.
  */
 import { join } from 'node:path';
-import { addNotes, addPanel, Canvas, drawPoint, notesHeight, round, svgDocument, TITLE_BAND } from '../nodes/plot/render/frame.ts';
+import {
+  addNotes,
+  addPanel,
+  Canvas,
+  drawPoint,
+  notesHeight,
+  round,
+  svgDocument,
+  TITLE_BAND,
+} from '../nodes/plot/render/frame.ts';
 import { svgToPng } from '../nodes/plot/render/png.ts';
 import { COLORS, paletteColor } from '../nodes/plot/render/theme.ts';
 import { Rng } from '../nodes/lib/rng.ts';
@@ -58,7 +67,12 @@ export function groupsOf(rows: SweepRow[], column: string): StripGroup[] {
 }
 
 /** A strip plot with a box (quartiles, median, whiskers to min/max) per group: a standalone SVG. */
-export async function renderStripPlot(column: string, groups: StripGroup[], width = 640, height = 420): Promise<string> {
+export async function renderStripPlot(
+  column: string,
+  groups: StripGroup[],
+  width = 640,
+  height = 420,
+): Promise<string> {
   const doc = await svgDocument();
   const all = groups.flatMap((g) => g.values.map((v) => v.value));
   const notes = groups.map((g) => {
