@@ -17,14 +17,14 @@ import { runBlock } from '../core/index.ts';
 import { andTask, orTask, xorTask, timeReproductionTask, oscillationTask } from '../nodes/tasks/index.ts';
 import { contextMux } from '../nodes/context/index.ts';
 import { loadModelFile } from '../nodes/model/load.ts';
-import { simulate } from '../nodes/model/simulate.ts';
-import type { Dataset, Model, PruningCurve, Trajectories } from '../nodes/ports/index.ts';
+import type { Dataset, PruningCurve, Trajectories } from '../nodes/ports/index.ts';
 import { eigenMatrix, spectrumOf } from '../nodes/analysis/eigen.ts';
 import { matrixStats } from '../nodes/analysis/weight-stats.ts';
 import { pcaAnalysis } from '../nodes/analysis/pca.ts';
-import { batchPerformance } from '../nodes/analysis/performance.ts';
 import { pruneBlock } from '../nodes/analysis/index.ts';
 import { decodeNpy } from '../nodes/lib/npy.ts';
+import { runSimulation } from '../nodes/sim/run.ts';
+import { simulate } from '../nodes/model/simulate.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -151,30 +151,6 @@ function periodOf(y: ArrayLike<number>, offset: number, from: number, to: number
 
 // ---------------------------------------------------------------- authors' networks
 
-function traj(model: Model, d: Dataset, label: string): Trajectories {
-  const { hidden, y } = simulate(model, d.inputs, d.samples, d.T);
-  const perf = batchPerformance(y, d.targets, d.mask, d.samples, d.T, d.outputs);
-  return {
-    conditions: d.conditions,
-    C: d.samples,
-    T: d.T,
-    N: model.N,
-    channels: d.channels,
-    outputs: d.outputs,
-    hidden,
-    y,
-    targets: d.targets,
-    inputs: d.inputs,
-    mask: d.mask,
-    distance: perf.distance,
-    accuracy: perf.accuracy,
-    channelNames: d.channelNames,
-    outputNames: d.outputNames,
-    dt: d.dt,
-    label,
-  };
-}
-
 async function multitaskProbe(): Promise<Dataset> {
   const tasks: Dataset[] = [];
   for (const [b, seed, T] of [
@@ -216,8 +192,8 @@ async function authorsMultitask(): Promise<AuthorsMulti[]> {
     const s0 = spectrumOf(eigenMatrix(m0, 'W_rec'), m0.N, { matrix: 'W_rec', label: 'initial', tolerance: 0.01 });
     const s1 = spectrumOf(eigenMatrix(m1, 'W_rec'), m1.N, { matrix: 'W_rec', label: 'trained', tolerance: 0.01 });
     const w = matrixStats('W_rec', m1.weights.W_rec, 100, false);
-    const t0 = traj(m0, probe, 'initial');
-    const t1 = traj(m1, probe, 'trained');
+    const t0 = (await runSimulation(m0, probe, { conditions: 'all', label: 'initial' })).trajectories;
+    const t1 = (await runSimulation(m1, probe, { conditions: 'all', label: 'trained' })).trajectories;
     const top3 = (t: Trajectories) =>
       pcaAnalysis(t, 3)
         .explainedVarianceRatio.slice(0, 3)

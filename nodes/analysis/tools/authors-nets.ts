@@ -13,12 +13,11 @@ import { runBlock } from '../../../core/index.ts';
 import { andTask, orTask, xorTask } from '../../tasks/index.ts';
 import { contextMux } from '../../context/index.ts';
 import { loadModelFile } from '../../model/load.ts';
-import { simulate } from '../../model/simulate.ts';
-import type { Dataset, Model, Trajectories } from '../../ports/index.ts';
+import type { Dataset } from '../../ports/index.ts';
 import { spectrumOf, eigenMatrix } from '../eigen.ts';
 import { matrixStats } from '../weight-stats.ts';
 import { pcaAnalysis } from '../pca.ts';
-import { batchPerformance } from '../performance.ts';
+import { runSimulation } from '../../sim/run.ts';
 
 const root = process.argv[2] ?? '/tmp/authors-nets/multitasking_RNN/Examples';
 
@@ -36,30 +35,6 @@ async function probe(): Promise<Dataset> {
   const p = mux.outputs.dataset.probe;
   if (!p) throw new Error('context.mux gave no probe');
   return p;
-}
-
-function traj(model: Model, d: Dataset, label: string): Trajectories {
-  const { hidden, y } = simulate(model, d.inputs, d.samples, d.T);
-  const perf = batchPerformance(y, d.targets, d.mask, d.samples, d.T, d.outputs);
-  return {
-    conditions: d.conditions,
-    C: d.samples,
-    T: d.T,
-    N: model.N,
-    channels: d.channels,
-    outputs: d.outputs,
-    hidden,
-    y,
-    targets: d.targets,
-    inputs: d.inputs,
-    mask: d.mask,
-    distance: perf.distance,
-    accuracy: perf.accuracy,
-    channelNames: d.channelNames,
-    outputNames: d.outputNames,
-    dt: d.dt,
-    label,
-  };
 }
 
 /** The first `n` trials of a dataset (the probe is jitter-major: the first 12 are jitter 1). */
@@ -97,8 +72,8 @@ for (const dir of readdirSync(root).sort()) {
     const { model } = await loadModelFile(file);
     const s = spectrumOf(eigenMatrix(model, 'W_rec'), model.N, { matrix: 'W_rec', label: state, tolerance: 0.01 });
     const m = matrixStats('W_rec', model.weights.W_rec, 100, false);
-    const t36 = traj(model, p36, state);
-    const t12 = traj(model, p12, state);
+    const t36 = (await runSimulation(model, p36, { conditions: 'all', label: state })).trajectories;
+    const t12 = (await runSimulation(model, p12, { conditions: 'all', label: state })).trajectories;
     const pca12 = pcaAnalysis(t12, 3);
     const pca36 = pcaAnalysis(t36, 3);
     const correct = t36.accuracy.filter((a) => a >= 1).length;
