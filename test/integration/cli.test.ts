@@ -1,39 +1,16 @@
 /** The real CLI, spawned as a user would run it. */
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BIN = join(process.cwd(), 'bin', 'cortexflow.mjs');
+import { runCli } from './run-cli.ts';
 const PLUGIN = 'test/fixtures/test-plugin.ts';
 const P = (f: string) => `test/fixtures/pipelines/${f}`;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(
-  args: string[],
-  opts: { killAfterMs?: number; onStdout?: (s: string, kill: () => void) => void } = {},
-): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: process.cwd(),
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      opts.onStdout?.(stdout, () => child.kill('SIGINT'));
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The CLI; `onStdout` may send it one Ctrl-C (SIGINT). */
+const cli = (args: string[], opts: { onStdout?: (s: string, kill: () => void) => void } = {}) =>
+  runCli(args, { onOutput: (o, kill) => opts.onStdout?.(o.stdout, () => kill('SIGINT')) });
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'cortexflow-cli-'));
 

@@ -4,28 +4,13 @@
  * The full versions are measured by hand (times in each file's description).
  */
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyOverrides, formatErrors, loadPipeline, parsePipelineText, Registry } from '../../core/index.ts';
 import { registerBuiltins } from '../../nodes/index.ts';
 
-const BIN = join(process.cwd(), 'bin', 'cortexflow.mjs');
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: process.cwd(),
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli as cli } from './run-cli.ts';
 
 interface Doc {
   name: string;

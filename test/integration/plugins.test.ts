@@ -4,26 +4,11 @@
  * with a message naming the plugin; the example pipelines run headless.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BIN = join(process.cwd(), 'bin', 'cortexflow.mjs');
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: process.cwd(),
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli as cli } from './run-cli.ts';
 
 /** The CLI's main() in this process (the built-ins load once), with stdout and stderr captured. */
 async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,35 +1,26 @@
 /** `cortexflow sweep`: resumable, failure-tolerant, and its table matches the individual runs. */
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expandRuns, parseSeeds, parseGridAxis } from '../../cli/sweep.ts';
 
-const BIN = join(process.cwd(), 'bin', 'cortexflow.mjs');
-const PLUGIN = 'test/fixtures/test-plugin.ts';
-const PIPE = 'test/fixtures/pipelines/seeded.json';
+import { runCli } from './run-cli.ts';
 
-function cli(
-  args: string[],
-  killWhen?: (stderr: string) => boolean,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args]);
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (!killed && killWhen?.(stderr)) {
+/** The CLI; killed hard (SIGKILL, as a crashed machine) once `killWhen` holds for its stderr. */
+function cli(args: string[], killWhen?: (stderr: string) => boolean) {
+  let killed = false;
+  return runCli(args, {
+    onOutput: (o, kill) => {
+      if (!killed && killWhen?.(o.stderr)) {
         killed = true;
-        child.kill('SIGKILL');
+        kill('SIGKILL');
       }
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    },
   });
 }
+const PLUGIN = 'test/fixtures/test-plugin.ts';
+const PIPE = 'test/fixtures/pipelines/seeded.json';
 
 describe('sweep helpers', () => {
   it('parses seeds and grids and expands the cartesian product', () => {
