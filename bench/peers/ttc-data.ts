@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { runBlock } from '../../core/testing.ts';
 import { decodeNpy, encodeNpy } from '../../nodes/lib/npy.ts';
 import { contextMux } from '../../nodes/context/mux.ts';
+import { createCtrnn } from '../../nodes/model/ctrnn.ts';
 import { andTask, orTask, xorTask } from '../../nodes/tasks/index.ts';
 import { responseWindows } from '../../nodes/train/criterion.ts';
 import type { Dataset } from '../../nodes/ports/dataset.ts';
@@ -16,7 +17,8 @@ import type { Dataset } from '../../nodes/ports/dataset.ts';
 /** The authors' 3-task dataset, made by the same blocks as examples/scheme-3task.json. */
 export async function threeTaskDataset(samplesPerTask = 15050): Promise<Dataset> {
   const mk = async (block: typeof andTask, seed: number, T: number) =>
-    (await runBlock<{ dataset: Dataset }>(block, { params: { samples: samplesPerTask, seed, T, baseline: 0 } })).outputs.dataset;
+    (await runBlock<{ dataset: Dataset }>(block, { params: { samples: samplesPerTask, seed, T, baseline: 0 } })).outputs
+      .dataset;
   const tasks = [await mk(andTask, 1, 210), await mk(orTask, 2, 200), await mk(xorTask, 3, 200)];
   const mux = await runBlock<{ dataset: Dataset }>(contextMux, {
     params: {
@@ -77,7 +79,17 @@ export function readDataset(dir: string): Dataset {
     probeConditions: Dataset['conditions'];
   };
   const rd = (f: string) => decodeNpy(new Uint8Array(readFileSync(join(dir, f)))).data as Float32Array;
-  const base = { T: meta.T, channels: meta.channels, outputs: meta.outputs, channelNames: meta.channelNames, outputNames: ['y'], dt: 1, seed: 0, tasks: meta.tasks, provenance: { bench: 'ttc' } };
+  const base = {
+    T: meta.T,
+    channels: meta.channels,
+    outputs: meta.outputs,
+    channelNames: meta.channelNames,
+    outputNames: ['y'],
+    dt: 1,
+    seed: 0,
+    tasks: meta.tasks,
+    provenance: { bench: 'ttc' },
+  };
   const probe: Dataset = {
     ...base,
     samples: meta.probeConditions.length,
@@ -88,5 +100,46 @@ export function readDataset(dir: string): Dataset {
     testCount: 0,
   };
   const conditions = Array.from({ length: meta.samples }, () => ({ task: '?', inputValues: [], jitter: 0, key: '?' }));
-  return { ...base, samples: meta.samples, inputs: rd('inputs.npy'), targets: rd('targets.npy'), mask: rd('mask.npy'), conditions, testCount: meta.testCount, probe };
+  return {
+    ...base,
+    samples: meta.samples,
+    inputs: rd('inputs.npy'),
+    targets: rd('targets.npy'),
+    mask: rd('mask.npy'),
+    conditions,
+    testCount: meta.testCount,
+    probe,
+  };
+}
+
+/**
+ * Write the initial weights model.ctrnn gives for (N, seed) (the Keras form: alpha 1, tanh, no bias,
+ * orthogonal W_rec, Glorot W_in/W_out), which both sides of the benchmark start from.
+ */
+export function writeInitialWeights(
+  dir: string,
+  d: Pick<Dataset, 'channels' | 'outputs'>,
+  N: number,
+  seed: number,
+): void {
+  const w = createCtrnn(
+    {
+      N,
+      inputSize: d.channels,
+      outputSize: d.outputs,
+      alpha: 1,
+      activation: 'tanh',
+      useBias: false,
+      recurrentInit: 'orthogonal',
+      gain: 1,
+      inputInit: 'glorot-uniform',
+      outputInit: 'glorot-uniform',
+      noiseSigma: 0,
+      seed,
+    },
+    { bench: 'ttc' },
+  ).weights;
+  writeFileSync(join(dir, `W_rec_${N}_${seed}.npy`), encodeNpy(w.W_rec, [N, N]));
+  writeFileSync(join(dir, `W_in_${N}_${seed}.npy`), encodeNpy(w.W_in, [N, d.channels]));
+  writeFileSync(join(dir, `W_out_${N}_${seed}.npy`), encodeNpy(w.W_out, [d.outputs, N]));
 }

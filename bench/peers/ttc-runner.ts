@@ -4,19 +4,40 @@
  *
  * Env: CORTEXFLOW_TTC_RECIPE (JSON, overrides the default recipe below), CORTEXFLOW_TTC_N (100),
  * CORTEXFLOW_TTC_SEEDS ("0,1,2,3,4"), CORTEXFLOW_TTC_MAX_SECONDS (per run, 900).
+ * CORTEXFLOW_TTC_CONCURRENT=1 runs ours and PyTorch for a seed at the same time (one core each, both
+ * under the same machine load; set recipe workers 1), instead of one after the other.
  * `--quick`: seeds 0,1 and 300 s per run.
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from '../types.ts';
-import { threeTaskDataset, writeDataset } from './ttc-data.ts';
+import { threeTaskDataset, writeDataset, writeInitialWeights } from './ttc-data.ts';
+
+/** Run a child with its stderr (live progress) passed through; resolve with its last stdout line as JSON. */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`));
+      else resolve(JSON.parse(out.trim().split('\n').pop() as string) as RunResult);
+    });
+  });
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const PY_ENV = { ...process.env, MALLOC_MMAP_THRESHOLD_: '1073741824', MALLOC_TRIM_THRESHOLD_: '1073741824', OMP_NUM_THREADS: '1' };
+const PY_ENV = {
+  ...process.env,
+  MALLOC_MMAP_THRESHOLD_: '1073741824',
+  MALLOC_TRIM_THRESHOLD_: '1073741824',
+  OMP_NUM_THREADS: '1',
+};
 
 /** The default recipe (docs/training.md): the authors' optimiser on the fixed 45,150-trial set. */
 export const DEFAULT_TTC_RECIPE = { lr: 1e-4, decay: 1e-4, batchSize: 256, clipNorm: 0, criterionEvery: 50 };
@@ -34,11 +55,18 @@ interface RunResult {
 
 const median = (a: number[]): number => {
   const s = [...a].sort((x, y) => x - y);
-  return s.length === 0 ? NaN : s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+  return s.length === 0
+    ? NaN
+    : s.length % 2
+      ? (s[(s.length - 1) / 2] as number)
+      : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 
 export async function timeToCriterion({ quick, torch }: { quick: boolean; torch: boolean }): Promise<BenchRow[]> {
-  const recipe = { ...DEFAULT_TTC_RECIPE, ...(JSON.parse(process.env['CORTEXFLOW_TTC_RECIPE'] ?? '{}') as Record<string, unknown>) };
+  const recipe = {
+    ...DEFAULT_TTC_RECIPE,
+    ...(JSON.parse(process.env['CORTEXFLOW_TTC_RECIPE'] ?? '{}') as Record<string, unknown>),
+  };
   const N = Number(process.env['CORTEXFLOW_TTC_N'] ?? 100);
   const seeds = (process.env['CORTEXFLOW_TTC_SEEDS'] ?? (quick ? '0,1' : '0,1,2,3,4')).split(',').map(Number);
   const maxS = Number(process.env['CORTEXFLOW_TTC_MAX_SECONDS'] ?? (quick ? 300 : 900));
@@ -49,20 +77,16 @@ export async function timeToCriterion({ quick, torch }: { quick: boolean; torch:
     const ds = await threeTaskDataset();
     writeDataset(dir, ds, Number((recipe as { criterionDelay?: number }).criterionDelay ?? 10));
     const results: RunResult[] = [];
+    const concurrent = process.env['CORTEXFLOW_TTC_CONCURRENT'] === '1';
     for (const seed of seeds) {
-      const ours = execFileSync(process.execPath, [join(root, 'bin', 'tsx.mjs'), join(here, 'ttc.ts'), dir, String(N), String(seed), JSON.stringify(recipe), String(maxS)], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-        maxBuffer: 1 << 24,
-      });
-      results.push(JSON.parse(ours.trim().split('\n').pop() as string) as RunResult);
-      if (torch) {
-        const py = execFileSync('/usr/bin/python3', [join(here, 'torch_ttc.py'), dir, String(N), String(seed), JSON.stringify(recipe), String(maxS)], {
-          encoding: 'utf8',
-          env: PY_ENV,
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        results.push(JSON.parse(py.trim().split('\n').pop() as string) as RunResult);
+      writeInitialWeights(dir, ds, N, seed);
+      const args = [dir, String(N), String(seed), JSON.stringify(recipe), String(maxS)];
+      const ours = () => run(process.execPath, [join(root, 'bin', 'tsx.mjs'), join(here, 'ttc.ts'), ...args]);
+      const py = () => run('/usr/bin/python3', [join(here, 'torch_ttc.py'), ...args], PY_ENV);
+      if (concurrent && torch) results.push(...(await Promise.all([ours(), py()])));
+      else {
+        results.push(await ours());
+        if (torch) results.push(await py());
       }
     }
     const rec = JSON.stringify(recipe);

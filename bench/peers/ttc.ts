@@ -1,13 +1,10 @@
 /**
  * One time-to-criterion run of OUR trainer (a child process of the trainer bench, so its max RSS is
  * its own). Reads the data written by ttc-data.ts, initialises with model.ctrnn's init for the seed,
- * writes the initial weights for the PyTorch peer, trains with the recipe, prints one JSON line.
+ * (the same weights writeInitialWeights gives the PyTorch peer), trains with the recipe, prints one JSON line.
  *
  * usage: ttc.ts DIR N SEED '{"lr":1e-4,"batchSize":256,...}' MAX_SECONDS
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { encodeNpy } from '../../nodes/lib/npy.ts';
 import { describeBackend, useBackend } from '../../nodes/lib/tf.ts';
 import { createCtrnn } from '../../nodes/model/ctrnn.ts';
 import { gradientPool } from '../../nodes/train/pool.ts';
@@ -19,27 +16,56 @@ import type { Model } from '../../nodes/ports/model.ts';
 import { readDataset } from './ttc-data.ts';
 
 const [dir, nArg, seedArg, recipeArg, maxSecArg] = process.argv.slice(2);
-if (!dir || !nArg || !seedArg || !recipeArg || !maxSecArg) throw new Error('usage: ttc.ts DIR N SEED RECIPE_JSON MAX_SECONDS');
+if (!dir || !nArg || !seedArg || !recipeArg || !maxSecArg)
+  throw new Error('usage: ttc.ts DIR N SEED RECIPE_JSON MAX_SECONDS');
 const N = Number(nArg);
 const seed = Number(seedArg);
 const recipe = JSON.parse(recipeArg) as Partial<TrainOptions> & { workers?: 1 | 2 };
 const ds = readDataset(dir);
 const model = createCtrnn(
-  { N, inputSize: ds.channels, outputSize: ds.outputs, alpha: 1, activation: 'tanh', useBias: false, recurrentInit: 'orthogonal', gain: 1, inputInit: 'glorot-uniform', outputInit: 'glorot-uniform', noiseSigma: 0, seed },
+  {
+    N,
+    inputSize: ds.channels,
+    outputSize: ds.outputs,
+    alpha: 1,
+    activation: 'tanh',
+    useBias: false,
+    recurrentInit: 'orthogonal',
+    gain: 1,
+    inputInit: 'glorot-uniform',
+    outputInit: 'glorot-uniform',
+    noiseSigma: 0,
+    seed,
+  },
   { bench: 'ttc' },
 );
-const w = model.weights;
-writeFileSync(join(dir, `W_rec_${N}_${seed}.npy`), encodeNpy(w.W_rec, [N, N]));
-writeFileSync(join(dir, `W_in_${N}_${seed}.npy`), encodeNpy(w.W_in, [N, ds.channels]));
-writeFileSync(join(dir, `W_out_${N}_${seed}.npy`), encodeNpy(w.W_out, [ds.outputs, N]));
 const info = await useBackend(process.env['CORTEXFLOW_BACKEND'] ?? 'wasm');
 const options: TrainOptions = {
-  lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, decay: 1e-4, batchSize: 256, epochs: 1000, maxSteps: 1_000_000, clipNorm: 0,
-  validateEvery: 0, lossThreshold: 0, criterionEvery: 50, stopAtCriterion: true, criterionTolerance: 0.3, criterionDelay: 10,
-  checkpointEvery: 0, seed, gradient: 'hand',
+  lr: 1e-4,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  decay: 1e-4,
+  batchSize: 256,
+  epochs: 1000,
+  maxSteps: 1_000_000,
+  clipNorm: 0,
+  validateEvery: 0,
+  lossThreshold: 0,
+  criterionEvery: 50,
+  stopAtCriterion: true,
+  criterionTolerance: 0.3,
+  criterionDelay: 10,
+  checkpointEvery: 0,
+  seed,
+  gradient: 'hand',
   ...recipe,
 };
-const pool = await gradientPool(model, recipe.workers ?? 1, { platform: 'node', backend: info.backend, batchSize: options.batchSize });
+const pool = await gradientPool(model, recipe.workers ?? 1, {
+  platform: 'node',
+  backend: info.backend,
+  batchSize: options.batchSize,
+});
 const ac = new AbortController();
 const timer = setTimeout(() => ac.abort(), Number(maxSecArg) * 1000);
 const t0 = performance.now();
@@ -54,12 +80,18 @@ try {
     progress: (step, _max, m) => {
       if (m['criterionPassed'] !== undefined) {
         last = { step, passed: m['criterionPassed'], total: m['criterionTotal'] ?? 0 };
-        process.stderr.write(`ttc ours N=${N} seed=${seed}: step ${step} loss ${m['loss']?.toPrecision(3)} criterion ${last.passed}/${last.total} ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+        process.stderr.write(
+          `ttc ours N=${N} seed=${seed}: step ${step} loss ${m['loss']?.toPrecision(3)} criterion ${last.passed}/${last.total} ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+        );
       }
     },
   });
   final = r.model;
-  result = { met: r.history.criterionMetAt !== undefined, steps: r.history.criterionMetAt ?? r.history.totalSteps, seconds: r.history.totalMs / 1000 };
+  result = {
+    met: r.history.criterionMetAt !== undefined,
+    steps: r.history.criterionMetAt ?? r.history.totalSteps,
+    seconds: r.history.totalMs / 1000,
+  };
 } catch (e) {
   if (!(e instanceof Error && e.name === 'AbortError')) throw e;
   final = (e as Error & { model?: Model }).model ?? model;
@@ -75,9 +107,28 @@ if (probe && final !== model) {
   const pb = gatherBatch(probe, range(0, probe.samples));
   const y = readoutJs(c, th, forwardJs(c, th, pb).H, pb.T * pb.B);
   const r = checkCriterion(probe, y, { tolerance: options.criterionTolerance, delay: options.criterionDelay });
-  failing = r.met.flatMap((m, s) => (m ? [] : [{ key: probe.conditions[s]?.key ?? '?', jitter: probe.conditions[s]?.jitter ?? 0, maxError: r.maxError[s] ?? NaN }]));
+  failing = r.met.flatMap((m, s) =>
+    m
+      ? []
+      : [
+          {
+            key: probe.conditions[s]?.key ?? '?',
+            jitter: probe.conditions[s]?.jitter ?? 0,
+            maxError: r.maxError[s] ?? NaN,
+          },
+        ],
+  );
 }
 await pool?.close();
 process.stdout.write(
-  JSON.stringify({ side: 'ours', backend: info.backend, N, seed, ...result, last, failing, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n',
+  JSON.stringify({
+    side: 'ours',
+    backend: info.backend,
+    N,
+    seed,
+    ...result,
+    last,
+    failing,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  }) + '\n',
 );
