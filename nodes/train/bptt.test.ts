@@ -104,6 +104,27 @@ describe.each(['wasm', 'cpu'])('hand BPTT on %s', (backend) => {
     expect(relErr(hand.grad, finiteDiff(cfg, theta, batch, noise))).toBeLessThan(1e-4);
   });
 
+  it('a batch computed in chunks gives the full-batch loss and gradient (uneven chunks, masked rows, noise)', async () => {
+    await useBackend(backend);
+    const cfg: CellConfig = { N: 5, I: 2, O: 2, bias: true, alpha: 0.6, activation: 'tanh' };
+    const { theta, batch } = setup(cfg, 7, 10, 13);
+    // One sample fully masked: its chunk must carry no weight.
+    for (let t = 0; t < batch.T; t++) batch.M[t * batch.B + 6] = 0;
+    const rng = new Rng(21);
+    const noise = Float32Array.from({ length: 10 * 7 * 5 }, () => rng.normal() * 0.1);
+    const before = tf.memory().numTensors;
+    for (const nz of [undefined, noise]) {
+      const whole = lossAndGrad(cfg, theta, batch, nz, 1000);
+      for (const rows of [1, 3, 6]) {
+        const parts = lossAndGrad(cfg, theta, batch, nz, rows);
+        expect(Math.abs(parts.loss - whole.loss) / whole.loss).toBeLessThan(1e-6);
+        expect(relErr(parts.grad, whole.grad)).toBeLessThan(1e-6);
+      }
+      expect(relErr(whole.grad, finiteDiff(cfg, theta, batch, nz))).toBeLessThan(1e-4);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('forward equals the plain-JS reference simulation (nodes/model/simulate.ts)', async () => {
     await useBackend(backend);
     const cfg: CellConfig = { N: 7, I: 3, O: 2, bias: true, alpha: 0.4, activation: 'tanh' };

@@ -18,7 +18,7 @@
  */
 import type { Activation } from '../ports/model.ts';
 import { tf } from '../lib/tf.ts';
-import { catRows, thetaLength, type Batch, type Shape } from './layout.ts';
+import { batchRows, catRows, maskWeight, noiseRows, thetaLength, type Batch, type Shape } from './layout.ts';
 
 type T2 = tf.Tensor2D;
 
@@ -137,7 +137,8 @@ export function forward(
     const y = tf.matMul(H, w.WoutT).dataSync() as Float32Array;
     const o1 = catRows(c) * N + N * O;
     const out = new Float32Array(T * B * O);
-    for (let r = 0; r < T * B; r++) for (let o = 0; o < O; o++) out[r * O + o] = (y[r * O + o] as number) + (theta[o1 + o] as number);
+    for (let r = 0; r < T * B; r++)
+      for (let o = 0; o < O; o++) out[r * O + o] = (y[r * O + o] as number) + (theta[o1 + o] as number);
     const res: { y: Float32Array; hidden?: Float32Array } = { y: out };
     if (opts.hidden) res.hidden = H.dataSync() as Float32Array;
     return res;
@@ -202,10 +203,47 @@ function runForward(c: CellConfig, w: ThetaTensors, batch: Batch, noise?: Float3
 }
 
 /**
+ * Rows per pass: larger batches are computed in chunks of this many samples and combined weighted
+ * by each chunk's mask weight (exactly the full-batch loss and gradient). On tfjs-wasm a [T*B, N]
+ * state matrix beyond a few MB makes the weight-gradient matMuls and transposes slower per sample
+ * (N = 100, T = 290: B = 64 per pass ~1.2x faster per sample than B = 256; docs/training.md).
+ */
+export const LOSS_CHUNK_ROWS = 64;
+
+/**
  * Loss and its gradient for one batch, by the hand BPTT above. Every tensor is freed before return.
  * `noise` ([T, B, N], optional) is added to h each step (it does not change the derivative formula).
+ * Batches larger than `chunkRows` are computed chunk by chunk (see {@link LOSS_CHUNK_ROWS}).
  */
-export function lossAndGrad(c: CellConfig, theta: Float32Array, batch: Batch, noise?: Float32Array): LossGrad {
+export function lossAndGrad(
+  c: CellConfig,
+  theta: Float32Array,
+  batch: Batch,
+  noise?: Float32Array,
+  chunkRows = LOSS_CHUNK_ROWS,
+): LossGrad {
+  if (batch.B <= chunkRows) return lossAndGradOnce(c, theta, batch, noise);
+  const grad = new Float32Array(thetaLength(c));
+  let loss = 0;
+  let total = 0;
+  for (let lo = 0; lo < batch.B; lo += chunkRows) {
+    const hi = Math.min(batch.B, lo + chunkRows);
+    const part = batchRows(batch, lo, hi, c.I, c.O);
+    const w = maskWeight(part);
+    if (w === 0) continue;
+    const r = lossAndGradOnce(c, theta, part, noise ? noiseRows(noise, batch.T, batch.B, lo, hi, c.N) : undefined);
+    for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] as number) + (r.grad[i] as number) * w;
+    loss += r.loss * w;
+    total += w;
+  }
+  if (total > 0) {
+    for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] as number) / total;
+    loss /= total;
+  }
+  return { loss, grad };
+}
+
+function lossAndGradOnce(c: CellConfig, theta: Float32Array, batch: Batch, noise?: Float32Array): LossGrad {
   const { N, O, alpha, activation } = c;
   const { B, T, Y, M } = batch;
   const rows = catRows(c);

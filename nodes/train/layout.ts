@@ -36,8 +36,7 @@ export function packTheta(model: Model, w: ModelWeights = model.weights): Float3
   const s = shapeOf(model);
   const { N, I, O } = s;
   const th = new Float32Array(thetaLength(s));
-  for (let i = 0; i < N; i++)
-    for (let j = 0; j < N; j++) th[j * N + i] = w.W_rec[i * N + j] as number; // row j of W_rec^T
+  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) th[j * N + i] = w.W_rec[i * N + j] as number; // row j of W_rec^T
   for (let i = 0; i < N; i++) for (let k = 0; k < I; k++) th[(N + k) * N + i] = w.W_in[i * I + k] as number;
   if (s.bias) for (let i = 0; i < N; i++) th[(N + I) * N + i] = w.b[i] as number;
   const o1 = catRows(s) * N;
@@ -94,6 +93,34 @@ export function gatherBatch(d: Dataset, idx: ArrayLike<number>, out?: Batch): Ba
     }
   }
   return b;
+}
+
+/** Rows [lo, hi) of a time-major batch [T, B, ...] as a batch of its own (copied). */
+export function batchRows(b: Batch, lo: number, hi: number, I: number, O: number): Batch {
+  const n = hi - lo;
+  const X = new Float32Array(b.T * n * I);
+  const Y = new Float32Array(b.T * n * O);
+  const M = new Float32Array(b.T * n);
+  for (let t = 0; t < b.T; t++) {
+    X.set(b.X.subarray((t * b.B + lo) * I, (t * b.B + hi) * I), t * n * I);
+    Y.set(b.Y.subarray((t * b.B + lo) * O, (t * b.B + hi) * O), t * n * O);
+    M.set(b.M.subarray(t * b.B + lo, t * b.B + hi), t * n);
+  }
+  return { B: n, T: b.T, X, Y, M };
+}
+
+/** Rows [lo, hi) of time-major per-unit noise [T, B, N]. */
+export function noiseRows(noise: Float32Array, T: number, B: number, lo: number, hi: number, N: number): Float32Array {
+  const out = new Float32Array(T * (hi - lo) * N);
+  for (let t = 0; t < T; t++) out.set(noise.subarray((t * B + lo) * N, (t * B + hi) * N), t * (hi - lo) * N);
+  return out;
+}
+
+/** Sum of a batch's loss mask (its weight in a mask-normalised loss). */
+export function maskWeight(b: Batch): number {
+  let s = 0;
+  for (let i = 0; i < b.M.length; i++) s += b.M[i] as number;
+  return s;
 }
 
 /** Indices lo..hi-1. */

@@ -8,7 +8,7 @@
 import type { Model } from '../ports/model.ts';
 import { lossAndGrad, type CellConfig, type LossGrad } from './bptt.ts';
 import { lossAndGradJs } from './bptt-js.ts';
-import type { Batch } from './layout.ts';
+import { batchRows, maskWeight, noiseRows, type Batch } from './layout.ts';
 import type { WorkerReply, WorkerRequest } from './grad-worker.ts';
 
 /** Threads to use: 0 = auto, 1, or 2. */
@@ -25,41 +25,19 @@ export interface GradientPool {
 
 /** Split a time-major batch [T, B, ...] into rows [0, k) and [k, B). */
 export function splitBatch(b: Batch, k: number, I: number, O: number): [Batch, Batch] {
-  const parts: Batch[] = [];
-  for (const [lo, hi] of [
-    [0, k],
-    [k, b.B],
-  ] as const) {
-    const n = hi - lo;
-    const X = new Float32Array(b.T * n * I);
-    const Y = new Float32Array(b.T * n * O);
-    const M = new Float32Array(b.T * n);
-    for (let t = 0; t < b.T; t++) {
-      X.set(b.X.subarray((t * b.B + lo) * I, (t * b.B + hi) * I), t * n * I);
-      Y.set(b.Y.subarray((t * b.B + lo) * O, (t * b.B + hi) * O), t * n * O);
-      M.set(b.M.subarray(t * b.B + lo, t * b.B + hi), t * n);
-    }
-    parts.push({ B: n, T: b.T, X, Y, M });
-  }
-  return parts as [Batch, Batch];
+  return [batchRows(b, 0, k, I, O), batchRows(b, k, b.B, I, O)];
 }
 
-function splitNoise(noise: Float32Array | undefined, T: number, B: number, k: number, N: number): [Float32Array | undefined, Float32Array | undefined] {
+function splitNoise(
+  noise: Float32Array | undefined,
+  T: number,
+  B: number,
+  k: number,
+  N: number,
+): [Float32Array | undefined, Float32Array | undefined] {
   if (!noise) return [undefined, undefined];
-  const a = new Float32Array(T * k * N);
-  const b = new Float32Array(T * (B - k) * N);
-  for (let t = 0; t < T; t++) {
-    a.set(noise.subarray(t * B * N, (t * B + k) * N), t * k * N);
-    b.set(noise.subarray((t * B + k) * N, (t + 1) * B * N), t * (B - k) * N);
-  }
-  return [a, b];
+  return [noiseRows(noise, T, B, 0, k, N), noiseRows(noise, T, B, k, B, N)];
 }
-
-const maskWeight = (b: Batch): number => {
-  let s = 0;
-  for (let i = 0; i < b.M.length; i++) s += b.M[i] as number;
-  return s;
-};
 
 /**
  * A two-thread gradient pool, or undefined when one thread is asked for (or chosen by 'auto'), the
