@@ -37,14 +37,28 @@ def main():
     windows = meta["windows"]
     test = meta["testCount"]
     I = X.shape[2]
-    rnn = torch.nn.RNN(I, N, nonlinearity="tanh", bias=False, batch_first=True)
+    use_bias = bool(r.get("useBias", False))
+    # With useBias the recurrent layer gets one trained bias starting at zero (Keras SimpleRNN's
+    # use_bias): torch's b_ih is that bias, b_hh is held at zero and not trained.
+    rnn = torch.nn.RNN(I, N, nonlinearity="tanh", bias=use_bias, batch_first=True)
     lin = torch.nn.Linear(N, Y.shape[2])
+    # Same file-name tag as initTag() in ttc-data.ts.
+    tag = f"{N}_{seed}"
+    if r.get("inputInit", "glorot-uniform") != "glorot-uniform":
+        tag += "_" + r["inputInit"]
+    if r.get("gain", 1) != 1:
+        tag += f"_g{r['gain']}"
     with torch.no_grad():
-        rnn.weight_hh_l0.copy_(torch.from_numpy(np.load(f"{d}/W_rec_{N}_{seed}.npy")))
-        rnn.weight_ih_l0.copy_(torch.from_numpy(np.load(f"{d}/W_in_{N}_{seed}.npy")))
-        lin.weight.copy_(torch.from_numpy(np.load(f"{d}/W_out_{N}_{seed}.npy")))
+        rnn.weight_hh_l0.copy_(torch.from_numpy(np.load(f"{d}/W_rec_{tag}.npy")))
+        rnn.weight_ih_l0.copy_(torch.from_numpy(np.load(f"{d}/W_in_{tag}.npy")))
+        lin.weight.copy_(torch.from_numpy(np.load(f"{d}/W_out_{tag}.npy")))
         lin.bias.zero_()
-    params = list(rnn.parameters()) + list(lin.parameters())
+        if use_bias:
+            rnn.bias_ih_l0.zero_()
+            rnn.bias_hh_l0.zero_()
+            rnn.bias_hh_l0.requires_grad_(False)
+    rec = [rnn.weight_ih_l0, rnn.weight_hh_l0] + ([rnn.bias_ih_l0] if use_bias else [])
+    params = rec + list(lin.parameters())
     state = [(torch.zeros_like(p), torch.zeros_like(p)) for p in params]
     B = r["batchSize"]
     order = np.arange(test, X.shape[0])

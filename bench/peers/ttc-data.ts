@@ -112,34 +112,53 @@ export function readDataset(dir: string): Dataset {
   };
 }
 
-/**
- * Write the initial weights model.ctrnn gives for (N, seed) (the Keras form: alpha 1, tanh, no bias,
- * orthogonal W_rec, Glorot W_in/W_out), which both sides of the benchmark start from.
- */
-export function writeInitialWeights(
-  dir: string,
-  d: Pick<Dataset, 'channels' | 'outputs'>,
-  N: number,
-  seed: number,
-): void {
-  const w = createCtrnn(
+/** Initialisation choices a recipe may make (model.ctrnn params); the rest is the Keras form. */
+export interface InitChoice {
+  useBias?: boolean;
+  inputInit?: 'glorot-uniform' | 'lecun-normal';
+  gain?: number;
+}
+
+/** File-name tag of an initialisation ('' for the Keras defaults); torch_ttc.py builds the same. */
+export function initTag(c: InitChoice): string {
+  return `${c.inputInit && c.inputInit !== 'glorot-uniform' ? `_${c.inputInit}` : ''}${c.gain !== undefined && c.gain !== 1 ? `_g${c.gain}` : ''}`;
+}
+
+/** The model both sides start from: model.ctrnn's initialisation for (N, seed, init choices). */
+export function initialModel(d: Pick<Dataset, 'channels' | 'outputs'>, N: number, seed: number, c: InitChoice = {}) {
+  return createCtrnn(
     {
       N,
       inputSize: d.channels,
       outputSize: d.outputs,
       alpha: 1,
       activation: 'tanh',
-      useBias: false,
+      useBias: c.useBias ?? false,
       recurrentInit: 'orthogonal',
-      gain: 1,
-      inputInit: 'glorot-uniform',
+      gain: c.gain ?? 1,
+      inputInit: c.inputInit ?? 'glorot-uniform',
       outputInit: 'glorot-uniform',
       noiseSigma: 0,
       seed,
     },
     { bench: 'ttc' },
-  ).weights;
-  writeFileSync(join(dir, `W_rec_${N}_${seed}.npy`), encodeNpy(w.W_rec, [N, N]));
-  writeFileSync(join(dir, `W_in_${N}_${seed}.npy`), encodeNpy(w.W_in, [N, d.channels]));
-  writeFileSync(join(dir, `W_out_${N}_${seed}.npy`), encodeNpy(w.W_out, [d.outputs, N]));
+  );
+}
+
+/**
+ * Write the initial weights of {@link initialModel} (the Keras form: alpha 1, tanh, orthogonal W_rec,
+ * Glorot W_in/W_out unless the recipe chooses otherwise), which both sides of the benchmark start from.
+ */
+export function writeInitialWeights(
+  dir: string,
+  d: Pick<Dataset, 'channels' | 'outputs'>,
+  N: number,
+  seed: number,
+  c: InitChoice = {},
+): void {
+  const w = initialModel(d, N, seed, c).weights;
+  const tag = `${N}_${seed}${initTag(c)}`;
+  writeFileSync(join(dir, `W_rec_${tag}.npy`), encodeNpy(w.W_rec, [N, N]));
+  writeFileSync(join(dir, `W_in_${tag}.npy`), encodeNpy(w.W_in, [N, d.channels]));
+  writeFileSync(join(dir, `W_out_${tag}.npy`), encodeNpy(w.W_out, [d.outputs, N]));
 }

@@ -2,13 +2,15 @@
  * Write the time-to-criterion data (and each seed's initial weights) to a folder, so recipes can be
  * explored by hand with ttc.ts / torch_ttc.py without rebuilding the dataset every run.
  *
- * usage: bin/tsx.mjs bench/peers/ttc-prepare.ts DIR N[,N...] SEED[,SEED...]
+ * usage: bin/tsx.mjs bench/peers/ttc-prepare.ts DIR N[,N...] SEED[,SEED...] [INIT_JSON]
+ * (INIT_JSON: the recipe's initialisation choices, e.g. '{"inputInit":"lecun-normal"}')
  */
-import { threeTaskDataset, writeDataset, writeInitialWeights } from './ttc-data.ts';
+import { threeTaskDataset, writeDataset, writeInitialWeights, type InitChoice } from './ttc-data.ts';
 
-const [dir, ns, seeds] = process.argv.slice(2);
+const [dir, ns, seeds, initArg] = process.argv.slice(2);
+const init = JSON.parse(initArg ?? '{}') as InitChoice;
 if (!dir || !ns || !seeds) throw new Error('usage: ttc-prepare.ts DIR N[,N...] SEED[,SEED...]');
 const ds = await threeTaskDataset();
 writeDataset(dir, ds, 10);
 for (const N of ns.split(',').map(Number))
-  for (const seed of seeds.split(',').map(Number)) writeInitialWeights(dir, ds, N, seed);
+  for (const seed of seeds.split(',').map(Number)) writeInitialWeights(dir, ds, N, seed, init);

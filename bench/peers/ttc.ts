@@ -6,39 +6,22 @@
  * usage: ttc.ts DIR N SEED '{"lr":1e-4,"batchSize":256,...}' MAX_SECONDS
  */
 import { describeBackend, useBackend } from '../../nodes/lib/tf.ts';
-import { createCtrnn } from '../../nodes/model/ctrnn.ts';
 import { gradientPool } from '../../nodes/train/pool.ts';
 import { cellConfig, trainModel, type TrainOptions } from '../../nodes/train/trainer.ts';
 import { checkCriterion } from '../../nodes/train/criterion.ts';
 import { forwardJs, readoutJs } from '../../nodes/train/bptt-js.ts';
 import { gatherBatch, packTheta, range } from '../../nodes/train/layout.ts';
 import type { Model } from '../../nodes/ports/model.ts';
-import { readDataset } from './ttc-data.ts';
+import { initialModel, readDataset, type InitChoice } from './ttc-data.ts';
 
 const [dir, nArg, seedArg, recipeArg, maxSecArg] = process.argv.slice(2);
 if (!dir || !nArg || !seedArg || !recipeArg || !maxSecArg)
   throw new Error('usage: ttc.ts DIR N SEED RECIPE_JSON MAX_SECONDS');
 const N = Number(nArg);
 const seed = Number(seedArg);
-const recipe = JSON.parse(recipeArg) as Partial<TrainOptions> & { workers?: 1 | 2 };
+const recipe = JSON.parse(recipeArg) as Partial<TrainOptions> & InitChoice & { workers?: 1 | 2 };
 const ds = readDataset(dir);
-const model = createCtrnn(
-  {
-    N,
-    inputSize: ds.channels,
-    outputSize: ds.outputs,
-    alpha: 1,
-    activation: 'tanh',
-    useBias: false,
-    recurrentInit: 'orthogonal',
-    gain: 1,
-    inputInit: 'glorot-uniform',
-    outputInit: 'glorot-uniform',
-    noiseSigma: 0,
-    seed,
-  },
-  { bench: 'ttc' },
-);
+const model = initialModel(ds, N, seed, recipe);
 const info = await useBackend(process.env['CORTEXFLOW_BACKEND'] ?? 'wasm');
 const options: TrainOptions = {
   lr: 1e-4,
