@@ -62,7 +62,7 @@ async function loadTfNode(): Promise<boolean> {
 
 /** Where the browser build finds the .wasm files (the editor sets this from `?url` imports). */
 export function configureWasmPaths(paths: string | Record<string, string>): void {
-  setWasmPaths(paths as never);
+  setWasmPaths(paths);
 }
 
 let chain: Promise<unknown> = Promise.resolve();
@@ -79,8 +79,7 @@ export function useBackend(param?: string, env?: string): Promise<BackendInfo> {
         `unknown tfjs backend "${requested}" (from the backend param or CORTEXFLOW_BACKEND); use one of: wasm, cpu, tensorflow`,
       );
     let fallbackReason: string | undefined;
-    if (requested === 'tensorflow' && !(await loadTfNode()))
-      fallbackReason = '@tensorflow/tfjs-node is not installed';
+    if (requested === 'tensorflow' && !(await loadTfNode())) fallbackReason = '@tensorflow/tfjs-node is not installed';
     const target = fallbackReason === undefined ? requested : 'wasm';
     if (tf.getBackend() !== target || tf.findBackend(target) === null) {
       let ok = false;
@@ -130,7 +129,9 @@ export function ensureGradients(): Promise<void> {
     .catch(() => import(/* @vite-ignore */ umbrella))
     .then(() => {
       if (tf.getGradient('Tanh') === undefined)
-        throw new Error('tfjs gradients did not register: @tensorflow/tfjs and @tensorflow/tfjs-core are different copies');
+        throw new Error(
+          'tfjs gradients did not register: @tensorflow/tfjs and @tensorflow/tfjs-core are different copies',
+        );
     });
   return gradientsLoading;
 }

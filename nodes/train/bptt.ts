@@ -133,7 +133,7 @@ export function forward(
   return tf.tidy(() => {
     const w = thetaTensors(c, theta);
     const hs = runForward(c, w, batch, opts.noise).hs;
-    const H = tf.concat(hs, 0) as T2;
+    const H = tf.concat<T2>(hs, 0);
     const y = tf.matMul(H, w.WoutT).dataSync() as Float32Array;
     const o1 = catRows(c) * N + N * O;
     const out = new Float32Array(T * B * O);
@@ -181,16 +181,16 @@ function runForward(c: CellConfig, w: ThetaTensors, batch: Batch, noise?: Float3
     if (viaSigmoid && two) {
       const sg = tf.sigmoid(pre);
       const s2 = tf.mul(sg, two);
-      a = tf.sub(s2, one) as T2;
+      a = tf.sub<T2>(s2, one);
       sg.dispose();
       s2.dispose();
     } else a = activate(pre, activation) as T2;
     pre.dispose();
     let hn: T2 = a;
-    if (alphaS && oneMinus) hn = h ? (tf.add(tf.mul(h, oneMinus), tf.mul(a, alphaS)) as T2) : (tf.mul(a, alphaS) as T2);
+    if (alphaS && oneMinus) hn = h ? tf.add<T2>(tf.mul(h, oneMinus), tf.mul(a, alphaS)) : tf.mul<T2>(a, alphaS);
     if (noise) {
       const nz = tf.tensor2d(noise.subarray(t * B * N, (t + 1) * B * N), [B, N]);
-      hn = tf.add(hn, nz) as T2;
+      hn = tf.add<T2>(hn, nz);
     }
     if (keep && keepA) as.push(a);
     else if (hn !== a) a.dispose();
@@ -198,7 +198,7 @@ function runForward(c: CellConfig, w: ThetaTensors, batch: Batch, noise?: Float3
     h = hn;
   }
   if (!keepA) for (const x of hs) as.push(x);
-  const XA = keep ? tf.tensor2d(xa, [T * B, cols]) : (tf.zeros([1, 1]) as T2);
+  const XA = keep ? tf.tensor2d(xa, [T * B, cols]) : tf.zeros<tf.Rank.R2>([1, 1]);
   return { hs, as, XA };
 }
 
@@ -253,7 +253,7 @@ function lossAndGradOnce(c: CellConfig, theta: Float32Array, batch: Batch, noise
   tf.tidy(() => {
     const w = thetaTensors(c, theta);
     const { hs, as, XA } = runForward(c, w, batch, noise, true);
-    const H = tf.concat(hs, 0) as T2;
+    const H = tf.concat<T2>(hs, 0);
     const yRaw = tf.matMul(H, w.WoutT).dataSync();
     // Loss and dL/dy in JS (float64 sums): O is small, so this is cheap.
     let msum = 0;
@@ -279,7 +279,7 @@ function lossAndGradOnce(c: CellConfig, theta: Float32Array, batch: Batch, noise
     // dL/dh_t from the output layer, per step: dy_t Wout.
     const dho = (t: number): T2 => {
       const d = tf.tensor2d(dy.subarray(t * B * O, (t + 1) * B * O), [B, O]);
-      const r = tf.matMul(d, w.Wout) as T2;
+      const r = tf.matMul<T2>(d, w.Wout);
       d.dispose();
       return r;
     };
@@ -290,10 +290,10 @@ function lossAndGradOnce(c: CellConfig, theta: Float32Array, batch: Batch, noise
     let g = dho(T - 1);
     for (let t = T - 1; t >= 0; t--) {
       const fp = derivFromOutput(as[t] as T2, activation, one);
-      let dpre = tf.mul(g, fp) as T2;
+      let dpre = tf.mul<T2>(g, fp);
       fp.dispose();
       if (alphaS) {
-        const s = tf.mul(dpre, alphaS) as T2;
+        const s = tf.mul<T2>(dpre, alphaS);
         dpre.dispose();
         dpre = s;
       }
@@ -301,12 +301,12 @@ function lossAndGradOnce(c: CellConfig, theta: Float32Array, batch: Batch, noise
       if (t > 0) {
         const back = tf.matMul(dpre, w.Wrec);
         const dh = dho(t - 1);
-        let ng = tf.add(back, dh) as T2;
+        let ng = tf.add<T2>(back, dh);
         back.dispose();
         dh.dispose();
         if (oneMinus) {
           const leak = tf.mul(g, oneMinus);
-          const s = tf.add(ng, leak) as T2;
+          const s = tf.add<T2>(ng, leak);
           ng.dispose();
           leak.dispose();
           ng = s;
@@ -317,8 +317,8 @@ function lossAndGradOnce(c: CellConfig, theta: Float32Array, batch: Batch, noise
     }
     g.dispose();
     // Weight gradients, each one large matMul over all steps: [h_{t-1}]^T dpre_t and [x_t, 1]^T dpre_t.
-    const DP = tf.concat(dpres, 0) as T2;
-    const Hprev = tf.concat([tf.zeros([B, N]) as T2, ...hs.slice(0, T - 1)], 0) as T2;
+    const DP = tf.concat<T2>(dpres, 0);
+    const Hprev = tf.concat<T2>([tf.zeros<tf.Rank.R2>([B, N]), ...hs.slice(0, T - 1)], 0);
     grad.set(matMulTA(Hprev, DP).dataSync(), 0);
     grad.set(matMulTA(XA, DP).dataSync(), N * N);
     const DY = tf.tensor2d(dy, [T * B, O]);

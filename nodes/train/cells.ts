@@ -67,7 +67,7 @@ export const ctrnnStep: CellStep = (h, x, w, model) => {
   if (w.b) pre = tf.add(pre, w.b);
   const a = activate(pre, model.activation) as T2;
   if (model.alpha === 1) return a;
-  return tf.add(tf.mul(h, 1 - model.alpha), tf.mul(a, model.alpha)) as T2;
+  return tf.add<T2>(tf.mul(h, 1 - model.alpha), tf.mul(a, model.alpha));
 };
 
 /** Loss and gradient through tfjs autodiff for any registered cell. Frees every tensor. */
@@ -96,24 +96,26 @@ export function autodiffLossAndGrad(
     const xs = Array.from({ length: T }, (_, t) => tf.tensor2d(X.subarray(t * B * I, (t + 1) * B * I), [B, I]));
     const ys = Array.from({ length: T }, (_, t) => tf.tensor2d(Y.subarray(t * B * O, (t + 1) * B * O), [B, O]));
     const ms = Array.from({ length: T }, (_, t) => tf.tensor2d(M.subarray(t * B, (t + 1) * B), [B, 1]));
-    const nz = noise ? Array.from({ length: T }, (_, t) => tf.tensor2d(noise.subarray(t * B * N, (t + 1) * B * N), [B, N])) : undefined;
+    const nz = noise
+      ? Array.from({ length: T }, (_, t) => tf.tensor2d(noise.subarray(t * B * N, (t + 1) * B * N), [B, N]))
+      : undefined;
     const f = (wcat: tf.Tensor, woutT: tf.Tensor, bout: tf.Tensor): tf.Scalar => {
       const wc = wcat as T2;
       // Small weight tensors: slicing them is cheap.
       const w: CellWeights = {
         WrecT: tf.slice(wc, [0, 0], [N, N]),
         WinT: tf.slice(wc, [N, 0], [I, N]),
-        b: c.bias ? (tf.reshape(tf.slice(wc, [N + I, 0], [1, N]), [N]) as tf.Tensor1D) : null,
+        b: c.bias ? tf.reshape<tf.Rank.R1>(tf.slice(wc, [N + I, 0], [1, N]), [N]) : null,
       };
-      let h = tf.zeros([B, N]) as T2;
+      let h = tf.zeros<tf.Rank.R2>([B, N]);
       const terms: tf.Tensor[] = [];
       for (let t = 0; t < T; t++) {
         h = step(h, xs[t] as T2, w, model);
-        if (nz) h = tf.add(h, nz[t] as T2) as T2;
+        if (nz) h = tf.add<T2>(h, nz[t] as T2);
         const y = tf.add(mm(h, woutT as T2), bout);
         terms.push(tf.sum(tf.mul(tf.square(tf.sub(y, ys[t] as T2)), ms[t] as T2)));
       }
-      return tf.div(tf.addN(terms), denom) as tf.Scalar;
+      return tf.div<tf.Scalar>(tf.addN(terms), denom);
     };
     const { value, grads } = tf.valueAndGrads(f)([Wcat, WoutT, bOut]);
     loss = value.dataSync()[0] as number;

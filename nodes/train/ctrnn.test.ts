@@ -45,8 +45,26 @@ function tinyAnd(samples: number, T = 24, testCount = 8, seed = 3): Dataset {
     make(s, s & 1, s >> 1, { inputs: pin, targets: ptg });
     pcond.push({ task: 'and', inputValues: [s & 1, s >> 1], jitter: 0, key: `and A=${s & 1} B=${s >> 1}` });
   }
-  const base = { T, channels: I, outputs: 1, channelNames: ['A', 'B'], outputNames: ['y'], dt: 1, seed, tasks: ['and'], provenance: { test: 'tinyAnd' } };
-  const probe: Dataset = { ...base, samples: 4, inputs: pin, targets: ptg, mask: new Float32Array(4 * T).fill(1), conditions: pcond, testCount: 0 };
+  const base = {
+    T,
+    channels: I,
+    outputs: 1,
+    channelNames: ['A', 'B'],
+    outputNames: ['y'],
+    dt: 1,
+    seed,
+    tasks: ['and'],
+    provenance: { test: 'tinyAnd' },
+  };
+  const probe: Dataset = {
+    ...base,
+    samples: 4,
+    inputs: pin,
+    targets: ptg,
+    mask: new Float32Array(4 * T).fill(1),
+    conditions: pcond,
+    testCount: 0,
+  };
   return { ...base, samples, inputs, targets, mask, conditions, testCount, probe };
 }
 
@@ -102,9 +120,19 @@ describe('train.ctrnn', () => {
         params: { samples: 400, seed: 1, testFraction: 0.1, T: 60, stimStart: 5, stimWidth: 10, memGap: 5 },
       })
     ).outputs.dataset;
-    const model = (await runBlock<{ model: Model }>(modelCtrnn, { params: { units: 16, seed: 1 }, inputs: { dataset: ds } })).outputs.model;
+    const model = (
+      await runBlock<{ model: Model }>(modelCtrnn, { params: { units: 16, seed: 1 }, inputs: { dataset: ds } })
+    ).outputs.model;
     const r = await runBlock<Out>(trainCtrnn, {
-      params: { lr: 0.005, batchSize: 32, maxSteps: 400, clipNorm: 1, criterionEvery: 10, validateEvery: 20, workers: 1 },
+      params: {
+        lr: 0.005,
+        batchSize: 32,
+        maxSteps: 400,
+        clipNorm: 1,
+        criterionEvery: 10,
+        validateEvery: 20,
+        workers: 1,
+      },
       inputs: { model, dataset: ds },
     });
     const h = r.outputs.history;
@@ -122,7 +150,8 @@ describe('train.ctrnn', () => {
     const probe = ds.probe as Dataset;
     const sim = simulate(r.outputs.model, probe.inputs, probe.samples, probe.T);
     const yTm = new Float32Array(probe.samples * probe.T);
-    for (let s = 0; s < probe.samples; s++) for (let t = 0; t < probe.T; t++) yTm[t * probe.samples + s] = sim.y[s * probe.T + t] as number;
+    for (let s = 0; s < probe.samples; s++)
+      for (let t = 0; t < probe.T; t++) yTm[t * probe.samples + s] = sim.y[s * probe.T + t] as number;
     expect(checkCriterion(probe, yTm, { tolerance: 0.3, delay: 10 }).passed).toBe(4);
   });
 
@@ -130,7 +159,8 @@ describe('train.ctrnn', () => {
     await useBackend('wasm');
     const ds = tinyAnd(64);
     const model = tinyModel(ds);
-    const run = async (seed: number) => (await trainModel(model, ds, { ...baseOptions, maxSteps: 15, seed }, { backend: 'wasm' })).history;
+    const run = async (seed: number) =>
+      (await trainModel(model, ds, { ...baseOptions, maxSteps: 15, seed }, { backend: 'wasm' })).history;
     const a = await run(4);
     const b = await run(4);
     const c = await run(5);
@@ -144,19 +174,26 @@ describe('train.ctrnn', () => {
     const model = tinyModel(ds, 8, { alpha: 0.5, useBias: true });
     const run = async (backend: string) => {
       const info = await useBackend(backend);
-      return (await trainModel(model, ds, { ...baseOptions, maxSteps: 12, criterionEvery: 4 }, { backend: info.backend })).history;
+      return (
+        await trainModel(model, ds, { ...baseOptions, maxSteps: 12, criterionEvery: 4 }, { backend: info.backend })
+      ).history;
     };
     const cpu = await run('cpu');
     const wasm = await run('wasm');
     expect(cpu.loss).toHaveLength(12);
-    for (let i = 0; i < 12; i++) expect(Math.abs((cpu.loss[i] as number) - (wasm.loss[i] as number)) / (wasm.loss[i] as number)).toBeLessThan(1e-3);
+    for (let i = 0; i < 12; i++)
+      expect(Math.abs((cpu.loss[i] as number) - (wasm.loss[i] as number)) / (wasm.loss[i] as number)).toBeLessThan(
+        1e-3,
+      );
     expect(cpu.valLoss.length).toBe(wasm.valLoss.length);
   });
 
   it('trains a plugin-defined cell through tfjs autodiff', async () => {
     const { registerCell, ctrnnStep } = await import('./cells.ts');
     // A cell with a fixed leak of 0.5 on top of the built-in update (weights unchanged).
-    const dispose = registerCell('test-leaky', (h, x, w, m) => tf.add(tf.mul(h, 0.5), tf.mul(ctrnnStep(h, x, w, m), 0.5)) as tf.Tensor2D);
+    const dispose = registerCell('test-leaky', (h, x, w, m) =>
+      tf.add<tf.Tensor2D>(tf.mul(h, 0.5), tf.mul(ctrnnStep(h, x, w, m), 0.5)),
+    );
     try {
       await useBackend('wasm');
       const ds = tinyAnd(64);
@@ -168,7 +205,9 @@ describe('train.ctrnn', () => {
       const first = r.history.loss.slice(0, 5).reduce((a, b) => a + b) / 5;
       const last = r.history.loss.slice(-5).reduce((a, b) => a + b) / 5;
       expect(last).toBeLessThan(first);
-      await expect(trainModel({ ...model, cell: 'nope' }, ds, baseOptions, { backend: 'wasm' })).rejects.toThrow(/no cell "nope" is registered/);
+      await expect(trainModel({ ...model, cell: 'nope' }, ds, baseOptions, { backend: 'wasm' })).rejects.toThrow(
+        /no cell "nope" is registered/,
+      );
     } finally {
       dispose();
     }
@@ -189,15 +228,20 @@ describe('train.ctrnn', () => {
     expect(after200).toBe(start);
     const ac = new AbortController();
     let steps = 0;
-    const p = trainModel(model, ds, { ...baseOptions, maxSteps: 100_000 }, {
-      ...hooks,
-      signal: ac.signal,
-      progressIntervalMs: 0,
-      progress: (s) => {
-        steps = s;
-        if (s >= 30 && !ac.signal.aborted) ac.abort();
+    const p = trainModel(
+      model,
+      ds,
+      { ...baseOptions, maxSteps: 100_000 },
+      {
+        ...hooks,
+        signal: ac.signal,
+        progressIntervalMs: 0,
+        progress: (s) => {
+          steps = s;
+          if (s >= 30 && !ac.signal.aborted) ac.abort();
+        },
       },
-    });
+    );
     await expect(p).rejects.toThrow(/cancelled/);
     expect(steps).toBeLessThan(40);
     expect(tf.memory().numTensors).toBe(start);
@@ -209,14 +253,19 @@ describe('train.ctrnn', () => {
     const model = tinyModel(ds);
     const c = cellConfig(model);
     let n = 0;
-    const p = trainModel(model, ds, { ...baseOptions, maxSteps: 50, checkpointEvery: 5 }, {
-      backend: 'wasm',
-      gradient: async (th, b, nz) => {
-        n++;
-        const r = lossAndGrad(c, th, b, nz);
-        return n === 13 ? { loss: NaN, grad: r.grad } : r;
+    const p = trainModel(
+      model,
+      ds,
+      { ...baseOptions, maxSteps: 50, checkpointEvery: 5 },
+      {
+        backend: 'wasm',
+        gradient: async (th, b, nz) => {
+          n++;
+          const r = lossAndGrad(c, th, b, nz);
+          return n === 13 ? { loss: NaN, grad: r.grad } : r;
+        },
       },
-    });
+    );
     const err = await p.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BlockError);
     const e = err as BlockError;
@@ -234,7 +283,10 @@ describe('train.ctrnn', () => {
   it('an exploding network (relu, gain 3) fails as a BlockError from the block', async () => {
     const ds = tinyAnd(64, 400);
     const model = tinyModel(ds, 8, { activation: 'relu', gain: 3 });
-    const err = await runBlock<Out>(trainCtrnn, { params: { batchSize: 8, maxSteps: 5, workers: 1 }, inputs: { model, dataset: ds } }).catch((e: unknown) => e);
+    const err = await runBlock<Out>(trainCtrnn, {
+      params: { batchSize: 8, maxSteps: 5, workers: 1 },
+      inputs: { model, dataset: ds },
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BlockError);
     expect((err as BlockError).message).toMatch(/diverged at step 1: .*no step had a finite loss/);
     expect(((err as BlockError).outputs as Out).model.weights.W_rec).toEqual(model.weights.W_rec);
@@ -268,10 +320,12 @@ describe('train.ctrnn', () => {
   it('rejects a model/dataset size mismatch and a batch larger than the training set at run time', async () => {
     const ds = tinyAnd(20);
     const wrong = tinyModel({ ...ds, channels: 3 });
-    await expect(runBlock(trainCtrnn, { params: { batchSize: 4 }, inputs: { model: wrong, dataset: ds } })).rejects.toThrow(/3 inputs but the dataset has 2 channels/);
-    await expect(runBlock(trainCtrnn, { params: { batchSize: 16 }, inputs: { model: tinyModel(ds), dataset: ds } })).rejects.toThrow(
-      /batchSize = 16 is larger than the 12 training samples/,
-    );
+    await expect(
+      runBlock(trainCtrnn, { params: { batchSize: 4 }, inputs: { model: wrong, dataset: ds } }),
+    ).rejects.toThrow(/3 inputs but the dataset has 2 channels/);
+    await expect(
+      runBlock(trainCtrnn, { params: { batchSize: 16 }, inputs: { model: tinyModel(ds), dataset: ds } }),
+    ).rejects.toThrow(/batchSize = 16 is larger than the 12 training samples/);
   });
 
   it('validate: a batch larger than the upstream dataset, looked up through a multiplexer', () => {
@@ -314,9 +368,21 @@ describe('criterion', () => {
         for (let t = onset; t < T - 1; t++) targets[s * T + t] = level;
       });
       return {
-        samples: S, T, channels: 1, outputs: 1, inputs: new Float32Array(S * T), targets, mask: new Float32Array(S * T).fill(1),
+        samples: S,
+        T,
+        channels: 1,
+        outputs: 1,
+        inputs: new Float32Array(S * T),
+        targets,
+        mask: new Float32Array(S * T).fill(1),
         conditions: vals.map(([j], s) => ({ task: 'x', inputValues: [s], jitter: j, key: `c${s}` })),
-        channelNames: ['x'], outputNames: ['y'], dt: 1, seed: 0, testCount: 0, tasks: ['x'], provenance: {},
+        channelNames: ['x'],
+        outputNames: ['y'],
+        dt: 1,
+        seed: 0,
+        testCount: 0,
+        tasks: ['x'],
+        provenance: {},
       };
     };
     const probe = mk([
@@ -341,5 +407,48 @@ describe('criterion', () => {
     expect(r.met).toEqual([true, true, false, true]);
     expect(r.passed).toBe(3);
     expect(r.maxError[2]).toBeCloseTo(0.4, 5);
+    expect(r.distance).toBeUndefined();
+  });
+
+  it('criterionMaxDistance also bounds ||y - target||_2 over the whole trial (off by default)', async () => {
+    const probe = tinyAnd(4).probe as Dataset;
+    const { T } = probe;
+    // Outputs = targets, except trial 1 is 0.25 off on every step before its window (steps 0-19):
+    // inside the window it is exact, so the window check passes it; its distance is 0.25 * sqrt(20).
+    const y = new Float32Array(T * 4);
+    for (let s = 0; s < 4; s++) for (let t = 0; t < T; t++) y[t * 4 + s] = probe.targets[s * T + t] as number;
+    for (let t = 0; t < 20; t++) y[t * 4 + 1] = (y[t * 4 + 1] as number) + 0.25;
+    const d1 = 0.25 * Math.sqrt(20);
+    expect(checkCriterion(probe, y, { tolerance: 0.3, delay: 10 }).passed).toBe(4);
+    expect(checkCriterion(probe, y, { tolerance: 0.3, delay: 10, maxDistance: 0 }).passed).toBe(4);
+    const strict = checkCriterion(probe, y, { tolerance: 0.3, delay: 10, maxDistance: d1 - 0.01 });
+    expect(strict.met).toEqual([true, false, true, true]);
+    expect(strict.distance?.[1]).toBeCloseTo(d1, 5);
+    expect(strict.distance?.[0]).toBe(0);
+    expect(checkCriterion(probe, y, { tolerance: 0.3, delay: 10, maxDistance: d1 + 0.01 }).passed).toBe(4);
+    y[5 * 4 + 2] = NaN;
+    expect(checkCriterion(probe, y, { tolerance: 0.3, delay: 10, maxDistance: 1e6 }).met[2]).toBe(false);
+
+    // Through the trainer and the block param: absent = unchanged, a huge bound = unchanged, a tiny one fails every trial.
+    const ds = tinyAnd(64);
+    const run = async (extra: Record<string, unknown>) =>
+      (
+        await runBlock<Out>(trainCtrnn, {
+          params: {
+            lr: 0.01,
+            batchSize: 8,
+            maxSteps: 10,
+            criterionEvery: 5,
+            stopAtCriterion: false,
+            workers: 1,
+            ...extra,
+          },
+          inputs: { model: tinyModel(ds), dataset: ds },
+        })
+      ).outputs.history.criterion;
+    const plain = await run({});
+    expect(plain.some((c) => c.passed > 0)).toBe(true);
+    expect(await run({ criterionMaxDistance: 1e6 })).toEqual(plain);
+    expect((await run({ criterionMaxDistance: 1e-9 })).map((c) => c.passed)).toEqual([0, 0]);
   });
 });
