@@ -9,6 +9,11 @@
  * is 0.01 until the first response and holds the turn's value over
  * [pulse end + mem_gap, next pulse end + mem_gap); T = 50 + 7*120 + 20 + 100 = 1010; input noise
  * N(0, 0.1). With bits > 1 every bit gets its own pair of channels and output and its own choices.
+ *
+ * Two options beyond the authors' generator, both off by default, for the Sussillo & Barak (2013)
+ * form of the task: `pulseProbability` < 1 leaves a bit silent at a turn (it then holds its value
+ * through that turn's window, so holds last several turns and a bit holds while the others flip),
+ * and `resetValue` = -1 gives the +-1 outputs whose memories are symmetric about the origin.
  */
 import { defineBlock, int, num, schema, type ParamIssue, type Static } from '../../core/index.ts';
 import { DatasetPort, type ConditionLabel } from '../ports/index.ts';
@@ -35,6 +40,14 @@ const params = schema({
   amplitude: num(-100, 100, 1, { description: 'Height of a pulse.' }),
   baseline: num(-10, 10, 0.01, { description: 'Target before the first response.' }),
   inputNoise: num(0, 10, 0.1, { description: 'Std of Gaussian noise added to every input step.' }),
+  pulseProbability: num(0, 1, 1, {
+    description:
+      'Chance that a bit gets a pulse at a turn (1: every turn, the authors). A silent turn holds the previous value (the ' +
+      'baseline before the first pulse), so holds last several turns and one bit holds while others flip (Sussillo & Barak 2013).',
+  }),
+  resetValue: num(-10, 10, 0, {
+    description: 'Output a reset pulse asks for (0; Sussillo & Barak 2013: -1 with baseline 0). A set asks for 1.',
+  }),
 });
 
 export type FlipFlopParams = Static<typeof params>;
@@ -60,16 +73,28 @@ export function flipFlopTiming(p: TimingParams): {
 function label(bits: number, turns: number, values: number[]): ConditionLabel {
   const parts: string[] = [];
   for (let b = 0; b < bits; b++)
-    parts.push(`${bits > 1 ? `b${b}=` : ''}${values.slice(b * turns, (b + 1) * turns).join('')}`);
+    parts.push(
+      `${bits > 1 ? `b${b}=` : ''}${values
+        .slice(b * turns, (b + 1) * turns)
+        .map((v) => (v === SILENT ? '.' : String(v)))
+        .join('')}`,
+    );
   return { task: 'flip-flop', inputValues: values, jitter: 0, key: `flip-flop ${parts.join(' ')}` };
 }
 
-/** Random labels: every bit, every turn, reset (0) or set (1) with probability 1/2. */
-function randomLabels(bits: number, turns: number, n: number, rng: Rng): ConditionLabel[] {
+/** inputValues entry of a turn at which the bit gets no pulse. */
+export const SILENT = -1;
+
+/**
+ * Random labels: every bit, every turn, reset (0) or set (1) with probability 1/2; with
+ * pulseProbability < 1 the turn is first silent (SILENT) with probability 1 - pulseProbability.
+ */
+function randomLabels(bits: number, turns: number, n: number, rng: Rng, pulseProbability = 1): ConditionLabel[] {
   const out: ConditionLabel[] = [];
   for (let i = 0; i < n; i++) {
     const v: number[] = [];
-    for (let k = 0; k < bits * turns; k++) v.push(rng.uniform() < 0.5 ? 0 : 1);
+    for (let k = 0; k < bits * turns; k++)
+      v.push(pulseProbability < 1 && rng.uniform() >= pulseProbability ? SILENT : rng.uniform() < 0.5 ? 0 : 1);
     out.push(label(bits, turns, v));
   }
   return out;
@@ -78,7 +103,10 @@ function randomLabels(bits: number, turns: number, n: number, rng: Rng): Conditi
 /**
  * The probe: 4 fixed patterns that together contain every transition (0->0, 0->1, 1->0, 1->1) and
  * both first values: alternating from 1, alternating from 0, pairs from 1 (1100...), pairs from 0.
- * Bit b of probe trial k uses pattern (k + b) mod 4, so the bits of one trial differ.
+ * Bit b of probe trial k uses pattern (k + b) mod 4, so the bits of one trial differ. Those 4 trials
+ * never hold all bits equal (patterns k and k + 1 are each other's complement at every turn), so
+ * with bits > 1 two more trials follow in which every bit alternates from 1, and every bit goes in
+ * pairs from 0: the probe then visits all 2^bits patterns (000 and 111 too).
  */
 export function flipFlopProbeLabels(bits: number, turns: number): ConditionLabel[] {
   const patterns = [
@@ -94,6 +122,12 @@ export function flipFlopProbeLabels(bits: number, turns: number): ConditionLabel
       for (let i = 0; i < turns; i++) v.push((patterns[(k + b) % 4] as (i: number) => number)(i));
     out.push(label(bits, turns, v));
   }
+  if (bits > 1)
+    for (const k of [0, 3]) {
+      const v: number[] = [];
+      for (let b = 0; b < bits; b++) for (let i = 0; i < turns; i++) v.push((patterns[k] as (i: number) => number)(i));
+      out.push(label(bits, turns, v));
+    }
   return out;
 }
 
@@ -106,7 +140,8 @@ export const flipFlopTask = defineBlock({
     "Each bit has a reset and a set channel; at every turn one of them pulses (at random) and the bit's output switches to 0 or 1 " +
     "memGap steps after the pulse ends and holds until the next switch. Defaults are the authors' (Jarne & Laje, generate_data_set.py): " +
     '8 turns of 120 steps from step 50, 20-step pulses, baseline 0.01, input noise 0.1, T = 1010. bits = 3 is the classic ' +
-    '3-bit flip-flop (Sussillo & Barak 2013).',
+    '3-bit flip-flop (Sussillo & Barak 2013). pulseProbability < 1 (silent turns: longer, random holds) and resetValue = -1 ' +
+    '(+-1 outputs, baseline 0) give their form of the task.',
   inputs: {},
   outputs: { dataset: DatasetPort },
   params,
@@ -137,14 +172,19 @@ export const flipFlopTask = defineBlock({
         render: (l, x, y) => {
           for (let b = 0; b < p.bits; b++) {
             for (let s = 0; s < Math.min(t.responseStart, p.T); s++) y[s * O + b] = p.baseline;
+            // The value held over each turn's window: that of the last pulse so far.
+            let held = p.baseline;
             for (let i = 0; i < p.turns; i++) {
               const v = l.inputValues[b * p.turns + i] as number;
               const on = p.firstTurn + i * t.turnLength;
-              const c = 2 * b + v;
-              for (let s = on; s < on + p.stimWidth; s++) x[s * C + c] = p.amplitude;
+              if (v !== SILENT) {
+                const c = 2 * b + v;
+                for (let s = on; s < on + p.stimWidth; s++) x[s * C + c] = p.amplitude;
+                held = v === 1 ? 1 : p.resetValue;
+              }
               const from = on + p.stimWidth + p.memGap;
               const to = Math.min(p.T, from + t.turnLength);
-              for (let s = from; s < to; s++) y[s * O + b] = v;
+              for (let s = from; s < to; s++) y[s * O + b] = held;
             }
           }
         },
@@ -155,7 +195,7 @@ export const flipFlopTask = defineBlock({
         testFraction: p.testFraction,
         inputNoise: p.inputNoise,
         targetNoise: 0,
-        labels: (n, rng) => randomLabels(p.bits, p.turns, n, rng),
+        labels: (n, rng) => randomLabels(p.bits, p.turns, n, rng, p.pulseProbability),
         probeLabels: flipFlopProbeLabels(p.bits, p.turns),
         provenance: { block: 'task.flip-flop', version: 1, params: p },
         signal,
