@@ -12,6 +12,7 @@ import { checkCriterion } from '../../nodes/train/criterion.ts';
 import { forwardJs, readoutJs } from '../../nodes/train/bptt-js.ts';
 import { gatherBatch, packTheta, range } from '../../nodes/train/layout.ts';
 import type { Model } from '../../nodes/ports/model.ts';
+import { BlockError } from '../../core/block.ts';
 import { initialModel, readDataset, type InitChoice } from './ttc-data.ts';
 
 const [dir, nArg, seedArg, recipeArg, maxSecArg] = process.argv.slice(2);
@@ -76,8 +77,10 @@ try {
     seconds: r.history.totalMs / 1000,
   };
 } catch (e) {
-  if (!(e instanceof Error && e.name === 'AbortError')) throw e;
-  final = (e as Error & { model?: Model }).model ?? model;
+  if (!(e instanceof BlockError) && !(e instanceof Error && e.name === 'AbortError')) throw e;
+  // A diverged run (BlockError) counts as not met; its message goes to the log.
+  if (e instanceof BlockError) process.stderr.write(`ttc ours N=${N} seed=${seed}: ${e.message}\n`);
+  final = e instanceof BlockError ? ((e.outputs?.['model'] as Model | undefined) ?? model) : model;
   result = { met: false, steps: last.step, seconds: (performance.now() - t0) / 1000 };
 }
 clearTimeout(timer);

@@ -36,6 +36,8 @@ export interface TrainOptions extends AdamConfig {
   criterionTolerance: number;
   /** Steps after the response window opens before the output must be within tolerance. */
   criterionDelay: number;
+  /** Criterion: also ||y - target||_2 over each whole probe trial <= this; 0 or absent = off. */
+  criterionMaxDistance?: number;
   /** Keep a copy of the weights every k steps (the output if training blows up); 0 = only the start. */
   checkpointEvery: number;
   /** Seed of batch order and recurrent noise. */
@@ -269,7 +271,7 @@ export async function trainModel(
       const res = finish(checkpoint.theta, s);
       throw new BlockError(
         `training diverged at step ${s + 1}: ${what}; ${last}. Likely cause: the learning rate (lr = ${o.lr}) is too high ` +
-          `for this network; lower it (e.g. ${o.lr / 10}) or set clipNorm (e.g. 1). The outputs hold the last good checkpoint (step ${checkpoint.step}).`,
+          `for this network; lower it (e.g. ${o.lr / 10})${o.clipNorm > 0 ? ` (clipNorm = ${o.clipNorm} cannot help once the gradient overflows float32)` : ' or set clipNorm (e.g. 1)'}. The outputs hold the last good checkpoint (step ${checkpoint.step}).`,
         { outputs: { model: res.model, history: res.history } },
       );
     }
@@ -295,7 +297,12 @@ export async function trainModel(
     let stop: string | undefined;
     if (probe && probeBatch && windows && done % o.criterionEvery === 0) {
       const y = outputs(theta, probeBatch);
-      const r = checkCriterion(probe, y, { tolerance: o.criterionTolerance, delay: o.criterionDelay, windows });
+      const r = checkCriterion(probe, y, {
+        tolerance: o.criterionTolerance,
+        delay: o.criterionDelay,
+        windows,
+        maxDistance: o.criterionMaxDistance ?? 0,
+      });
       history.criterion.push({ step: done, passed: r.passed, total: r.total });
       metrics['criterionPassed'] = r.passed;
       metrics['criterionTotal'] = r.total;
