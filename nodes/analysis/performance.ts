@@ -1,7 +1,8 @@
 /**
  * Per-condition performance of a batch of simulated trials, with the exact definitions `sim.run` uses
  * (shared from `nodes/sim/metrics.ts`): distance = ||y_target - y||_2 over the whole trial, accuracy =
- * 1 when the mean output over the late response window is within 0.5 of the target level.
+ * 1 when the mean output over the late response window is within 0.5 of a held target level, or when
+ * the output follows a shaped target (bump, oscillation) with R^2 >= 0.5 from the response onward.
  */
 import { decisionCorrect, decisionWindow, trialDistance } from '../sim/metrics.ts';
 

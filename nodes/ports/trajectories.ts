@@ -21,13 +21,13 @@ export interface Trajectories {
   mask: Float32Array;
   /** Per condition: ||y_target - y||_2 over the whole trial (the authors' measure). */
   distance: number[];
-  /** Per condition: 1 if the mean output over the late response window is within 0.5 of the target. */
+  /** Per condition: 1 if correct (held level: mean output late in the response within 0.5; shape: R^2 >= 0.5; nodes/sim/metrics.ts). */
   accuracy: number[];
   /**
-   * Per condition: the late response window [start, end) the accuracy was measured on (the later
-   * half of the last held target level; see nodes/sim/metrics.ts). Set by sim.run.
+   * Per condition: the window [start, end) the accuracy was measured on, and which rule applied
+   * (`kind`: 'level' or 'shape'; see nodes/sim/metrics.ts). Set by sim.run.
    */
-  decisionWindows?: Array<{ start: number; end: number }>;
+  decisionWindows?: Array<{ start: number; end: number; kind?: 'level' | 'shape' }>;
   /** Which trials were simulated: 'probe' (distinct conditions), 'test' or 'all'. Set by sim.run. */
   selection?: string;
   /** Which forward computed them ('js', or 'tfjs' and its backend). Set by sim.run. */

@@ -38,22 +38,25 @@ describe('decision window and measures', () => {
   it('is the later half of the last held target level', () => {
     // AND-like: baseline 0.01 until 10, level 1 from 10 to the end -> run [10, 40) -> window [25, 40)
     const y = Float32Array.from({ length: T }, (_, t) => (t < 10 ? 0.01 : 1));
-    expect(decisionWindow(y, 0, ones, 0, T, 1)).toEqual({ start: 25, end: 40 });
+    expect(decisionWindow(y, 0, ones, 0, T, 1)).toEqual({ start: 25, end: 40, kind: 'level' });
     // a target that is 0 throughout: the whole trial is the run -> its later half
-    expect(decisionWindow(new Float32Array(T), 0, ones, 0, T, 1)).toEqual({ start: 20, end: 40 });
+    expect(decisionWindow(new Float32Array(T), 0, ones, 0, T, 1)).toEqual({ start: 20, end: 40, kind: 'level' });
   });
 
   it('skips a short return to baseline at the end (the multitask target: level until T-2, then 0)', () => {
     const y = Float32Array.from({ length: T }, (_, t) => (t >= 12 && t < T - 1 ? 1 : 0));
-    expect(decisionWindow(y, 0, ones, 0, T, 1)).toEqual({ start: 12 + 13, end: T - 1 });
+    expect(decisionWindow(y, 0, ones, 0, T, 1)).toEqual({ start: 12 + 13, end: T - 1, kind: 'level' });
   });
 
-  it('ignores unmasked steps, and falls back to the later half of the masked steps without a held level', () => {
+  it('ignores unmasked steps; a target without a held level (a ramp) is a shape to follow', () => {
     const y = Float32Array.from({ length: T }, (_, t) => (t < 20 ? 0 : 1));
     const mask = Float32Array.from({ length: T }, (_, t) => (t < 30 ? 1 : 0));
-    expect(decisionWindow(y, 0, mask, 0, T, 1)).toEqual({ start: 25, end: 30 });
+    expect(decisionWindow(y, 0, mask, 0, T, 1)).toEqual({ start: 25, end: 30, kind: 'level' });
+    // Was the later half of the masked steps, [20, 40), judged by the mean there (lenient: a flat
+    // output at the ramp's late mean passed). A moving target is now followed from its first moving
+    // step to the end (metrics.test.ts).
     const ramp = Float32Array.from({ length: T }, (_, t) => t / T);
-    expect(decisionWindow(ramp, 0, ones, 0, T, 1)).toEqual({ start: 20, end: 40 });
+    expect(decisionWindow(ramp, 0, ones, 0, T, 1)).toEqual({ start: 0, end: 40, kind: 'shape' });
   });
 
   it('needs every output to hold its level, and reads the window from an offset', () => {
@@ -64,7 +67,11 @@ describe('decision window and measures', () => {
       y[T * O + t * O] = t >= 5 ? 1 : 0;
       y[T * O + t * O + 1] = t >= 30 ? 0.5 : 0;
     }
-    expect(decisionWindow(y, T * O, new Float32Array(2 * T).fill(1), T, T, O)).toEqual({ start: 35, end: 40 });
+    expect(decisionWindow(y, T * O, new Float32Array(2 * T).fill(1), T, T, O)).toEqual({
+      start: 35,
+      end: 40,
+      kind: 'level',
+    });
   });
 
   it('decision: mean output within 0.5 of the level; distance: ||y - target||_2 over the trial', () => {
@@ -120,8 +127,8 @@ describe('sim.run', () => {
     }
     // AND = 1 holds its level from step 70: window = later half [140, 210); AND = 0 is 0 throughout
     const both = probe.conditions.findIndex((c) => c.key === 'and A=1 B=1');
-    expect(tr.decisionWindows![both]).toEqual({ start: 140, end: 210 });
-    expect(tr.decisionWindows![(both + 1) % 4]).toEqual({ start: 105, end: 210 });
+    expect(tr.decisionWindows![both]).toEqual({ start: 140, end: 210, kind: 'level' });
+    expect(tr.decisionWindows![(both + 1) % 4]).toEqual({ start: 105, end: 210, kind: 'level' });
     expect(rec.warnings).toEqual([]);
     expect(TrajectoriesPort.summarize(tr)).toMatch(/4 conditions x 210 steps, N=10; mean distance .*, 3\/4 correct/);
   });

@@ -184,9 +184,10 @@ export const simRun = defineBlock({
   description:
     "Runs a network, without noise, on the dataset's distinct conditions (its probe: e.g. the 12 conditions of the 3-task " +
     'context network at a few jitters) or on its trials, and keeps the hidden states [conditions, T, N], outputs and targets. ' +
-    "Per condition: the distance ||y - target||_2 over the whole trial (Jarne & Laje's measure) and a decision accuracy " +
-    '(mean output over the late response window within 0.5 of the target level; the window is the later half of the last ' +
-    'held target level). Computed in plain JS (float64) for small nets, with tfjs (wasm) from N = 100 up.',
+    "Per condition: the distance ||y - target||_2 over the whole trial (Jarne & Laje's measure) and a decision accuracy: " +
+    'for a held target level, the mean output over the later half of the last held level within 0.5 of it; for a target ' +
+    'with a shape (a bump, an oscillation), the output must follow it from the response onward (R^2 >= 0.5). ' +
+    'Computed in plain JS (float64) for small nets, with tfjs (wasm) from N = 100 up.',
   inputs: {
     model: input(ModelPort),
     dataset: input(DatasetPort, { description: 'Its probe (distinct conditions) or its trials are simulated.' }),
