@@ -11,6 +11,12 @@
  *   (the 3-task targets drop back to 0 on the very last step, so their window ends at T - 2);
  * - only steps with mask = 1 are checked;
  * - a group in which no target ever moves falls back to all steps with mask = 1.
+ *
+ * Optionally (`maxDistance` > 0; off by default) a trial must also keep the authors' distance
+ * ||y - target||_2 over the WHOLE trial (every step, every output, mask ignored: the measure of
+ * `sim.run`) at or below `maxDistance`. The window check bounds the worst step of the response; the
+ * distance bounds the error summed over the trial, including what the network does outside the
+ * window (e.g. an oscillation that does not stop when its target does).
  */
 import type { Dataset } from '../ports/dataset.ts';
 
@@ -74,6 +80,8 @@ export interface CriterionResult {
   met: boolean[];
   /** Per probe trial: max |y - target| inside its window (NaN without a window). */
   maxError: number[];
+  /** Per probe trial: ||y - target||_2 over the whole trial (only computed when `maxDistance` > 0). */
+  distance?: number[];
 }
 
 /**
@@ -83,13 +91,31 @@ export interface CriterionResult {
 export function checkCriterion(
   probe: Dataset,
   yTimeMajor: Float32Array,
-  options: { tolerance: number; delay: number; windows?: Array<ResponseWindow | null> },
+  options: {
+    tolerance: number;
+    delay: number;
+    windows?: Array<ResponseWindow | null>;
+    /** Also require ||y - target||_2 over the whole trial <= this; 0 or absent = off. */
+    maxDistance?: number;
+  },
 ): CriterionResult {
   const { samples: S, T, outputs: O } = probe;
   const windows = options.windows ?? responseWindows(probe, options.delay);
+  const maxDistance = options.maxDistance ?? 0;
   const met: boolean[] = [];
   const maxError: number[] = [];
+  const distance: number[] = [];
   for (let s = 0; s < S; s++) {
+    let withinDistance = true;
+    if (maxDistance > 0) {
+      let sq = 0;
+      for (let t = 0; t < T; t++)
+        for (let o = 0; o < O; o++)
+          sq += ((yTimeMajor[(t * S + s) * O + o] as number) - (probe.targets[(s * T + t) * O + o] as number)) ** 2;
+      const d = Math.sqrt(sq);
+      distance.push(d);
+      withinDistance = d <= maxDistance; // NaN fails
+    }
     const w = windows[s];
     if (!w) {
       met.push(false);
@@ -100,12 +126,14 @@ export function checkCriterion(
     for (let t = w.from; t <= w.to; t++) {
       if ((probe.mask[s * T + t] as number) <= 0) continue;
       for (let o = 0; o < O; o++) {
-        const e = Math.abs((yTimeMajor[(t * S + s) * O + o] as number) - (probe.targets[(s * T + t) * O + o] as number));
+        const e = Math.abs(
+          (yTimeMajor[(t * S + s) * O + o] as number) - (probe.targets[(s * T + t) * O + o] as number),
+        );
         if (!(e <= mx)) mx = e; // NaN propagates
       }
     }
     maxError.push(mx);
-    met.push(mx <= options.tolerance);
+    met.push(mx <= options.tolerance && withinDistance);
   }
-  return { passed: met.filter(Boolean).length, total: S, met, maxError };
+  return { passed: met.filter(Boolean).length, total: S, met, maxError, ...(maxDistance > 0 ? { distance } : {}) };
 }
