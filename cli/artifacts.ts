@@ -28,6 +28,8 @@ export interface ManifestOutput {
   type: string;
   summary: string;
   files: string[];
+  /** Files not written because they exceed the run's size limit (`--max-artifact-mb`). */
+  skipped?: Array<{ file: string; bytes: number; reason: string }>;
   /** Headline numbers of the value (see PortType.numbers). */
   numbers?: Record<string, number>;
 }
@@ -65,11 +67,17 @@ export class RunRecorder {
   private pending: Promise<void> = Promise.resolve();
   private readonly failures: string[] = [];
 
+  /** Files left out because of the size limit, as "NODE/PORT.EXT (SIZE MB)". */
+  readonly skipped: string[] = [];
+  /** Largest artifact file written, in bytes (0: no limit). */
+  private readonly maxBytes: number;
+
   constructor(
     readonly dir: string,
     private readonly pipeline: ResolvedPipeline,
-    info: { file: string; overrides: string[]; plugins: string[] },
+    info: { file: string; overrides: string[]; plugins: string[]; maxArtifactBytes?: number },
   ) {
+    this.maxBytes = info.maxArtifactBytes ?? 0;
     this.manifest = {
       format: 'cortexflow/run-manifest',
       version: 1,
@@ -195,6 +203,20 @@ export class RunRecorder {
         }
         for (const a of arts) {
           const file = join(this.dir, nodeId, `${port}${a.suffix}`);
+          const bytes = typeof a.data === 'string' ? Buffer.byteLength(a.data) : a.data.byteLength;
+          if (this.maxBytes > 0 && bytes > this.maxBytes) {
+            const rel = relative(this.dir, file);
+            const mb = (x: number) => `${(x / 2 ** 20).toFixed(x < 2 ** 20 ? 3 : 1)} MB`;
+            const out = n.outputs[port];
+            if (out)
+              (out.skipped ??= []).push({
+                file: rel,
+                bytes,
+                reason: `${mb(bytes)} is over the ${mb(this.maxBytes)} limit (--max-artifact-mb); the pipeline regenerates it`,
+              });
+            this.skipped.push(`${rel} (${mb(bytes)})`);
+            continue;
+          }
           await writeAtomic(file, a.data);
           n.outputs[port]?.files.push(relative(this.dir, file));
         }

@@ -160,6 +160,7 @@ interface RunOptions {
   json?: boolean;
   target: string[];
   backend?: string;
+  maxArtifactMb: string;
 }
 
 async function runCommand(file: string, opts: RunOptions): Promise<number> {
@@ -177,7 +178,17 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
     if (!pipeline.byId.has(t))
       throw new UsageError(`--target "${t}": no such node (nodes: ${[...pipeline.byId.keys()].join(', ')})`);
   const dir = resolve(opts.out ?? join('runs', `${slug(pipeline.name)}-${stamp()}`));
-  const recorder = new RunRecorder(dir, pipeline, { file, overrides: opts.set, plugins });
+  const maxMb = Number(opts.maxArtifactMb);
+  if (!Number.isFinite(maxMb) || maxMb < 0)
+    throw new UsageError(
+      `--max-artifact-mb "${opts.maxArtifactMb}": expected a number of megabytes >= 0 (0 = no limit)`,
+    );
+  const recorder = new RunRecorder(dir, pipeline, {
+    file,
+    overrides: opts.set,
+    plugins,
+    maxArtifactBytes: Math.round(maxMb * 2 ** 20),
+  });
   const display: Display | undefined = opts.json
     ? undefined
     : process.stderr.isTTY
@@ -217,6 +228,10 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigint);
   for (const f of recorder.writeFailures) process.stderr.write(`error writing results: ${f}\n`);
+  if (recorder.skipped.length)
+    process.stderr.write(
+      `not written (over --max-artifact-mb ${opts.maxArtifactMb}; listed in manifest.json, 0 writes everything): ${recorder.skipped.join(', ')}\n`,
+    );
   process.stderr.write(`results: ${dir}\n`);
   if (final.status === 'cancelled') return 130;
   return final.status === 'failed' || recorder.writeFailures.length > 0 ? 1 : 0;
@@ -376,6 +391,11 @@ export function program(setExit: (code: number) => void): Command {
     .option('-t, --target <node>', 'run only what this node needs (repeatable)', collect, [])
     .addOption(new Option('-b, --backend <name>', 'tfjs backend for compute blocks').choices(['wasm', 'cpu']))
     .option('--json', 'print NDJSON run events on stdout instead of progress bars')
+    .option(
+      '--max-artifact-mb <mb>',
+      'do not write result files larger than this (large datasets the pipeline regenerates); 0 = no limit',
+      '64',
+    )
     .action(async (file: string, o: RunOptions) => setExit(await runCommand(file, o)));
   p.command('validate')
     .description('check a pipeline file without running it')

@@ -43,6 +43,28 @@ describe('cortexflow CLI', () => {
     expect(r.stderr).toContain(`results: ${out}`);
   });
 
+  it('--max-artifact-mb leaves out larger files, lists them in the manifest and says so; 0 writes all', async () => {
+    const out = tmp();
+    // report/data.json is the largest file of this run (~26 bytes); value.json and sum.json are 1-2 bytes.
+    const r = await cli(['run', P('diamond.json'), '--plugin', PLUGIN, '--out', out, '--max-artifact-mb', '0.00001']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(out, 'report/data.json'))).toBe(false);
+    expect(existsSync(join(out, 'sum/sum.json'))).toBe(true);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(m.nodes.report.outputs.data.files).toEqual([]);
+    expect(m.nodes.report.outputs.data.skipped[0]).toMatchObject({ file: 'report/data.json' });
+    expect(m.nodes.report.outputs.data.skipped[0].reason).toContain('--max-artifact-mb');
+    expect(r.stderr).toContain('not written (over --max-artifact-mb 0.00001');
+    expect(r.stderr).toContain('report/data.json');
+    const all = tmp();
+    const r0 = await cli(['run', P('diamond.json'), '--plugin', PLUGIN, '--out', all, '--max-artifact-mb', '0']);
+    expect(r0.code, r0.stderr).toBe(0);
+    expect(existsSync(join(all, 'report/data.json'))).toBe(true);
+    const bad = await cli(['run', P('diamond.json'), '--plugin', PLUGIN, '--out', tmp(), '--max-artifact-mb', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-artifact-mb "lots"');
+  });
+
   it('run --json streams NDJSON events; --set overrides a param', async () => {
     const out = tmp();
     const r = await cli(['run', P('diamond.json'), '--plugin', PLUGIN, '--out', out, '--json', '--set', 'a.value=10']);
