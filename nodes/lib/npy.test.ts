@@ -38,6 +38,16 @@ describe('npy', () => {
     expect([...i.data]).toEqual([-1, 2 ** 30]);
   });
 
+  it('reads from a Node Buffer that is a view into a shared pool (as readFileSync of a small file gives)', () => {
+    const file = encodeNpy(Float32Array.from([1.5, -2, 3.25]), [3]);
+    // A pooled Buffer: the bytes sit at a non-zero offset of a larger ArrayBuffer.
+    const pool = Buffer.alloc(file.length + 40, 7);
+    pool.set(file, 24);
+    const view = pool.subarray(24, 24 + file.length);
+    expect(view.byteOffset).toBeGreaterThan(0);
+    expect(Array.from(decodeNpy(view).data)).toEqual([1.5, -2, 3.25]);
+  });
+
   it('rejects a shape that does not match and a file that is not npy', () => {
     expect(() => encodeNpy(new Float32Array(5), [2, 3])).toThrow(/holds 6 values but the array has 5/);
     expect(() => decodeNpy(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))).toThrow(/bad magic/);

@@ -118,8 +118,10 @@ export function decodeNpy(bytes: Uint8Array): NpyFile {
   const byteLength = count * ctor.BYTES_PER_ELEMENT;
   if (bytes.length - offset < byteLength)
     throw new Error(`npy: file holds ${bytes.length - offset} data bytes, shape needs ${byteLength}`);
-  // Copy so the result is aligned and independent of the input buffer.
-  const raw = bytes.slice(offset, offset + byteLength);
+  // Copy so the result is aligned and independent of the input buffer (not `bytes.slice`: on a Node
+  // Buffer that is a view into a shared pool, not a copy).
+  const raw = new Uint8Array(byteLength);
+  raw.set(bytes.subarray(offset, offset + byteLength));
   if (!LITTLE_ENDIAN && ctor.BYTES_PER_ELEMENT > 1) swapBytes(raw, ctor.BYTES_PER_ELEMENT);
   const data = new ctor(raw.buffer, 0, count);
   return { dtype: descr as NpyDtype, shape, fortranOrder: fortran === 'True', data };
