@@ -52,7 +52,7 @@ export interface Dataset {
    * the training trials. `sim.run`, the trainer's criterion and the plots use it. Absent on a probe.
    * - gates (AND/OR/XOR): the 4 (A, B) combinations in the order (0,0), (1,0), (0,1), (1,1); NOT: A = 0, 1.
    * - time reproduction, oscillation: pulse absent, present.
-   * - flip-flop: 4 fixed set/reset patterns (see docs/tasks.md).
+   * - flip-flop: 4 fixed set/reset patterns, 6 with bits > 1 so that every bit pattern occurs (see docs/tasks.md).
    * - `context.mux`: every task's probe trials at each of its `probeJitters` (default 1, 25, 50),
    *   jitter-major: all conditions at the first jitter, then at the second, ...
    */
