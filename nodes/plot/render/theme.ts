@@ -54,10 +54,24 @@ export function dashPattern(i: number): string {
   return DASHES[((i % DASHES.length) + DASHES.length) % DASHES.length] as string;
 }
 
+/** Advance width of one character in em, DejaVu Sans's metrics rounded up by character class. */
+function charEm(c: string): number {
+  if (c >= '0' && c <= '9') return 0.64;
+  if ('=+<>~−±×'.includes(c)) return 0.84;
+  if (c === ' ') return 0.32;
+  if ("il.,:;|!'()[]".includes(c)) return 0.4;
+  if ('mwMW%'.includes(c)) return 0.98;
+  if (c >= 'A' && c <= 'Z') return 0.74;
+  return 0.62;
+}
+
 /**
- * Approximate rendered width of a text in px. DejaVu Sans averages about 0.6 em per character;
- * over-estimating keeps legends from overflowing when a narrower fallback font is used.
+ * Approximate rendered width of a text in px, from per-character widths of DejaVu Sans (the font
+ * the PNGs are rendered with); rounded up so legends and labels do not collide when a narrower
+ * fallback font is used. Digit- and "="-heavy labels (b0=0101...) are wider than the old flat 0.6 em.
  */
 export function textWidth(text: string, fontSize: number): number {
-  return text.length * fontSize * 0.6;
+  let em = 0;
+  for (const c of text) em += charEm(c);
+  return em * fontSize;
 }
