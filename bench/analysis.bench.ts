@@ -102,11 +102,12 @@ const suite: BenchSuite = async ({ quick }) => {
     });
   }
 
-  // Fixed points: 1,024 starts on N = 100, for a contracting (g = 0.9) and a chaotic (g = 1.5) network.
+  // Fixed points: 1,024 starts on N = 100, for a contracting (g = 0.9) network, one with the spectral
+  // radius of the trained multitask nets (g = 1.07; published 1.04-1.10) and a chaotic one (g = 1.5).
   const backend = backendInfo;
   const Nf = quick ? 50 : 100;
   const S = quick ? 256 : 1024;
-  for (const g of [0.9, 1.5]) {
+  for (const g of [0.9, 1.07, 1.5]) {
     const fm = makeModel(Nf, randomMatrix(Nf, g, 4), { inputSize: 1 });
     const rng = new Rng(5);
     const starts = Float64Array.from({ length: S * Nf }, () => 0.5 * rng.normal());

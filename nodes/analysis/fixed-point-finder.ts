@@ -62,7 +62,7 @@ export const FPF_DEFAULTS: FinderSettings = {
   polishIters: 20,
   outlierDistanceScale: 10,
   keepQ: 1e-6,
-  handoffQ: 1e-4,
+  handoffQ: 3e-4,
   clusterTolerance: 0.1,
   maxPolish: 64,
   polishQ: 1e-3,
