@@ -77,6 +77,10 @@ def main():
         out, _ = rnn(x)
         e = (lin(out) - y) ** 2
         loss = (e.sum(-1) * m).sum() / (m.sum() * y.shape[2])
+        if not torch.isfinite(loss):
+            # As ours: a non-finite loss ends the run (not met).
+            print(f"ttc torch N={N} seed={seed}: non-finite loss at step {it + 1}", file=sys.stderr, flush=True)
+            break
         for p in params:
             p.grad = None
         loss.backward()
