@@ -39,8 +39,13 @@ const PY_ENV = {
   OMP_NUM_THREADS: '1',
 };
 
-/** The default recipe (docs/training.md): the authors' optimiser on the fixed 45,150-trial set. */
-export const DEFAULT_TTC_RECIPE = { lr: 1e-4, decay: 1e-4, batchSize: 256, clipNorm: 0, criterionEvery: 50 };
+/**
+ * The default recipe (docs/training.md "3-task recipe"): the Keras form with orthogonal W_rec at gain
+ * 1.1, Adam 1e-3 without decay, global-norm clipping 1, batch 256 from the fixed 45,150-trial set.
+ * The authors' optimiser (lr 1e-4, decay 1e-4, no clipping, gain 1) is `{"lr":1e-4,"decay":1e-4,
+ * "clipNorm":0,"gain":1}` through CORTEXFLOW_TTC_RECIPE.
+ */
+export const DEFAULT_TTC_RECIPE = { lr: 1e-3, decay: 0, batchSize: 256, clipNorm: 1, gain: 1.1, criterionEvery: 25 };
 
 interface RunResult {
   side: string;
