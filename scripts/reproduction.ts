@@ -14,8 +14,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBlock } from '../core/index.ts';
-import { andTask, orTask, xorTask, timeReproductionTask, oscillationTask } from '../nodes/tasks/index.ts';
-import { contextMux } from '../nodes/context/index.ts';
+import { andTask, timeReproductionTask, oscillationTask } from '../nodes/tasks/index.ts';
+import { authorsThreeTaskDataset } from '../nodes/analysis/tools/three-task.ts';
 import { loadModelFile } from '../nodes/model/load.ts';
 import type { Dataset, PruningCurve, Trajectories } from '../nodes/ports/index.ts';
 import { eigenMatrix, spectrumOf } from '../nodes/analysis/eigen.ts';
@@ -187,17 +187,7 @@ function periodOf(y: ArrayLike<number>, offset: number, from: number, to: number
 // ---------------------------------------------------------------- authors' networks
 
 async function multitaskProbe(): Promise<Dataset> {
-  const tasks: Dataset[] = [];
-  for (const [b, seed, T] of [
-    [andTask, 1, 210],
-    [orTask, 2, 200],
-    [xorTask, 3, 200],
-  ] as const)
-    tasks.push(
-      (await runBlock<{ dataset: Dataset }>(b, { params: { samples: 60, seed, T, baseline: 0 } })).outputs.dataset,
-    );
-  const p = (await runBlock<{ dataset: Dataset }>(contextMux, { inputs: { tasks }, params: { samples: 60 } })).outputs
-    .dataset.probe;
+  const p = (await authorsThreeTaskDataset(60, 60)).probe;
   if (!p) throw new Error('context.mux gave no probe');
   return p;
 }

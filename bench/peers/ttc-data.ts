@@ -6,37 +6,15 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runBlock } from '../../core/testing.ts';
 import { decodeNpy, encodeNpy } from '../../nodes/lib/npy.ts';
-import { contextMux } from '../../nodes/context/mux.ts';
+import { authorsThreeTaskDataset } from '../../nodes/analysis/tools/three-task.ts';
 import { createCtrnn } from '../../nodes/model/ctrnn.ts';
-import { andTask, orTask, xorTask } from '../../nodes/tasks/index.ts';
 import { responseWindows } from '../../nodes/train/criterion.ts';
 import type { Dataset } from '../../nodes/ports/dataset.ts';
 
 /** The authors' 3-task dataset, made by the same blocks as examples/scheme-3task.json. */
-export async function threeTaskDataset(samplesPerTask = 15050): Promise<Dataset> {
-  const mk = async (block: typeof andTask, seed: number, T: number) =>
-    (await runBlock<{ dataset: Dataset }>(block, { params: { samples: samplesPerTask, seed, T, baseline: 0 } })).outputs
-      .dataset;
-  const tasks = [await mk(andTask, 1, 210), await mk(orTask, 2, 200), await mk(xorTask, 3, 200)];
-  const mux = await runBlock<{ dataset: Dataset }>(contextMux, {
-    params: {
-      encoding: 'pulse',
-      levels: { and: 1, or: -1, xor: 0 },
-      pulseStart: 20,
-      pulseWidth: 20,
-      shift: 30,
-      jitterMin: 1,
-      jitterMax: 50,
-      T: 290,
-      releaseSteps: 1,
-      mix: 'even',
-      probeJitters: [1, 25, 50],
-    },
-    inputs: { tasks },
-  });
-  return mux.outputs.dataset;
+export function threeTaskDataset(samplesPerTask = 15050): Promise<Dataset> {
+  return authorsThreeTaskDataset(samplesPerTask);
 }
 
 const f32 = (a: Float32Array, shape: number[]) => encodeNpy(a, shape);

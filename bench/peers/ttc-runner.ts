@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from '../types.ts';
-import { threeTaskDataset, writeDataset, writeInitialWeights, type InitChoice } from './ttc-data.ts';
+import { threeTaskDataset, writeDataset, writeInitialWeights } from './ttc-data.ts';
 
 /** Run a child with its stderr (live progress) passed through; resolve with its last stdout line as JSON. */
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
@@ -84,7 +84,7 @@ export async function timeToCriterion({ quick, torch }: { quick: boolean; torch:
     const results: RunResult[] = [];
     const concurrent = process.env['CORTEXFLOW_TTC_CONCURRENT'] === '1';
     for (const seed of seeds) {
-      writeInitialWeights(dir, ds, N, seed, recipe as InitChoice);
+      writeInitialWeights(dir, ds, N, seed, recipe);
       const args = [dir, String(N), String(seed), JSON.stringify(recipe), String(maxS)];
       const ours = () => run(process.execPath, [join(root, 'bin', 'tsx.mjs'), join(here, 'ttc.ts'), ...args]);
       const py = () => run('/usr/bin/python3', [join(here, 'torch_ttc.py'), ...args], PY_ENV);

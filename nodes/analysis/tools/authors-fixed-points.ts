@@ -8,26 +8,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBlock } from '../../../core/index.ts';
-import { andTask, orTask, xorTask } from '../../tasks/index.ts';
-import { contextMux } from '../../context/index.ts';
+import { authorsThreeTaskDataset } from './three-task.ts';
 import { loadModelFile } from '../../model/load.ts';
 import { simRun } from '../../sim/run.ts';
-import type { Dataset, FixedPoints, Trajectories } from '../../ports/index.ts';
+import type { FixedPoints, Trajectories } from '../../ports/index.ts';
 import { fixedPointsBlock } from '../fixed-points.ts';
 
 const root = process.argv[2] ?? '/tmp/authors-nets/multitasking_RNN/Examples';
 const starts = Number(process.argv[3] ?? 1024);
-const tasks: Dataset[] = [];
-for (const [b, seed, T] of [
-  [andTask, 1, 210],
-  [orTask, 2, 200],
-  [xorTask, 3, 200],
-] as const)
-  tasks.push(
-    (await runBlock<{ dataset: Dataset }>(b, { params: { samples: 60, seed, T, baseline: 0 } })).outputs.dataset,
-  );
-const data = (await runBlock<{ dataset: Dataset }>(contextMux, { inputs: { tasks }, params: { samples: 60 } })).outputs
-  .dataset;
+const data = await authorsThreeTaskDataset(60, 60);
 process.stdout.write(
   '| network | input | points | stable | saddle | unstable | largest \\|lambda\\| of the stable points | q range | time |\n|---|---|---|---|---|---|---|---|---|\n',
 );

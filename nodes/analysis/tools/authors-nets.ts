@@ -9,9 +9,7 @@
  */
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runBlock } from '../../../core/index.ts';
-import { andTask, orTask, xorTask } from '../../tasks/index.ts';
-import { contextMux } from '../../context/index.ts';
+import { authorsThreeTaskDataset } from './three-task.ts';
 import { loadModelFile } from '../../model/load.ts';
 import type { Dataset } from '../../ports/index.ts';
 import { spectrumOf, eigenMatrix } from '../eigen.ts';
@@ -22,17 +20,7 @@ import { runSimulation } from '../../sim/run.ts';
 const root = process.argv[2] ?? '/tmp/authors-nets/multitasking_RNN/Examples';
 
 async function probe(): Promise<Dataset> {
-  const tasks: Dataset[] = [];
-  for (const [b, seed, T] of [
-    [andTask, 1, 210],
-    [orTask, 2, 200],
-    [xorTask, 3, 200],
-  ] as const) {
-    const r = await runBlock<{ dataset: Dataset }>(b, { params: { samples: 60, seed, T, baseline: 0 } });
-    tasks.push(r.outputs.dataset);
-  }
-  const mux = await runBlock<{ dataset: Dataset }>(contextMux, { inputs: { tasks }, params: { samples: 60 } });
-  const p = mux.outputs.dataset.probe;
+  const p = (await authorsThreeTaskDataset(60, 60)).probe;
   if (!p) throw new Error('context.mux gave no probe');
   return p;
 }
