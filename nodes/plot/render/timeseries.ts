@@ -71,51 +71,32 @@ function drawSeries(panel: Panel, p: TimeseriesPanel, strip: number, dt: number)
     for (let t = 0; t < s.values.length; t++) pts.push([panel.x(t * dt), panel.y(s.values[t] as number)]);
     return linePath(pts);
   };
+  /** One series as an unfilled path; `dash` '' draws it solid. */
+  const draw = (s: TimeSeries, kind: string, stroke: string, width: number, dash = '') => {
+    const e = panel.plot
+      .append('path')
+      .attr('class', `series series-${kind}`)
+      .attr('d', path(s))
+      .attr('fill', 'none')
+      .attr('stroke', stroke)
+      .attr('stroke-width', width);
+    if (dash) e.attr('stroke-dasharray', dash);
+    return e;
+  };
   const inputs = strip <= 0;
   const outputIndex = strip > 0 ? strip - 1 : -1;
-  if (inputs)
-    for (const s of p.hidden)
-      panel.plot
-        .append('path')
-        .attr('class', 'series series-hidden')
-        .attr('d', path(s))
-        .attr('fill', 'none')
-        .attr('stroke', COLORS.hidden)
-        .attr('stroke-width', 1)
-        .attr('opacity', 0.8);
-  if (inputs)
-    p.inputs.forEach((s, k) =>
-      panel.plot
-        .append('path')
-        .attr('class', 'series series-input')
-        .attr('d', path(s))
-        .attr('fill', 'none')
-        .attr('stroke', INPUT_COLORS[k % INPUT_COLORS.length] as string)
-        .attr('stroke-width', 1.6)
-        .attr('stroke-dasharray', inputDash(k)),
-    );
+  if (inputs) {
+    for (const s of p.hidden) draw(s, 'hidden', COLORS.hidden, 1).attr('opacity', 0.8);
+    p.inputs.forEach((s, k) => draw(s, 'input', INPUT_COLORS[k % INPUT_COLORS.length] as string, 1.6, inputDash(k)));
+  }
   if (strip === 0) return;
   p.targets.forEach((s, k) => {
     if (outputIndex >= 0 && k !== outputIndex) return;
-    panel.plot
-      .append('path')
-      .attr('class', 'series series-target')
-      .attr('d', path(s))
-      .attr('fill', 'none')
-      .attr('stroke', COLORS.target)
-      .attr('stroke-width', 2)
-      .attr('stroke-dasharray', k === 0 || outputIndex >= 0 ? '6 3' : dashPattern(k + 1));
+    draw(s, 'target', COLORS.target, 2, k === 0 || outputIndex >= 0 ? '6 3' : dashPattern(k + 1));
   });
   p.outputs.forEach((s, k) => {
     if (outputIndex >= 0 && k !== outputIndex) return;
-    const e = panel.plot
-      .append('path')
-      .attr('class', 'series series-output')
-      .attr('d', path(s))
-      .attr('fill', 'none')
-      .attr('stroke', COLORS.output)
-      .attr('stroke-width', 2.2);
-    if (k > 0 && outputIndex < 0) e.attr('stroke-dasharray', dashPattern(k));
+    draw(s, 'output', COLORS.output, 2.2, k > 0 && outputIndex < 0 ? dashPattern(k) : '');
   });
 }
 
