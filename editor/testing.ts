@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build, preview } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -60,6 +60,26 @@ export async function editorReady(page: Page): Promise<void> {
   await page.evaluate(() => (window as unknown as { cortexflow: { ready: Promise<void> } }).cortexflow.ready);
 }
 
+/**
+ * A fresh 1440 x 900 page on the editor at `url`, ready to use; page errors and console errors are
+ * appended to `errors` (the tests assert it stays empty).
+ */
+export async function openEditorPage(
+  browser: Browser,
+  url: string,
+  errors: string[],
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(url);
+  await editorReady(page);
+  return { context, page };
+}
+
 /** Centre of an element in page coordinates. */
 export async function centre(page: Page, selector: string): Promise<{ x: number; y: number }> {
   const box = await page.locator(selector).first().boundingBox();
@@ -68,7 +88,13 @@ export async function centre(page: Page, selector: string): Promise<{ x: number;
 }
 
 /** Drag from a node's output socket to another node's input socket, as a user would. */
-export async function dragConnection(page: Page, from: string, fromPort: string, to: string, toPort: string): Promise<void> {
+export async function dragConnection(
+  page: Page,
+  from: string,
+  fromPort: string,
+  to: string,
+  toPort: string,
+): Promise<void> {
   const a = await centre(page, socketSelector(from, 'output', fromPort));
   const b = await centre(page, socketSelector(to, 'input', toPort));
   await page.mouse.move(a.x, a.y);

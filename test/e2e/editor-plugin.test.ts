@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { artifactDir, browserAvailable, launchBrowser } from './browser.ts';
-import { dragConnection, editorReady, startEditor, type EditorServer } from '../../editor/testing.ts';
+import { dragConnection, openEditorPage, startEditor, type EditorServer } from '../../editor/testing.ts';
 
 const run = promisify(execFile);
 const hasBrowser = browserAvailable();
@@ -22,7 +22,11 @@ const shots = artifactDir('editor');
 const work = mkdtempSync(join(tmpdir(), 'cortexflow-e2e-plugin-'));
 
 interface AppHandle {
-  document(): { nodes: Array<{ id: string; type: string; params: Record<string, unknown> }>; edges: unknown[]; plugins?: string[] };
+  document(): {
+    nodes: Array<{ id: string; type: string; params: Record<string, unknown> }>;
+    edges: unknown[];
+    plugins?: string[];
+  };
   canvas: {
     relaidOut: boolean;
     node(id: string): { results: Record<string, { type: string; summary: string }>; status: string } | undefined;
@@ -56,14 +60,7 @@ describe.skipIf(!hasBrowser)('editor with the Dale plugin (Chromium)', () => {
   beforeAll(async () => {
     server = await startEditor();
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    await page.goto(server.url);
-    await editorReady(page);
+    ({ page } = await openEditorPage(browser, server.url, errors));
   });
 
   afterAll(async () => {
@@ -87,10 +84,12 @@ describe.skipIf(!hasBrowser)('editor with the Dale plugin (Chromium)', () => {
     [ids.and, ids.ei, ids.stats] = nodes.map((n) => n.id) as [string, string, string];
     await dragConnection(page, ids.and, 'dataset', ids.ei, 'dataset');
     await dragConnection(page, ids.ei, 'model', ids.stats, 'model');
-    await expect.poll(async () => (await doc(page)).edges).toEqual([
-      { from: { node: ids.and, port: 'dataset' }, to: { node: ids.ei, port: 'dataset' } },
-      { from: { node: ids.ei, port: 'model' }, to: { node: ids.stats, port: 'model' } },
-    ]);
+    await expect
+      .poll(async () => (await doc(page)).edges)
+      .toEqual([
+        { from: { node: ids.and, port: 'dataset' }, to: { node: ids.ei, port: 'dataset' } },
+        { from: { node: ids.ei, port: 'model' }, to: { node: ids.stats, port: 'model' } },
+      ]);
     await setParams(page, ids.and, { samples: 64, seed: 3 });
     await setParams(page, ids.ei, { units: 20, seed: 2 });
     const d = await doc(page);
@@ -107,12 +106,16 @@ describe.skipIf(!hasBrowser)('editor with the Dale plugin (Chromium)', () => {
     for (const id of [ids.and, ids.ei, ids.stats])
       await expect.poll(() => status(id), { timeout: 60_000, interval: 250 }).toBe('done');
     await shot(page, 'plugin-02-run-done');
-    const editorSummaries = await page.evaluate((list) => {
-      const app = (window as unknown as { cortexflow: AppHandle }).cortexflow;
-      const r: Record<string, Record<string, string>> = {};
-      for (const id of list) r[id] = Object.fromEntries(Object.entries(app.canvas.node(id)!.results).map(([k, v]) => [k, v.summary]));
-      return r;
-    }, [ids.and, ids.ei, ids.stats]);
+    const editorSummaries = await page.evaluate(
+      (list) => {
+        const app = (window as unknown as { cortexflow: AppHandle }).cortexflow;
+        const r: Record<string, Record<string, string>> = {};
+        for (const id of list)
+          r[id] = Object.fromEntries(Object.entries(app.canvas.node(id)!.results).map(([k, v]) => [k, v.summary]));
+        return r;
+      },
+      [ids.and, ids.ei, ids.stats],
+    );
     // The E/I statistics are really there: a 20-unit network, 16 excitatory.
     expect(editorSummaries[ids.stats]!['stats']).toMatch(/^16 E \/ 4 I; .* 0 sign violation\(s\)$/);
 
@@ -130,14 +133,23 @@ describe.skipIf(!hasBrowser)('editor with the Dale plugin (Chromium)', () => {
     const events = stdout
       .split('\n')
       .filter((l) => l.trim().startsWith('{'))
-      .map((l) => JSON.parse(l) as { type: string; data: { node?: string; status?: string; outputs?: Record<string, { summary: string }> } });
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            type: string;
+            data: { node?: string; status?: string; outputs?: Record<string, { summary: string }> };
+          },
+      );
     expect(events.find((e) => e.type === 'run-finished')?.data.status).toBe('done');
     const cliSummaries: Record<string, Record<string, string>> = {};
     for (const e of events)
       if (e.type === 'node-done' && e.data.node && e.data.outputs)
         cliSummaries[e.data.node] = Object.fromEntries(Object.entries(e.data.outputs).map(([k, v]) => [k, v.summary]));
     expect(cliSummaries).toEqual(editorSummaries);
-    writeFileSync(join(shots, 'plugin-cli-vs-editor.json'), JSON.stringify({ editor: editorSummaries, cli: cliSummaries }, null, 2));
+    writeFileSync(
+      join(shots, 'plugin-cli-vs-editor.json'),
+      JSON.stringify({ editor: editorSummaries, cli: cliSummaries }, null, 2),
+    );
   });
 
   it('opens every scheme and plugin example at its saved positions, without overlap', async () => {
@@ -146,11 +158,16 @@ describe.skipIf(!hasBrowser)('editor with the Dale plugin (Chromium)', () => {
     const files = readdirSync(join(process.cwd(), 'examples')).filter((f) => /^(scheme|plugin)-.*\.json$/.test(f));
     expect(files.length).toBeGreaterThanOrEqual(5);
     for (const f of files) {
-      const want = JSON.parse(readFileSync(join(process.cwd(), 'examples', f), 'utf8')) as { name: string; nodes: unknown[] };
+      const want = JSON.parse(readFileSync(join(process.cwd(), 'examples', f), 'utf8')) as {
+        name: string;
+        nodes: unknown[];
+      };
       await page.selectOption('[data-testid="examples"]', f);
       await expect.poll(async () => ((await doc(page)) as unknown as { name: string }).name).toBe(want.name);
       await expect.poll(() => page.locator('cf-node[data-node-id]').count()).toBe(want.nodes.length);
-      const relaid = await page.evaluate(() => (window as unknown as { cortexflow: AppHandle }).cortexflow.canvas.relaidOut);
+      const relaid = await page.evaluate(
+        () => (window as unknown as { cortexflow: AppHandle }).cortexflow.canvas.relaidOut,
+      );
       expect({ file: f, relaidOut: relaid }).toEqual({ file: f, relaidOut: false });
       expect(await page.locator('[data-testid="toast"]').textContent()).not.toMatch(/overlap/);
       await shot(page, `plugin-example-${f.replace(/\.json$/, '')}`);

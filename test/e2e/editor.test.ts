@@ -12,9 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { artifactDir, browserAvailable, launchBrowser } from './browser.ts';
-import { dragConnection, editorReady, socketSelector, startEditor, type EditorServer } from '../../editor/testing.ts';
+import {
+  dragConnection,
+  editorReady,
+  openEditorPage,
+  socketSelector,
+  startEditor,
+  type EditorServer,
+} from '../../editor/testing.ts';
 
 const run = promisify(execFile);
 const hasBrowser = browserAvailable();
@@ -22,12 +29,18 @@ const shots = artifactDir('editor');
 const work = mkdtempSync(join(tmpdir(), 'cortexflow-e2e-'));
 
 interface AppHandle {
-  document(): { nodes: Array<{ id: string; type: string; params: Record<string, unknown>; ui?: { x: number; y: number } }>; edges: unknown[] };
-  canvas: { node(id: string): { results: Record<string, { type: string; summary: string }>; status: string; losses: number[] } | undefined };
+  document(): {
+    nodes: Array<{ id: string; type: string; params: Record<string, unknown>; ui?: { x: number; y: number } }>;
+    edges: unknown[];
+  };
+  canvas: {
+    node(
+      id: string,
+    ): { results: Record<string, { type: string; summary: string }>; status: string; losses: number[] } | undefined;
+  };
 }
 
-const doc = (page: Page) =>
-  page.evaluate(() => (window as unknown as { cortexflow: AppHandle }).cortexflow.document());
+const doc = (page: Page) => page.evaluate(() => (window as unknown as { cortexflow: AppHandle }).cortexflow.document());
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(shots, `${name}.png`) });
@@ -37,27 +50,29 @@ async function shot(page: Page, name: string): Promise<void> {
 const SMALL: Record<string, Record<string, unknown>> = {
   and: { samples: 120, seed: 3 },
   ctrnn: { units: 8, seed: 2 },
-  train: { maxSteps: 12, batchSize: 16, validateEvery: 0, criterionEvery: 0, stopAtCriterion: false, checkpointEvery: 0, seed: 4, workers: 1, backend: 'wasm' },
+  train: {
+    maxSteps: 12,
+    batchSize: 16,
+    validateEvery: 0,
+    criterionEvery: 0,
+    stopAtCriterion: false,
+    checkpointEvery: 0,
+    seed: 4,
+    workers: 1,
+    backend: 'wasm',
+  },
 };
 
 describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
   let server: EditorServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const errors: string[] = [];
 
   beforeAll(async () => {
     server = await startEditor();
     browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    await page.goto(server.url);
-    await editorReady(page);
+    ({ page } = await openEditorPage(browser, server.url, errors));
   });
 
   afterAll(async () => {
@@ -104,9 +119,9 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     await shot(page, '02-compatible-highlight');
     await page.mouse.up();
     await dragConnection(page, 'and', 'dataset', 'ctrnn', 'dataset');
-    await expect.poll(async () => (await doc(page)).edges).toEqual([
-      { from: { node: 'and', port: 'dataset' }, to: { node: 'ctrnn', port: 'dataset' } },
-    ]);
+    await expect
+      .poll(async () => (await doc(page)).edges)
+      .toEqual([{ from: { node: 'and', port: 'dataset' }, to: { node: 'ctrnn', port: 'dataset' } }]);
     await shot(page, '03-connected');
   });
 
@@ -128,9 +143,9 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     const samples = page.locator('cf-params [data-param="samples"]');
     await samples.fill('-5');
     await samples.press('Tab');
-    await expect(page.locator('cf-params [data-param-row="samples"] [data-testid="param-error"]').textContent()).resolves.toMatch(
-      /expected an integer in \[0, 1000000\], got -5/,
-    );
+    await expect(
+      page.locator('cf-params [data-param-row="samples"] [data-testid="param-error"]').textContent(),
+    ).resolves.toMatch(/expected an integer in \[0, 1000000\], got -5/);
     await shot(page, '05-param-invalid');
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await doc(page)).nodes[0]?.params['samples']).toBe(15050);
@@ -160,12 +175,19 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     await shot(page, '07-pipeline-built');
     await page.click('[data-testid="run"]');
     await expect
-      .poll(() => page.locator('cf-node[data-node-id="timeseries"]').getAttribute('data-status'), { timeout: 120_000, interval: 250 })
+      .poll(() => page.locator('cf-node[data-node-id="timeseries"]').getAttribute('data-status'), {
+        timeout: 120_000,
+        interval: 250,
+      })
       .toBe('done');
     for (const id of ['and', 'ctrnn', 'train-ctrnn', 'run', 'timeseries'])
       expect(await page.locator(`cf-node[data-node-id="${id}"]`).getAttribute('data-status')).toBe('done');
-    await expect.poll(() => page.locator('cf-node[data-node-id="timeseries"] img[data-testid="thumbnail"]').count()).toBe(1);
-    await expect.poll(() => page.locator('cf-node[data-node-id="train-ctrnn"] [data-testid="loss-curve"]').count()).toBe(1);
+    await expect
+      .poll(() => page.locator('cf-node[data-node-id="timeseries"] img[data-testid="thumbnail"]').count())
+      .toBe(1);
+    await expect
+      .poll(() => page.locator('cf-node[data-node-id="train-ctrnn"] [data-testid="loss-curve"]').count())
+      .toBe(1);
     await page.click('cf-node[data-node-id="timeseries"] .node-head');
     await expect.poll(() => page.locator('[data-testid="figure"] img').count()).toBe(1);
     await shot(page, '08-run-done');
@@ -176,13 +198,17 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     await page.click('[data-testid="run"]');
     const status = (id: string) => page.locator(`cf-node[data-node-id="${id}"]`).getAttribute('data-status');
     const runStatus = page.locator('[data-testid="run-status"]');
-    await expect.poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 }).toMatch(/done .*: 1 ran, 4 cached/);
+    await expect
+      .poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 })
+      .toMatch(/done .*: 1 ran, 4 cached/);
     await expect.poll(() => status('timeseries')).toBe('done');
     for (const id of ['and', 'ctrnn', 'train-ctrnn', 'run']) expect(await status(id)).toBe('cached');
     await shot(page, '08b-rerun-cached');
     await setParams(page, 'run', { maxTrials: 1999 });
     await page.click('[data-testid="run-to"]');
-    await expect.poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 }).toMatch(/done .*: 1 ran, 3 cached/);
+    await expect
+      .poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 })
+      .toMatch(/done .*: 1 ran, 3 cached/);
     await expect.poll(() => status('run')).toBe('done');
     expect(await status('train-ctrnn')).toBe('cached');
     // The plot is downstream of the target: not part of this run, it keeps its last state.
@@ -194,10 +220,14 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     const runStatus = page.locator('[data-testid="run-status"]');
     await setParams(page, 'run', { conditions: 'all', maxTrials: 1 });
     await page.click('[data-testid="run"]');
-    await expect.poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 }).toMatch(/failed .*1 failed, 1 skipped/);
+    await expect
+      .poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 })
+      .toMatch(/failed .*1 failed, 1 skipped/);
     // Node badges are redrawn on the next animation frame.
     await expect.poll(() => status('run')).toBe('error');
-    expect(await page.locator('cf-node[data-node-id="run"] [data-testid="node-message"]').textContent()).toMatch(/maxTrials/);
+    expect(await page.locator('cf-node[data-node-id="run"] [data-testid="node-message"]').textContent()).toMatch(
+      /maxTrials/,
+    );
     expect(await status('timeseries')).toBe('skipped');
     expect(await page.locator('cf-node[data-node-id="timeseries"] [data-testid="node-message"]').textContent()).toBe(
       'upstream node "run" failed',
@@ -206,7 +236,9 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     // Back to the params of an earlier run: everything comes from the cache.
     await setParams(page, 'run', { conditions: 'probe', maxTrials: 2000 });
     await page.click('[data-testid="run"]');
-    await expect.poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 }).toMatch(/^done .*: 0 ran, 5 cached/);
+    await expect
+      .poll(() => runStatus.textContent(), { timeout: 60_000, interval: 100 })
+      .toMatch(/^done .*: 0 ran, 5 cached/);
   });
 
   it('saves the pipeline and the CLI runs the saved file to the same results', async () => {
@@ -225,7 +257,13 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     const events = stdout
       .split('\n')
       .filter((l) => l.trim().startsWith('{'))
-      .map((l) => JSON.parse(l) as { type: string; data: { node?: string; status?: string; outputs?: Record<string, { summary: string }> } });
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            type: string;
+            data: { node?: string; status?: string; outputs?: Record<string, { summary: string }> };
+          },
+      );
     expect(events.find((e) => e.type === 'run-finished')?.data.status).toBe('done');
     const editorSummaries = await page.evaluate(() => {
       const app = (window as unknown as { cortexflow: AppHandle }).cortexflow;
@@ -241,10 +279,15 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     expect(cliSummaries).toEqual(editorSummaries);
     // Beyond the one-line summaries: the whole loss curve, step by step (same seed, same wasm backend).
     const cliHistory = JSON.parse(readFileSync(join(out, 'train-ctrnn', 'history.json'), 'utf8')) as { loss: number[] };
-    const editorLoss = await page.evaluate(() => (window as unknown as { cortexflow: AppHandle }).cortexflow.canvas.node('train-ctrnn')!.losses);
+    const editorLoss = await page.evaluate(
+      () => (window as unknown as { cortexflow: AppHandle }).cortexflow.canvas.node('train-ctrnn')!.losses,
+    );
     expect(cliHistory.loss).toHaveLength(12);
     expect(editorLoss).toEqual(cliHistory.loss);
-    writeFileSync(join(shots, 'cli-vs-editor.json'), JSON.stringify({ editor: editorSummaries, cli: cliSummaries }, null, 2));
+    writeFileSync(
+      join(shots, 'cli-vs-editor.json'),
+      JSON.stringify({ editor: editorSummaries, cli: cliSummaries }, null, 2),
+    );
   });
 
   it('restores the autosaved graph on reload', async () => {
@@ -286,14 +329,19 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     expect(await doc(page)).toEqual(before);
     await page.click('[data-testid="problem"] button');
     // The same through a file dropped on the canvas.
-    await page.evaluate((text) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
-      const canvas = document.querySelector('[data-testid="canvas"]') as HTMLElement;
-      canvas.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      canvas.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, readFileSync(broken, 'utf8'));
-    await expect.poll(async () => (await problem.textContent()) ?? '').toMatch(/Could not open "dropped.json".*unknown block type "task.andd"/s);
+    await page.evaluate(
+      (text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+        const canvas = document.querySelector('[data-testid="canvas"]') as HTMLElement;
+        canvas.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        canvas.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      readFileSync(broken, 'utf8'),
+    );
+    await expect
+      .poll(async () => (await problem.textContent()) ?? '')
+      .toMatch(/Could not open "dropped.json".*unknown block type "task.andd"/s);
     expect(await doc(page)).toEqual(before);
     await page.click('[data-testid="problem"] button');
   });
@@ -379,7 +427,12 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     await expect.poll(async () => (await doc(page)).nodes.length).toBe(4);
     const d = await doc(page);
     expect(d.edges).toHaveLength(2);
-    expect(d.nodes.map((n) => `${n.id}:${n.type}`)).toEqual(['not:task.not', 'ctrnn:model.ctrnn', 'task-not:task.not', 'model-ctrnn:model.ctrnn']);
+    expect(d.nodes.map((n) => `${n.id}:${n.type}`)).toEqual([
+      'not:task.not',
+      'ctrnn:model.ctrnn',
+      'task-not:task.not',
+      'model-ctrnn:model.ctrnn',
+    ]);
     await shot(page, '16-pasted');
     // The pasted copy overlaps the original. Auto-arrange with ELK (loaded on demand) lays the graph
     // out in layers: no two nodes overlap and every source sits left of its consumer.
@@ -391,7 +444,9 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
         }),
       );
     const overlaps = (b: Awaited<ReturnType<typeof boxes>>) =>
-      b.some((p, i) => b.some((q, j) => i < j && p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h));
+      b.some((p, i) =>
+        b.some((q, j) => i < j && p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h),
+      );
     expect(overlaps(await boxes())).toBe(true);
     await page.click('[data-testid="arrange"]');
     await expect.poll(async () => overlaps(await boxes()), { timeout: 30_000 }).toBe(false);
@@ -411,7 +466,9 @@ describe.skipIf(!hasBrowser)('editor (Chromium)', () => {
     const before = await doc(page);
     await page.selectOption('[data-testid="examples"]', 'plugin-dale.json');
     // Naming a plugin never loads code: the example is refused until the plugin is loaded.
-    await expect.poll(async () => (await page.locator('[data-testid="problem"]').textContent()) ?? '').toMatch(/unknown block type "dale\./);
+    await expect
+      .poll(async () => (await page.locator('[data-testid="problem"]').textContent()) ?? '')
+      .toMatch(/unknown block type "dale\./);
     expect(await doc(page)).toEqual(before);
     await page.click('[data-testid="problem"] button');
     expect(await page.locator('[data-block-type^="dale."]').count()).toBe(0);
