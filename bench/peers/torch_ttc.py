@@ -2,7 +2,7 @@
 
 Trains the Keras form of the CTRNN (alpha = 1: torch.nn.RNN tanh without recurrent bias, Dense
 readout with bias) on the same .npy data, from the same initial weights (written by ttc.ts), with
-the same recipe: Keras 2 Adam (lr / (1 + decay * iteration), eps added to sqrt(v)), fixed trial set
+the same recipe and, when the batch file is there, the same batch sequence: Keras 2 Adam (lr / (1 + decay * iteration), eps added to sqrt(v)), fixed trial set
 shuffled each epoch, masked MSE, optional global-norm clipping. Every `criterionEvery` steps the
 criterion is checked on the probe with the same response windows (meta.json). One thread.
 Prints one JSON line.
@@ -63,16 +63,28 @@ def main():
     B = r["batchSize"]
     order = np.arange(test, X.shape[0])
     pos = len(order)
+    # Our trainer's batch sequence for this seed (written by ttc-data.ts writeBatchOrder), when present:
+    # then both sides see the same batches in the same order.
+    try:
+        batches = np.load(f"{d}/batches_{seed}_B{B}.npy")
+    except FileNotFoundError:
+        batches = None
     it = 0
     t0 = time.perf_counter()
     last = {"step": 0, "passed": 0, "total": len(windows)}
     met = False
     while time.perf_counter() - t0 < max_s:
-        if pos + B > len(order):
-            rng.shuffle(order)
-            pos = 0
-        idx = torch.from_numpy(order[pos:pos + B])
-        pos += B
+        if batches is not None:
+            if it >= len(batches):
+                print(f"ttc torch N={N} seed={seed}: the batch file ends at step {it}", file=sys.stderr, flush=True)
+                break
+            idx = torch.from_numpy(batches[it].astype(np.int64))
+        else:
+            if pos + B > len(order):
+                rng.shuffle(order)
+                pos = 0
+            idx = torch.from_numpy(order[pos:pos + B])
+            pos += B
         x, y, m = X[idx], Y[idx], M[idx]
         out, _ = rnn(x)
         e = (lin(out) - y) ** 2
@@ -115,7 +127,7 @@ def main():
                 break
     secs = time.perf_counter() - t0
     print(json.dumps({"side": "torch", "N": N, "seed": seed, "met": met, "steps": last["step"] if met else it, "seconds": secs,
-                      "last": last, "maxRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": torch.__version__}))
+                      "last": last, "batches": "ours" if batches is not None else "own", "maxRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": torch.__version__}))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import { decodeNpy, encodeNpy } from '../../nodes/lib/npy.ts';
 import { authorsThreeTaskDataset } from '../../nodes/analysis/tools/three-task.ts';
 import { createCtrnn } from '../../nodes/model/ctrnn.ts';
 import { responseWindows } from '../../nodes/train/criterion.ts';
+import { batchOrder } from '../../nodes/train/trainer.ts';
 import type { Dataset } from '../../nodes/ports/dataset.ts';
 
 /** The authors' 3-task dataset, made by the same blocks as examples/scheme-3task.json. */
@@ -139,4 +140,19 @@ export function writeInitialWeights(
   writeFileSync(join(dir, `W_rec_${tag}.npy`), encodeNpy(w.W_rec, [N, N]));
   writeFileSync(join(dir, `W_in_${tag}.npy`), encodeNpy(w.W_in, [N, d.channels]));
   writeFileSync(join(dir, `W_out_${tag}.npy`), encodeNpy(w.W_out, [d.outputs, N]));
+}
+
+/** File name of a seed's batch sequence (batch size B), written by {@link writeBatchOrder}. */
+export const batchFile = (seed: number, B: number): string => `batches_${seed}_B${B}.npy`;
+
+/**
+ * Write the sequence of sample indices our trainer draws for `seed` (batch size B) over `steps`
+ * steps, as int32 [steps, B]: the PyTorch peer trains on the same batches in the same order, so the
+ * two sides differ only in their arithmetic.
+ */
+export function writeBatchOrder(dir: string, d: Dataset, seed: number, B: number, steps: number): void {
+  const all = new Int32Array(steps * B);
+  const o = batchOrder(d, seed, B);
+  for (let s = 0; s < steps; s++) o.next(all.subarray(s * B, (s + 1) * B));
+  writeFileSync(join(dir, batchFile(seed, B)), encodeNpy(all, [steps, B]));
 }

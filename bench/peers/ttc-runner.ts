@@ -1,6 +1,6 @@
 /**
  * Time to criterion of the authors' 3-task context network, ours against PyTorch, same data,
- * initial weights, recipe and seeds, each run in its own process (peak memory = its max RSS).
+ * initial weights, recipe, seeds and batch sequence, each run in its own process (peak memory = its max RSS).
  *
  * Env: CORTEXFLOW_TTC_RECIPE (JSON, overrides the default recipe below), CORTEXFLOW_TTC_N (100),
  * CORTEXFLOW_TTC_SEEDS ("0,1,2,3,4"), CORTEXFLOW_TTC_MAX_SECONDS (per run, 900).
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from '../types.ts';
-import { threeTaskDataset, writeDataset, writeInitialWeights } from './ttc-data.ts';
+import { threeTaskDataset, writeBatchOrder, writeDataset, writeInitialWeights } from './ttc-data.ts';
 
 /** Run a child with its stderr (live progress) passed through; resolve with its last stdout line as JSON. */
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
@@ -85,6 +85,8 @@ export async function timeToCriterion({ quick, torch }: { quick: boolean; torch:
     const concurrent = process.env['CORTEXFLOW_TTC_CONCURRENT'] === '1';
     for (const seed of seeds) {
       writeInitialWeights(dir, ds, N, seed, recipe);
+      // PyTorch replays our batch sequence (no step of either side is faster than 0.1 s at this shape).
+      writeBatchOrder(dir, ds, seed, recipe.batchSize, Math.ceil(maxS * 10));
       const args = [dir, String(N), String(seed), JSON.stringify(recipe), String(maxS)];
       const ours = () => run(process.execPath, [join(root, 'bin', 'tsx.mjs'), join(here, 'ttc.ts'), ...args]);
       const py = () => run('/usr/bin/python3', [join(here, 'torch_ttc.py'), ...args], PY_ENV);

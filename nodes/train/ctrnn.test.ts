@@ -14,7 +14,7 @@ import { lossAndGrad } from './bptt.ts';
 import { trainCtrnn } from './ctrnn.ts';
 import { checkCriterion, responseWindows } from './criterion.ts';
 import { gradientPool } from './pool.ts';
-import { cellConfig, trainModel, type TrainOptions } from './trainer.ts';
+import { batchOrder, cellConfig, trainModel, type TrainOptions } from './trainer.ts';
 import { gatherBatch, range } from './layout.ts';
 
 /** A small synthetic delayed-AND dataset: pulses at [3, 6), response from 10 to T-1. */
@@ -167,6 +167,42 @@ describe('train.ctrnn', () => {
     expect(a.loss).toEqual(b.loss);
     expect(a.valLoss).toEqual(b.valLoss);
     expect(c.loss).not.toEqual(a.loss);
+  });
+
+  it('batchOrder: every training sample once per epoch, no test sample, and the trainer draws exactly that sequence', async () => {
+    await useBackend('wasm');
+    const ds = tinyAnd(64); // 8 test samples, 56 training samples: 7 batches of 8 per epoch
+    const B = 8;
+    const o = batchOrder(ds, 4, B);
+    const idx = new Int32Array(B);
+    const drawn: number[][] = [];
+    for (let s = 0; s < 21; s++) {
+      o.next(idx);
+      drawn.push([...idx]);
+    }
+    for (let e = 0; e < 3; e++) {
+      const epoch = drawn.slice(e * 7, e * 7 + 7).flat();
+      expect([...epoch].sort((a, b) => a - b)).toEqual([...range(8, 64)]);
+    }
+    expect(drawn[0]).not.toEqual(drawn[7]); // reshuffled each epoch
+    // The trainer's batches (seen through its gradient hook) are those samples in that order.
+    const seen: Float32Array[] = [];
+    const model = tinyModel(ds);
+    const c = cellConfig(model);
+    await trainModel(
+      model,
+      ds,
+      { ...baseOptions, gradient: 'hand', maxSteps: 21, seed: 4 },
+      {
+        backend: 'wasm',
+        gradient: (theta, batch) => {
+          seen.push(batch.X.slice());
+          return Promise.resolve(lossAndGrad(c, theta, batch));
+        },
+      },
+    );
+    expect(seen.length).toBe(21);
+    seen.forEach((x, s) => expect(x).toEqual(gatherBatch(ds, Int32Array.from(drawn[s] as number[])).X));
   });
 
   it('the cpu backend (plain-JS kernel) follows the same loss curve as wasm', async () => {

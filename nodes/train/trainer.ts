@@ -73,6 +73,31 @@ export function trainingSplit(dataset: Dataset): { trainStart: number; trainCoun
   return { trainStart, trainCount: dataset.samples - trainStart };
 }
 
+/**
+ * The order in which training draws its batches: the training samples shuffled (Fisher-Yates on the
+ * seed's generator) at the start of every epoch, B at a time; a last partial batch is skipped. Also
+ * returns the generator for recurrent noise. The time-to-criterion benchmark writes this order to a
+ * file so the PyTorch peer trains on the same batch sequence.
+ */
+export function batchOrder(dataset: Dataset, seed: number, B: number): { next(idx: Int32Array): void; noise: Rng } {
+  const rng = new Rng(seed);
+  const noise = rng.fork();
+  const { trainStart } = trainingSplit(dataset);
+  const order = range(trainStart, dataset.samples);
+  let pos = order.length; // forces a shuffle before the first batch
+  return {
+    noise,
+    next(idx) {
+      if (pos + B > order.length) {
+        rng.shuffle(order);
+        pos = 0;
+      }
+      for (let k = 0; k < B; k++) idx[k] = order[pos + k] as number;
+      pos += B;
+    },
+  };
+}
+
 export function cellConfig(model: Model): CellConfig {
   return { ...shapeOf(model), alpha: model.alpha, activation: model.activation };
 }
@@ -161,14 +186,12 @@ export async function trainModel(
     plainJs ? readoutJs(c, th, forwardJs(c, th, b).H, b.T * b.B) : forward(c, th, b).y;
   const gradFn = hooks.gradient && useHand ? hooks.gradient : localGrad;
 
-  const { trainStart, trainCount } = trainingSplit(dataset);
+  const { trainCount } = trainingSplit(dataset);
   const B = o.batchSize;
   const stepsPerEpoch = Math.floor(trainCount / B);
   const maxSteps = o.maxSteps > 0 ? o.maxSteps : o.epochs * stepsPerEpoch;
-  const rng = new Rng(o.seed);
-  const noiseRng = rng.fork();
-  const order = range(trainStart, dataset.samples);
-  let pos = order.length; // forces a shuffle before the first batch
+  const batches = batchOrder(dataset, o.seed, B);
+  const noiseRng = batches.noise;
   const idx = new Int32Array(B);
   let batch: Batch | undefined;
   const noise = model.noiseSigma > 0 ? new Float32Array(dataset.T * B * N) : undefined;
@@ -250,12 +273,7 @@ export async function trainModel(
   let s = 0;
   for (; s < maxSteps; s++) {
     if (hooks.signal?.aborted) throw cancelled(hooks.signal);
-    if (pos + B > order.length) {
-      rng.shuffle(order);
-      pos = 0;
-    }
-    for (let k = 0; k < B; k++) idx[k] = order[pos + k] as number;
-    pos += B;
+    batches.next(idx);
     batch = gatherBatch(dataset, idx, batch);
     if (noise) for (let i = 0; i < noise.length; i++) noise[i] = noiseRng.normal() * model.noiseSigma;
     const { loss, grad } = await gradFn(theta, batch, noise);
