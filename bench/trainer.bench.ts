@@ -7,7 +7,7 @@
  * 2. Time to criterion of the authors' 3-task context network: bench/peers/ttc.ts (ours) and
  *    bench/peers/torch_ttc.py (PyTorch) on the same data, initial weights, recipe and seeds; each
  *    run in its own process so its peak memory (max RSS) is its own. Opt in with
- *    CORTEXFLOW_BENCH_TTC=1 (minutes per seed); `--quick` runs a smaller variant.
+ *    CORTEXFLOW_BENCH_TTC=1 (minutes per seed; `only` skips part 1); `--quick` runs a smaller variant.
  *
  * The machines are shared and noisy: compare within one run (ratios), medians of 10 after 3 warm-ups.
  */
@@ -69,15 +69,20 @@ async function msPerStep(step: () => Promise<void>, reps: number, warmup: number
 
 const suite: BenchSuite = async ({ quick }) => {
   const rows: BenchRow[] = [];
-  // The issue's shapes, plus the 3-task training shape (B = 256, T = 290).
-  const shapes = quick
-    ? [{ N: 100, B: 32, T: 200 }]
-    : [
-        { N: 50, B: 32, T: 200 },
-        { N: 100, B: 32, T: 200 },
-        { N: 200, B: 32, T: 200 },
-        { N: 100, B: 256, T: 290 },
-      ];
+  const ttc = process.env['CORTEXFLOW_BENCH_TTC'];
+  // The issue's shapes, plus the 3-task training shapes: the recipe's batch 64 and the authors' 256 (T = 290).
+  const shapes =
+    ttc === 'only'
+      ? []
+      : quick
+        ? [{ N: 100, B: 32, T: 200 }]
+        : [
+            { N: 50, B: 32, T: 200 },
+            { N: 100, B: 32, T: 200 },
+            { N: 200, B: 32, T: 200 },
+            { N: 100, B: 64, T: 290 },
+            { N: 100, B: 256, T: 290 },
+          ];
   const reps = quick ? 5 : 10;
   const warmup = quick ? 2 : 3;
   const torch = torchAvailable();
@@ -143,7 +148,7 @@ const suite: BenchSuite = async ({ quick }) => {
       rows.push(row);
     }
   }
-  if (process.env['CORTEXFLOW_BENCH_TTC'] === '1') {
+  if (ttc === '1' || ttc === 'only') {
     const { timeToCriterion } = await import('./peers/ttc-runner.ts');
     rows.push(...(await timeToCriterion({ quick, torch })));
   } else

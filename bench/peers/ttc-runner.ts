@@ -41,11 +41,12 @@ const PY_ENV = {
 
 /**
  * The default recipe (docs/training.md "3-task recipe"): the Keras form with orthogonal W_rec at gain
- * 1.1, Adam 1e-3 without decay, global-norm clipping 1, batch 256 from the fixed 45,150-trial set.
- * The authors' optimiser (lr 1e-4, decay 1e-4, no clipping, gain 1) is `{"lr":1e-4,"decay":1e-4,
+ * 1.2, Adam 3e-4 without decay, global-norm clipping 1, batch 64 from the fixed 45,150-trial set. It
+ * met the criterion in 5 of 5 seeds in PyTorch (150-950 steps). The authors' optimiser (lr 1e-4,
+ * decay 1e-4, batch 256, no clipping, gain 1) is `{"lr":1e-4,"decay":1e-4,"batchSize":256,
  * "clipNorm":0,"gain":1}` through CORTEXFLOW_TTC_RECIPE.
  */
-export const DEFAULT_TTC_RECIPE = { lr: 1e-3, decay: 0, batchSize: 256, clipNorm: 1, gain: 1.1, criterionEvery: 25 };
+export const DEFAULT_TTC_RECIPE = { lr: 3e-4, decay: 0, batchSize: 64, clipNorm: 1, gain: 1.2, criterionEvery: 25 };
 
 interface RunResult {
   side: string;
@@ -85,8 +86,8 @@ export async function timeToCriterion({ quick, torch }: { quick: boolean; torch:
     const concurrent = process.env['CORTEXFLOW_TTC_CONCURRENT'] === '1';
     for (const seed of seeds) {
       writeInitialWeights(dir, ds, N, seed, recipe);
-      // PyTorch replays our batch sequence (no step of either side is faster than 0.1 s at this shape).
-      writeBatchOrder(dir, ds, seed, recipe.batchSize, Math.ceil(maxS * 10));
+      // PyTorch replays our batch sequence (no step of either side at T = 290, N >= 100, B >= 64 takes under 40 ms).
+      writeBatchOrder(dir, ds, seed, recipe.batchSize, Math.ceil(maxS * 25));
       const args = [dir, String(N), String(seed), JSON.stringify(recipe), String(maxS)];
       const ours = () => run(process.execPath, [join(root, 'bin', 'tsx.mjs'), join(here, 'ttc.ts'), ...args]);
       const py = () => run('/usr/bin/python3', [join(here, 'torch_ttc.py'), ...args], PY_ENV);
