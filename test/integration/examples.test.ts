@@ -117,7 +117,10 @@ describe('example pipelines', () => {
           const train = doc.nodes.find((k) => k.type === 'train.ctrnn');
           if (train) expect(m.nodes[train.id]?.outputs['history']?.numbers?.['steps']).toBeGreaterThan(0);
           const eigen = doc.nodes.find((k) => k.type === 'analysis.eigen');
-          if (eigen) expect(m.nodes[eigen.id]?.outputs['spectrum']?.numbers?.['referenceRadius']).toBeCloseTo(1, 6);
+          // The reference is the orthogonal start: every |eigenvalue| equals the model's gain.
+          const net = doc.nodes.find((k) => k.type === 'model.ctrnn');
+          const gain = (net?.params['gain'] as number | undefined) ?? 1;
+          if (eigen) expect(m.nodes[eigen.id]?.outputs['spectrum']?.numbers?.['referenceRadius']).toBeCloseTo(gain, 6);
         }),
       );
     });
