@@ -11,7 +11,7 @@ import { authorsThreeTaskDataset } from '../../nodes/analysis/tools/three-task.t
 import { createCtrnn } from '../../nodes/model/ctrnn.ts';
 import { responseWindows } from '../../nodes/train/criterion.ts';
 import { batchOrder } from '../../nodes/train/trainer.ts';
-import type { Dataset } from '../../nodes/ports/dataset.ts';
+import { makeDataset, type Dataset } from '../../nodes/ports/dataset.ts';
 
 /** The authors' 3-task dataset, made by the same blocks as examples/scheme-3task.json. */
 export function threeTaskDataset(samplesPerTask = 15050): Promise<Dataset> {
@@ -63,32 +63,27 @@ export function readDataset(dir: string): Dataset {
     channels: meta.channels,
     outputs: meta.outputs,
     channelNames: meta.channelNames,
-    outputNames: ['y'],
-    dt: 1,
-    seed: 0,
     tasks: meta.tasks,
     provenance: { bench: 'ttc' },
   };
-  const probe: Dataset = {
+  const probe = makeDataset({
     ...base,
     samples: meta.probeConditions.length,
     inputs: rd('probe_inputs.npy'),
     targets: rd('probe_targets.npy'),
     mask: rd('probe_mask.npy'),
     conditions: meta.probeConditions,
-    testCount: 0,
-  };
-  const conditions = Array.from({ length: meta.samples }, () => ({ task: '?', inputValues: [], jitter: 0, key: '?' }));
-  return {
+  });
+  // The training trials' labels are not needed by the trainer: the defaults stand in for them.
+  return makeDataset({
     ...base,
     samples: meta.samples,
     inputs: rd('inputs.npy'),
     targets: rd('targets.npy'),
     mask: rd('mask.npy'),
-    conditions,
     testCount: meta.testCount,
     probe,
-  };
+  });
 }
 
 /** Initialisation choices a recipe may make (model.ctrnn params); the rest is the Keras form. */

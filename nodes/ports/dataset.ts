@@ -72,6 +72,30 @@ export interface ContextInfo {
   window?: [number, number];
 }
 
+/**
+ * A Dataset from its sizes and whatever arrays and labels are given; the rest is defaulted: zero
+ * inputs and targets, a mask of ones, one condition per sample (`c0`, `c1`, ..., jitter 0), channels
+ * `in0`, `in1`, ..., outputs `y` (one) or `out0`, ..., dt 1, seed 0, no test split, task `x`. For
+ * tests and for plugins that build trials by hand.
+ */
+export function makeDataset(d: Pick<Dataset, 'samples' | 'T' | 'channels' | 'outputs'> & Partial<Dataset>): Dataset {
+  const { samples: S, T, channels: I, outputs: O } = d;
+  return {
+    inputs: new Float32Array(S * T * I),
+    targets: new Float32Array(S * T * O),
+    mask: new Float32Array(S * T).fill(1),
+    conditions: Array.from({ length: S }, (_, s) => ({ task: 'x', inputValues: [s], jitter: 0, key: `c${s}` })),
+    channelNames: Array.from({ length: I }, (_, i) => `in${i}`),
+    outputNames: O === 1 ? ['y'] : Array.from({ length: O }, (_, i) => `out${i}`),
+    dt: 1,
+    seed: 0,
+    testCount: 0,
+    tasks: ['x'],
+    provenance: {},
+    ...d,
+  };
+}
+
 /** Distinct conditions of a dataset and each sample's index into them. */
 export function conditionIndex(d: Dataset): { conditions: ConditionLabel[]; index: Int32Array } {
   const byKey = new Map<string, number>();

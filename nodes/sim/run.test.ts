@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runBlock } from '../../core/index.ts';
 import { decodeNpy } from '../lib/npy.ts';
 import { Rng } from '../lib/rng.ts';
-import { TrajectoriesPort, type Dataset, type Model, type Trajectories } from '../ports/index.ts';
+import { makeDataset, TrajectoriesPort, type Dataset, type Model, type Trajectories } from '../ports/index.ts';
 import { createCtrnn } from '../model/ctrnn.ts';
 import { simulate } from '../model/simulate.ts';
 import { andTask } from '../tasks/and.ts';
@@ -213,23 +213,13 @@ describe('sim.run', () => {
     const rng = new Rng(4);
     const T = 290;
     const C = 12;
-    const ds: Dataset = {
+    const ds = makeDataset({
       samples: C,
       T,
       channels: 3,
       outputs: 1,
       inputs: Float32Array.from({ length: C * T * 3 }, () => rng.normal()),
-      targets: new Float32Array(C * T),
-      mask: new Float32Array(C * T).fill(1),
-      conditions: Array.from({ length: C }, (_, i) => ({ task: 'x', inputValues: [i], jitter: 0, key: `c${i}` })),
-      channelNames: ['A', 'B', 'ctx'],
-      outputNames: ['y'],
-      dt: 1,
-      seed: 0,
-      testCount: 0,
-      tasks: ['x'],
-      provenance: {},
-    };
+    });
     const progress: number[] = [];
     const { trajectories } = await runSimulation(net(100, 3), ds, { onChunk: (d) => (progress.push(d), true) });
     expect(progress).toEqual([12]);

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runBlock } from '../../core/index.ts';
 import { tf, useBackend } from '../lib/tf.ts';
 import { Rng } from '../lib/rng.ts';
-import type { Activation, Dataset, Trajectories } from '../ports/index.ts';
+import { makeDataset, type Activation, type Trajectories } from '../ports/index.ts';
 import { createCtrnn } from '../model/ctrnn.ts';
 import { simulate } from '../model/simulate.ts';
 import { simRun } from './run.ts';
@@ -64,23 +64,14 @@ describe('simulateTfjs', () => {
     const rng = new Rng(7);
     const C = 6;
     const T = 40;
-    const ds: Dataset = {
+    const ds = makeDataset({
       samples: C,
       T,
       channels: 2,
       outputs: 1,
       inputs: Float32Array.from({ length: C * T * 2 }, () => (rng.uniform() < 0.2 ? 1 : 0)),
       targets: Float32Array.from({ length: C * T }, (_, i) => (i % T > 20 ? i % 2 : 0)),
-      mask: new Float32Array(C * T).fill(1),
-      conditions: Array.from({ length: C }, (_, i) => ({ task: 'x', inputValues: [i], jitter: 0, key: `c${i}` })),
-      channelNames: ['A', 'B'],
-      outputNames: ['y'],
-      dt: 1,
-      seed: 0,
-      testCount: 0,
-      tasks: ['x'],
-      provenance: {},
-    };
+    });
     const model = createCtrnn({
       N: 20,
       inputSize: 2,

@@ -6,7 +6,7 @@ import { Rng } from '../lib/rng.ts';
 import { tf, useBackend } from '../lib/tf.ts';
 import { createCtrnn } from '../model/ctrnn.ts';
 import { modelCtrnn } from '../model/index.ts';
-import type { Dataset } from '../ports/dataset.ts';
+import { makeDataset, type Dataset } from '../ports/dataset.ts';
 import type { TrainingHistory } from '../ports/history.ts';
 import type { Model } from '../ports/model.ts';
 import { andTask } from '../tasks/index.ts';
@@ -403,23 +403,14 @@ describe('criterion', () => {
       vals.forEach(([, level, onset], s) => {
         for (let t = onset; t < T - 1; t++) targets[s * T + t] = level;
       });
-      return {
+      return makeDataset({
         samples: S,
         T,
         channels: 1,
         outputs: 1,
-        inputs: new Float32Array(S * T),
         targets,
-        mask: new Float32Array(S * T).fill(1),
         conditions: vals.map(([j], s) => ({ task: 'x', inputValues: [s], jitter: j, key: `c${s}` })),
-        channelNames: ['x'],
-        outputNames: ['y'],
-        dt: 1,
-        seed: 0,
-        testCount: 0,
-        tasks: ['x'],
-        provenance: {},
-      };
+      });
     };
     const probe = mk([
       [1, 1, 10],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectBlock, installPlugin, Registry, runBlock } from 'cortexflow/core';
-import { builtinBlocks, projectRecurrent, registerBuiltins, type Dataset, type Model } from 'cortexflow/nodes';
+import { builtinBlocks, makeDataset, projectRecurrent, registerBuiltins, type Dataset, type Model } from 'cortexflow/nodes';
 import * as plugin from '../src/index.ts';
 import {
   createEiCtrnn,
@@ -17,23 +17,7 @@ import {
 import { Rng } from 'cortexflow/nodes';
 
 /** A dataset that only carries sizes (all dale.ctrnn reads). */
-const sizes = (channels: number, outputs: number): Dataset => ({
-  samples: 1,
-  T: 1,
-  channels,
-  outputs,
-  inputs: new Float32Array(channels),
-  targets: new Float32Array(outputs),
-  mask: new Float32Array(1).fill(1),
-  conditions: [{ task: 'x', inputValues: [], jitter: 0, key: 'x' }],
-  channelNames: Array.from({ length: channels }, (_, i) => `in${i}`),
-  outputNames: Array.from({ length: outputs }, (_, i) => `out${i}`),
-  dt: 1,
-  seed: 0,
-  testCount: 0,
-  tasks: ['x'],
-  provenance: {},
-});
+const sizes = (channels: number, outputs: number): Dataset => makeDataset({ samples: 1, T: 1, channels, outputs });
 
 const base: EiOptions = {
   N: 40,
