@@ -7,7 +7,8 @@
  */
 import { describeBackend, useBackend } from '../../nodes/lib/tf.ts';
 import { gradientPool } from '../../nodes/train/pool.ts';
-import { cellConfig, trainModel, type TrainOptions } from '../../nodes/train/trainer.ts';
+import { trainModel, type TrainOptions } from '../../nodes/train/trainer.ts';
+import { cellConfig } from '../../nodes/train/bptt.ts';
 import { checkCriterion } from '../../nodes/train/criterion.ts';
 import { forwardJs, readoutJs } from '../../nodes/train/bptt-js.ts';
 import { gatherBatch, packTheta, range } from '../../nodes/train/layout.ts';

@@ -18,7 +18,8 @@
  */
 import type { Activation } from '../ports/model.ts';
 import { tf } from '../lib/tf.ts';
-import { batchRows, catRows, maskWeight, noiseRows, thetaLength, type Batch, type Shape } from './layout.ts';
+import type { Model } from '../ports/model.ts';
+import { batchRows, catRows, maskWeight, shapeOf, thetaLength, timeRows, type Batch, type Shape } from './layout.ts';
 
 type T2 = tf.Tensor2D;
 
@@ -26,6 +27,11 @@ type T2 = tf.Tensor2D;
 export interface CellConfig extends Shape {
   alpha: number;
   activation: Activation;
+}
+
+/** A model's cell configuration (sizes, alpha, activation). */
+export function cellConfig(model: Model): CellConfig {
+  return { ...shapeOf(model), alpha: model.alpha, activation: model.activation };
 }
 
 /** Result of a loss-and-gradient evaluation. */
@@ -223,24 +229,36 @@ export function lossAndGrad(
   chunkRows = LOSS_CHUNK_ROWS,
 ): LossGrad {
   if (batch.B <= chunkRows) return lossAndGradOnce(c, theta, batch, noise);
-  const grad = new Float32Array(thetaLength(c));
-  let loss = 0;
-  let total = 0;
+  const parts: Array<{ r: LossGrad; weight: number }> = [];
   for (let lo = 0; lo < batch.B; lo += chunkRows) {
     const hi = Math.min(batch.B, lo + chunkRows);
     const part = batchRows(batch, lo, hi, c.I, c.O);
-    const w = maskWeight(part);
-    if (w === 0) continue;
-    const r = lossAndGradOnce(c, theta, part, noise ? noiseRows(noise, batch.T, batch.B, lo, hi, c.N) : undefined);
-    for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] as number) + (r.grad[i] as number) * w;
-    loss += r.loss * w;
-    total += w;
+    const weight = maskWeight(part);
+    if (weight === 0) continue;
+    const nz = noise ? timeRows(noise, batch.T, batch.B, lo, hi, c.N) : undefined;
+    parts.push({ r: lossAndGradOnce(c, theta, part, nz), weight });
   }
-  if (total > 0) {
-    for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] as number) / total;
-    loss /= total;
+  return combineByMask(parts, thetaLength(c));
+}
+
+/**
+ * The loss and gradient of a whole batch from those of its parts, each weighted by its share of the
+ * loss mask (the loss is mask-normalised, so this is exact). Parts without weight contribute nothing;
+ * with no weight at all the result is zero.
+ */
+export function combineByMask(parts: Array<{ r: LossGrad; weight: number }>, length: number): LossGrad {
+  const grad = new Float32Array(length);
+  let loss = 0;
+  let total = 0;
+  for (const { r, weight } of parts) {
+    if (weight === 0) continue;
+    for (let i = 0; i < length; i++) grad[i] = (grad[i] as number) + (r.grad[i] as number) * weight;
+    loss += r.loss * weight;
+    total += weight;
   }
-  return { loss, grad };
+  if (total === 0) return { loss: 0, grad };
+  for (let i = 0; i < length; i++) grad[i] = (grad[i] as number) / total;
+  return { loss: loss / total, grad };
 }
 
 function lossAndGradOnce(c: CellConfig, theta: Float32Array, batch: Batch, noise?: Float32Array): LossGrad {

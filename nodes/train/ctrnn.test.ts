@@ -10,11 +10,11 @@ import { makeDataset, type Dataset } from '../ports/dataset.ts';
 import type { TrainingHistory } from '../ports/history.ts';
 import type { Model } from '../ports/model.ts';
 import { andTask } from '../tasks/index.ts';
-import { lossAndGrad } from './bptt.ts';
+import { cellConfig, lossAndGrad } from './bptt.ts';
 import { trainCtrnn } from './ctrnn.ts';
 import { checkCriterion, responseWindows } from './criterion.ts';
 import { gradientPool } from './pool.ts';
-import { batchOrder, cellConfig, trainModel, type TrainOptions } from './trainer.ts';
+import { batchOrder, trainModel, type TrainOptions } from './trainer.ts';
 import { gatherBatch, range } from './layout.ts';
 
 /** A small synthetic delayed-AND dataset: pulses at [3, 6), response from 10 to T-1. */

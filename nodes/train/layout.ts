@@ -95,25 +95,23 @@ export function gatherBatch(d: Dataset, idx: ArrayLike<number>, out?: Batch): Ba
   return b;
 }
 
-/** Rows [lo, hi) of a time-major batch [T, B, ...] as a batch of its own (copied). */
-export function batchRows(b: Batch, lo: number, hi: number, I: number, O: number): Batch {
-  const n = hi - lo;
-  const X = new Float32Array(b.T * n * I);
-  const Y = new Float32Array(b.T * n * O);
-  const M = new Float32Array(b.T * n);
-  for (let t = 0; t < b.T; t++) {
-    X.set(b.X.subarray((t * b.B + lo) * I, (t * b.B + hi) * I), t * n * I);
-    Y.set(b.Y.subarray((t * b.B + lo) * O, (t * b.B + hi) * O), t * n * O);
-    M.set(b.M.subarray(t * b.B + lo, t * b.B + hi), t * n);
-  }
-  return { B: n, T: b.T, X, Y, M };
+/** Rows [lo, hi) of a time-major array [T, B, width] (copied): [T, hi - lo, width]. */
+export function timeRows(a: Float32Array, T: number, B: number, lo: number, hi: number, width: number): Float32Array {
+  const out = new Float32Array(T * (hi - lo) * width);
+  for (let t = 0; t < T; t++) out.set(a.subarray((t * B + lo) * width, (t * B + hi) * width), t * (hi - lo) * width);
+  return out;
 }
 
-/** Rows [lo, hi) of time-major per-unit noise [T, B, N]. */
-export function noiseRows(noise: Float32Array, T: number, B: number, lo: number, hi: number, N: number): Float32Array {
-  const out = new Float32Array(T * (hi - lo) * N);
-  for (let t = 0; t < T; t++) out.set(noise.subarray((t * B + lo) * N, (t * B + hi) * N), t * (hi - lo) * N);
-  return out;
+/** Rows [lo, hi) of a time-major batch [T, B, ...] as a batch of its own (copied). */
+export function batchRows(b: Batch, lo: number, hi: number, I: number, O: number): Batch {
+  const { T, B } = b;
+  return {
+    B: hi - lo,
+    T,
+    X: timeRows(b.X, T, B, lo, hi, I),
+    Y: timeRows(b.Y, T, B, lo, hi, O),
+    M: timeRows(b.M, T, B, lo, hi, 1),
+  };
 }
 
 /** Sum of a batch's loss mask (its weight in a mask-normalised loss). */

@@ -6,9 +6,9 @@
  * in bench/trainer.bench.ts; `workers: 0` (auto) follows that measurement (docs/training.md).
  */
 import type { Model } from '../ports/model.ts';
-import { lossAndGrad, type CellConfig, type LossGrad } from './bptt.ts';
+import { cellConfig, combineByMask, lossAndGrad, type LossGrad } from './bptt.ts';
 import { lossAndGradJs } from './bptt-js.ts';
-import { batchRows, maskWeight, noiseRows, type Batch } from './layout.ts';
+import { batchRows, maskWeight, timeRows, type Batch } from './layout.ts';
 import type { WorkerReply, WorkerRequest } from './grad-worker.ts';
 
 /** Threads to use: 0 = auto, 1, or 2. */
@@ -36,7 +36,7 @@ function splitNoise(
   N: number,
 ): [Float32Array | undefined, Float32Array | undefined] {
   if (!noise) return [undefined, undefined];
-  return [noiseRows(noise, T, B, 0, k, N), noiseRows(noise, T, B, k, B, N)];
+  return [timeRows(noise, T, B, 0, k, N), timeRows(noise, T, B, k, B, N)];
 }
 
 /**
@@ -55,14 +55,7 @@ export async function gradientPool(
     return undefined;
   }
   const { Worker } = await import('node:worker_threads');
-  const cfg: CellConfig = {
-    N: model.N,
-    I: model.inputSize,
-    O: model.outputSize,
-    bias: model.useBias,
-    alpha: model.alpha,
-    activation: model.activation,
-  };
+  const cfg = cellConfig(model);
   // Not written as `new Worker(new URL('./x', import.meta.url))`: bundlers (Vite) would try to bundle
   // this Node-only worker for the browser.
   const entry = ['.', 'grad-worker.mjs'].join('/');
@@ -103,13 +96,13 @@ export async function gradientPool(
       const a = (env.backend === 'cpu' ? lossAndGradJs : lossAndGrad)(cfg, theta, mine, nMine);
       const r = await reply;
       if (r.kind !== 'grad') throw new Error(`gradient worker: ${r.kind === 'error' ? r.message : 'unexpected reply'}`);
-      const wa = maskWeight(mine);
-      const wb = maskWeight(theirs);
-      const w = wa + wb;
-      if (w === 0) return { loss: 0, grad: a.grad.fill(0) };
-      const grad = a.grad;
-      for (let i = 0; i < grad.length; i++) grad[i] = ((grad[i] as number) * wa + (r.grad[i] as number) * wb) / w;
-      return { loss: (a.loss * wa + r.loss * wb) / w, grad };
+      return combineByMask(
+        [
+          { r: a, weight: maskWeight(mine) },
+          { r, weight: maskWeight(theirs) },
+        ],
+        a.grad.length,
+      );
     },
     close: async () => {
       worker.removeAllListeners('exit');

@@ -9,12 +9,12 @@ import type { Dataset } from '../ports/dataset.ts';
 import type { TrainingHistory } from '../ports/history.ts';
 import { projectRecurrent, type Model } from '../ports/model.ts';
 import { adamInit, adamLr, adamStep, clipByGlobalNorm, type AdamConfig } from './adam.ts';
-import { forward, lossAndGrad, type CellConfig, type LossGrad } from './bptt.ts';
+import { cellConfig, forward, lossAndGrad, type LossGrad } from './bptt.ts';
 import { forwardJs, lossAndGradJs, readoutJs } from './bptt-js.ts';
 import { tf } from '../lib/tf.ts';
 import { autodiffLossAndGrad, cellStep } from './cells.ts';
 import { checkCriterion, responseWindows, type ResponseWindow } from './criterion.ts';
-import { gatherBatch, packTheta, range, shapeOf, unpackTheta, type Batch } from './layout.ts';
+import { gatherBatch, packTheta, range, unpackTheta, type Batch } from './layout.ts';
 
 /** Everything that shapes a training run (the block's params). */
 export interface TrainOptions extends AdamConfig {
@@ -96,10 +96,6 @@ export function batchOrder(dataset: Dataset, seed: number, B: number): { next(id
       pos += B;
     },
   };
-}
-
-export function cellConfig(model: Model): CellConfig {
-  return { ...shapeOf(model), alpha: model.alpha, activation: model.activation };
 }
 
 /** Check that a model and a dataset fit together; throws an Error that says what to change. */
