@@ -19,6 +19,7 @@
  * window (e.g. an oscillation that does not stop when its target does).
  */
 import type { Dataset } from '../ports/dataset.ts';
+import { trialDistance } from '../sim/metrics.ts';
 
 /** Window of one probe trial: steps [from, to] inclusive (after the delay), or null if empty. */
 export interface ResponseWindow {
@@ -105,14 +106,14 @@ export function checkCriterion(
   const met: boolean[] = [];
   const maxError: number[] = [];
   const distance: number[] = [];
+  const yTrial = new Float32Array(maxDistance > 0 ? T * O : 0);
   for (let s = 0; s < S; s++) {
     let withinDistance = true;
     if (maxDistance > 0) {
-      let sq = 0;
+      // The trial's outputs gathered trial-major, then sim.run's definition of the distance.
       for (let t = 0; t < T; t++)
-        for (let o = 0; o < O; o++)
-          sq += ((yTimeMajor[(t * S + s) * O + o] as number) - (probe.targets[(s * T + t) * O + o] as number)) ** 2;
-      const d = Math.sqrt(sq);
+        for (let o = 0; o < O; o++) yTrial[t * O + o] = yTimeMajor[(t * S + s) * O + o] as number;
+      const d = trialDistance(yTrial, probe.targets.subarray(s * T * O, (s + 1) * T * O), 0, T * O);
       distance.push(d);
       withinDistance = d <= maxDistance; // NaN fails
     }
