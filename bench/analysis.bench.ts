@@ -27,6 +27,14 @@ import type { Trajectories } from '../nodes/ports/index.ts';
 
 const PY = '/usr/bin/python3';
 
+/** [wall, CPU] medians in seconds. */
+type Pair = [number, number];
+interface NumpyTimes {
+  eig: Pair;
+  svd: Pair;
+  eigh: Pair;
+}
+
 /** numpy's timings (median of `reps`, seconds) on the eig matrix and the PCA data, or why not. */
 function numpyPeer(
   W: Float64Array,
@@ -35,7 +43,7 @@ function numpyPeer(
   M: number,
   N: number,
   reps: number,
-): { eig: number; svd: number; eigh: number } | string {
+): NumpyTimes | string {
   const dir = mkdtempSync(join(tmpdir(), 'cf-analysis-bench-'));
   try {
     writeFileSync(join(dir, 'W.f64'), W);
@@ -46,10 +54,11 @@ d = sys.argv[1]; n, M, N, reps = map(int, sys.argv[2:6])
 W = np.fromfile(d + '/W.f64', dtype=np.float64).reshape(n, n)
 X = np.fromfile(d + '/X.f32', dtype=np.float32).astype(np.float64).reshape(M, N)
 def med(f):
-    f(); ts = []
+    f(); ts = []; cs = []
     for _ in range(reps):
-        t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
-    return sorted(ts)[len(ts) // 2]
+        t = time.perf_counter(); c = time.process_time(); f()
+        ts.append(time.perf_counter() - t); cs.append(time.process_time() - c)
+    return [sorted(ts)[len(ts) // 2], sorted(cs)[len(cs) // 2]]
 def svd():
     Xc = X - X.mean(0); np.linalg.svd(Xc, full_matrices=False)
 def eigh():
@@ -64,24 +73,30 @@ print(json.dumps({'eig': med(lambda: np.linalg.eigvals(W)), 'svd': med(svd), 'ei
       encoding: 'utf8',
     });
     if (r.status !== 0) return `numpy peer failed: ${(r.stderr || r.error?.message || '').slice(0, 200)}`;
-    return JSON.parse(r.stdout) as { eig: number; svd: number; eigh: number };
+    return JSON.parse(r.stdout) as NumpyTimes;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Median wall time of `reps` calls after one warm-up, and the last result. */
-async function median<T>(reps: number, f: () => T): Promise<[T, number]> {
+/** Median wall and CPU time (s) of `reps` calls after one warm-up, and the last result. */
+async function median<T>(reps: number, f: () => T): Promise<[T, Pair]> {
   let r = f();
   const ts: number[] = [];
+  const cs: number[] = [];
   for (let i = 0; i < reps; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     r = f();
     ts.push((performance.now() - t) / 1000);
+    const d = process.cpuUsage(c);
+    cs.push((d.user + d.system) / 1e6);
   }
-  ts.sort((a, b) => a - b);
-  return [r, ts[Math.floor(ts.length / 2)] as number];
+  const mid = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)] as number;
+  return [r, [mid(ts), mid(cs)]];
 }
+
+const ms = (v: number) => `${(v * 1000).toFixed(1)} ms`;
 
 const suite: BenchSuite = async ({ quick }) => {
   const rows: BenchRow[] = [];
@@ -138,31 +153,35 @@ const suite: BenchSuite = async ({ quick }) => {
   const py = numpyPeer(Float64Array.from(W), nE, Float32Array.from(hidden), C * T, N, reps);
   const np = typeof py === 'string' ? undefined : py;
   const peerNote = typeof py === 'string' ? `; ${py}` : '';
+  const cpuRatio = (ours: Pair, peer: Pair) =>
+    `CPU ${ms(ours[1])} vs ${ms(peer[1])} (ratio ${(ours[1] / peer[1]).toFixed(2)})`;
   rows.push({
     suite: 'analysis',
     name: `eigenvalues ${nE}x${nE} (wasm Hessenberg + Francis QR), median of ${reps}`,
-    value: tE,
+    value: tE[0],
     unit: 's',
-    ...(np ? { peer: `numpy.linalg.eigvals ${(np.eig * 1000).toFixed(1)} ms`, ratio: tE / np.eig } : {}),
-    note: `target <= 5x numpy; radius ${spec.radius.toFixed(3)}${peerNote}`,
+    ...(np ? { peer: `numpy.linalg.eigvals ${ms(np.eig[0])}`, ratio: tE[0] / np.eig[0] } : {}),
+    note: `target <= 5x numpy; ${np ? cpuRatio(tE, np.eig) + '; ' : ''}radius ${spec.radius.toFixed(3)}${peerNote}`,
   });
   rows.push({
     suite: 'analysis',
     name: `eigen ${nE}x${nE} ml-matrix (previous path, with eigenvectors), once`,
     value: tMl,
     unit: 's',
-    ...(np ? { peer: `numpy.linalg.eigvals ${(np.eig * 1000).toFixed(1)} ms`, ratio: tMl / np.eig } : {}),
-    note: `${cpu()}; ${(tMl / tE).toFixed(0)}x the wasm path`,
+    ...(np ? { peer: `numpy.linalg.eigvals ${ms(np.eig[0])}`, ratio: tMl / np.eig[0] } : {}),
+    note: `${cpu()}; ${(tMl / tE[0]).toFixed(0)}x the wasm path`,
   });
   rows.push({
     suite: 'analysis',
     name: `PCA ${C} cond x ${T} steps x ${N} units (k = 3), median of ${reps}`,
-    value: tP,
+    value: tP[0],
     unit: 's',
-    ...(np ? { peer: `numpy SVD ${(np.svd * 1000).toFixed(1)} ms`, ratio: tP / np.svd } : {}),
+    ...(np ? { peer: `numpy SVD ${ms(np.svd[0])}`, ratio: tP[0] / np.svd[0] } : {}),
     note:
       `target <= 2x numpy; ` +
-      (np ? `numpy cov + eigh ${(np.eigh * 1000).toFixed(1)} ms (ratio ${(tP / np.eigh).toFixed(2)}); ` : '') +
+      (np
+        ? `${cpuRatio(tP, np.svd)}; numpy cov + eigh ${ms(np.eigh[0])} (ratio ${(tP[0] / np.eigh[0]).toFixed(2)}, ${cpuRatio(tP, np.eigh)}); `
+        : '') +
       `top 3: ${(100 * pca.explainedVarianceRatio.slice(0, 3).reduce((a, b) => a + b, 0)).toFixed(1)} %${peerNote}`,
   });
 
