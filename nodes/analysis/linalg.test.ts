@@ -125,6 +125,19 @@ describe('eigenvalues (Hessenberg + Francis double-shift QR)', () => {
     ).toBeLessThan(1e-10);
   });
 
+  it('a cyclic permutation (where unshifted QR stalls) gives the n-th roots of unity, on both paths', () => {
+    for (const n of [3, 8, 64]) {
+      const P = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) P[((i + 1) % n) * n + i] = 1;
+      const want = Array.from({ length: n }, (_, k): [number, number] => [
+        Math.cos((2 * Math.PI * k) / n),
+        Math.sin((2 * Math.PI * k) / n),
+      ]);
+      expect(setDistance(eigenvalues(P, n), want)).toBeLessThan(1e-12);
+      expect(setDistance(jsEigenvalues(P, n), want)).toBeLessThan(1e-12);
+    }
+  });
+
   it('says which entry is not finite', () => {
     expect(() => eigenvalues([1, NaN, 0, 1], 2)).toThrow(/entry 1 is NaN/);
     expect(() => eigenvalues([1, 2, 3], 2)).toThrow(/3 values, expected 2 x 2/);
