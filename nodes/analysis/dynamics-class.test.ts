@@ -10,6 +10,7 @@ import {
   type DynamicsClass,
 } from './dynamics-class.ts';
 import { makeModel, randomMatrix } from './testing-models.ts';
+import { describeValue } from '../report/describe.ts';
 
 /** Trajectories of `model` on C trials of T steps: a pulse of `levels[c]` on input 0 over [5, 15). */
 function trials(model: Model, levels: number[], T = 40): Trajectories {
@@ -199,6 +200,7 @@ describe('dynamics class', () => {
     const d = outputs.dynamics;
     expect(DynamicsClassPort.summarize(d)).toBe(d.summary);
     expect(d.counts.limitCycle + d.counts.fixedPoint + d.counts.neither).toBe(2);
+    expect(describeValue(d)).toEqual({ type: 'DynamicsClass', summary: d.summary });
     const nums = DynamicsClassPort.numbers!(d);
     expect(nums.limitCycle).toBe(d.counts.limitCycle);
     const arts = await DynamicsClassPort.artifacts!(d);
