@@ -12,8 +12,8 @@
  * start stopped as soon as it meets the termination test, so the batch shrinks as starts converge.
  * The unique candidates are then polished with damped Gauss-Newton (Levenberg-Marquardt) steps,
  * which reach q ~ 1e-15 in a few steps where Adam crawls. Each point is classified by the
- * eigenvalues of the Jacobian of F (ml-matrix): stable if every |lambda| < 1, unstable if every
- * |lambda| > 1, else saddle.
+ * eigenvalues of the Jacobian of F (linalg.ts, eigenvalues only): stable if every |lambda| < 1,
+ * unstable if every |lambda| > 1, else saddle.
  */
 import { Matrix, solve } from 'ml-matrix';
 import type { Activation, Eigenvalue, FixedPoint, Model } from '../ports/index.ts';

@@ -5,7 +5,15 @@ import { weightStatsBlock } from './weight-stats.ts';
 import { pcaBlock } from './pca.ts';
 import { fixedPointsBlock } from './fixed-points.ts';
 import { pruneBlock } from './prune.ts';
+import { dynamicsClassBlock } from './dynamics-class.ts';
 
-export { eigenBlock, weightStatsBlock, pcaBlock, fixedPointsBlock, pruneBlock };
+export { eigenBlock, weightStatsBlock, pcaBlock, fixedPointsBlock, pruneBlock, dynamicsClassBlock };
 
-export const analysisBlocks: AnyBlock[] = [eigenBlock, weightStatsBlock, pcaBlock, fixedPointsBlock, pruneBlock];
+export const analysisBlocks: AnyBlock[] = [
+  eigenBlock,
+  weightStatsBlock,
+  pcaBlock,
+  fixedPointsBlock,
+  pruneBlock,
+  dynamicsClassBlock,
+];

@@ -1,13 +1,37 @@
 /**
  * `analysis.pca`: principal components of population activity. Samples are the time points of every
  * condition, features are the units, the data are centred; the components are the eigenvectors of the
- * sample covariance (ml-matrix's symmetric eigendecomposition), equal to the right singular vectors of
- * the centred data matrix.
+ * sample covariance, equal to the right singular vectors of the centred data matrix. The covariance
+ * is one blocked product of the centred data (wasm SIMD, linalg.ts), its eigenvalues (all of them:
+ * every explained-variance ratio is reported) come from a tridiagonal QL, and only the k wanted
+ * eigenvectors are computed (inverse iteration), which is what keeps N = 400 fast.
  */
-import { Matrix } from 'ml-matrix';
 import { defineBlock, input, int, schema, str } from '../../core/index.ts';
 import { PCAPort, TrajectoriesPort, type PCA, type Trajectories } from '../ports/index.ts';
-import { symmetricEigen } from './linalg.ts';
+import { gramMatrix, symmetricEigen } from './linalg.ts';
+
+/** Column means [N] of a [M, N] array, and the centred data transposed ([N, M], one row per unit). */
+function centredTransposed(X: ArrayLike<number>, M: number, N: number): { mean: Float64Array; xt: Float64Array } {
+  if (X.length !== M * N) throw new Error(`data have ${X.length} values, expected ${M} x ${N} = ${M * N}`);
+  const mean = new Float64Array(N);
+  for (let s = 0; s < M; s++) {
+    const o = s * N;
+    for (let j = 0; j < N; j++) mean[j] = (mean[j] as number) + (X[o + j] as number);
+  }
+  for (let j = 0; j < N; j++) mean[j] = (mean[j] as number) / M;
+  const xt = new Float64Array(N * M);
+  // Transposed in tiles of 32 x 32 so neither side strides through memory a whole row at a time.
+  for (let s0 = 0; s0 < M; s0 += 32)
+    for (let j0 = 0; j0 < N; j0 += 32) {
+      const s1 = Math.min(M, s0 + 32);
+      const j1 = Math.min(N, j0 + 32);
+      for (let s = s0; s < s1; s++) {
+        const o = s * N;
+        for (let j = j0; j < j1; j++) xt[j * M + s] = (X[o + j] as number) - (mean[j] as number);
+      }
+    }
+  return { mean, xt };
+}
 
 /** Mean [N] and covariance [N, N] (divided by M - 1) of the rows of a [M, N] array. */
 export function covariance(
@@ -16,59 +40,41 @@ export function covariance(
   N: number,
   signal?: AbortSignal,
 ): { mean: Float64Array; cov: Float64Array } {
-  const mean = new Float64Array(N);
-  for (let s = 0; s < M; s++) {
-    const o = s * N;
-    for (let j = 0; j < N; j++) mean[j] = (mean[j] as number) + (X[o + j] as number);
-  }
-  for (let j = 0; j < N; j++) mean[j] = (mean[j] as number) / M;
-  const cov = new Float64Array(N * N);
-  const x = new Float64Array(N);
-  for (let s = 0; s < M; s++) {
-    if ((s & 255) === 0 && signal?.aborted) throw new Error('analysis.pca: cancelled');
-    const o = s * N;
-    for (let j = 0; j < N; j++) x[j] = (X[o + j] as number) - (mean[j] as number);
-    for (let i = 0; i < N; i++) {
-      const xi = x[i] as number;
-      if (xi === 0) continue;
-      const r = i * N;
-      for (let j = i; j < N; j++) cov[r + j] = (cov[r + j] as number) + xi * (x[j] as number);
-    }
-  }
+  const { mean, xt } = centredTransposed(X, M, N);
+  if (signal?.aborted) throw new Error('analysis.pca: cancelled');
+  const cov = gramMatrix(xt, N, M);
   const d = Math.max(1, M - 1);
-  for (let i = 0; i < N; i++)
-    for (let j = i; j < N; j++) {
-      const v = (cov[i * N + j] as number) / d;
-      cov[i * N + j] = v;
-      cov[j * N + i] = v;
-    }
+  for (let i = 0; i < cov.length; i++) cov[i] = (cov[i] as number) / d;
   return { mean, cov };
 }
 
 export interface PcaFit {
   N: number;
   mean: Float64Array;
-  /** Eigenvalues of the covariance, decreasing, clipped at 0. */
+  /** Eigenvalues of the covariance, decreasing, clipped at 0 (all N of them). */
   variances: number[];
-  /** [N, N] row r = component r (unit norm, largest-|loading| entry positive). */
+  /** [k, N] row r = component r (unit norm, largest-|loading| entry positive). */
   components: Float64Array;
+  /** How many components `components` holds. */
+  k: number;
 }
 
-/** Fit PCA to rows of a [M, N] array. */
-export function fitPca(X: ArrayLike<number>, M: number, N: number, signal?: AbortSignal): PcaFit {
+/** Fit PCA to rows of a [M, N] array; the first `k` components (default all N) are computed. */
+export function fitPca(X: ArrayLike<number>, M: number, N: number, signal?: AbortSignal, k: number = N): PcaFit {
   if (M < 2) throw new Error(`PCA needs at least 2 samples (time points x conditions), got ${M}`);
   const { mean, cov } = covariance(X, M, N, signal);
-  const rows: Float64Array[] = [];
-  for (let i = 0; i < N; i++) rows.push(cov.slice(i * N, (i + 1) * N));
-  const { values, vectors } = symmetricEigen(new Matrix(rows));
-  const components = new Float64Array(N * N);
-  for (let r = 0; r < N; r++) {
+  if (signal?.aborted) throw new Error('analysis.pca: cancelled');
+  const kk = Math.max(0, Math.min(k, N));
+  const { values, vectors } = symmetricEigen(cov, N, kk);
+  const components = new Float64Array(kk * N);
+  for (let r = 0; r < kk; r++) {
+    const o = r * N;
     let big = 0;
-    for (let j = 0; j < N; j++) if (Math.abs(vectors.get(j, r)) > Math.abs(big)) big = vectors.get(j, r);
+    for (let j = 0; j < N; j++) if (Math.abs(vectors[o + j] as number) > Math.abs(big)) big = vectors[o + j] as number;
     const sign = big < 0 ? -1 : 1;
-    for (let j = 0; j < N; j++) components[r * N + j] = sign * vectors.get(j, r);
+    for (let j = 0; j < N; j++) components[o + j] = sign * (vectors[o + j] as number);
   }
-  return { N, mean, variances: values.map((v) => Math.max(0, v)), components };
+  return { N, mean, variances: Array.from(values, (v) => Math.max(0, v)), components, k: kk };
 }
 
 /** Project rows [M, N] on the first k components: [M, k]. */
@@ -80,6 +86,7 @@ export function project(
   center: ArrayLike<number> = fit.mean,
 ): Float32Array {
   const { N, components } = fit;
+  if (k > fit.k) throw new Error(`project: ${k} components asked, the fit holds ${fit.k}`);
   const out = new Float32Array(M * k);
   for (let s = 0; s < M; s++) {
     const o = s * N;
@@ -91,6 +98,17 @@ export function project(
     }
   }
   return out;
+}
+
+/** Column means of a [M, N] array and the trace of its covariance (sum of the units' variances, / (M - 1)). */
+function meanAndTotalVariance(X: ArrayLike<number>, M: number, N: number): { mean: Float64Array; total: number } {
+  const mean = new Float64Array(N);
+  for (let s = 0; s < M; s++) for (let j = 0; j < N; j++) mean[j] = (mean[j] as number) + (X[s * N + j] as number);
+  for (let j = 0; j < N; j++) mean[j] = (mean[j] as number) / M;
+  let total = 0;
+  for (let s = 0; s < M; s++)
+    for (let j = 0; j < N; j++) total += ((X[s * N + j] as number) - (mean[j] as number)) ** 2;
+  return { mean, total: total / Math.max(1, M - 1) };
 }
 
 function checkTrajectories(t: Trajectories, port: string): void {
@@ -108,8 +126,8 @@ export function pcaAnalysis(
 ): PCA {
   checkTrajectories(fitOn, 'trajectories');
   const { C, T, N } = fitOn;
-  const fit = fitPca(fitOn.hidden, C * T, N, signal);
   const kk = Math.min(k, N);
+  const fit = fitPca(fitOn.hidden, C * T, N, signal, kk);
   const total = fit.variances.reduce((a, b) => a + b, 0);
   const ratio = fit.variances.map((v) => (total > 0 ? v / total : 0));
   const projections: PCA['projections'] = [];
@@ -126,7 +144,7 @@ export function pcaAnalysis(
     N,
     k: kk,
     explainedVarianceRatio: ratio,
-    components: fit.components.slice(0, kk * N),
+    components: fit.components,
     mean: fit.mean,
     projections,
     totalVariance: total,
@@ -141,11 +159,10 @@ export function pcaAnalysis(
     addSet(other, other.label === fitOn.label ? `${other.label} (projected)` : other.label);
     out.projectedLabel = other.label;
     // Variance of the other set about its own mean along each fitted axis, over its total variance.
-    const own = covariance(other.hidden, other.C * other.T, N, signal);
-    let otherTotal = 0;
-    for (let i = 0; i < N; i++) otherTotal += own.cov[i * N + i] as number;
-    const pts = project(fit, other.hidden, other.C * other.T, kk, own.mean);
     const M = other.C * other.T;
+    const own = meanAndTotalVariance(other.hidden, M, N);
+    const otherTotal = own.total;
+    const pts = project(fit, other.hidden, M, kk, own.mean);
     out.projectedVarianceRatio = Array.from({ length: kk }, (_, c) => {
       let s = 0;
       for (let m = 0; m < M; m++) s += (pts[m * kk + c] as number) ** 2;

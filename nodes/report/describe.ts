@@ -15,6 +15,7 @@ import {
   WeightStatsPort,
 } from '../ports/index.ts';
 import { FigurePort, ReportPort, SeriesPort } from '../ports/figure.ts';
+import { DynamicsClassPort } from '../analysis/dynamics-class.ts';
 
 interface Probe {
   name: string;
@@ -37,6 +38,7 @@ const PROBES: Probe[] = [
   probe(PCAPort, ['explainedVarianceRatio', 'projections']),
   probe(FixedPointsPort, ['points', 'settings', 'N']),
   probe(PruningCurvePort, ['curves', 'criterion']),
+  probe(DynamicsClassPort, ['conditions', 'counts', 'summary', 'hold']),
   probe(FigurePort, ['svg', 'kind', 'caption']),
   probe(ReportPort, ['html', 'figures']),
   probe(SeriesPort, ['series', 'xLabel', 'yLabel']),
