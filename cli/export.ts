@@ -37,7 +37,7 @@ export async function exportCommand(model: string, o: ExportOptions, log: (line:
   try {
     loaded = await loadModelFile(model);
   } catch (e) {
-    throw new ExportUsageError(`${model}: ${(e as Error).message}`);
+    throw new ExportUsageError((e as Error).message);
   }
   for (const w of loaded.warnings) log(`warning: ${w}`);
   const { statSync } = await import('node:fs');
@@ -45,7 +45,8 @@ export async function exportCommand(model: string, o: ExportOptions, log: (line:
   const out = resolve(o.out ?? defaultExportPath(model, format, isFolder));
   const source = isFolder ? join(resolve(model), 'model.json') : resolve(model);
   if (out === source) throw new ExportUsageError(`-o ${out} is the model itself; choose another file`);
-  if (existsSync(out) && !o.force) throw new ExportUsageError(`${out} exists; give --force to replace it, or -o another file`);
+  if (existsSync(out) && !o.force)
+    throw new ExportUsageError(`${out} exists; give --force to replace it, or -o another file`);
   let exported;
   try {
     exported = await exportModel(loaded.model, format);
