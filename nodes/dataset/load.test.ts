@@ -242,3 +242,41 @@ describe('dataset.load', () => {
     ).toHaveProperty('message', expect.stringMatching(/only the command line \(Node\) can do/));
   });
 });
+
+describe('dataset.load output goes where a task dataset goes', () => {
+  it("context.mux combines it with a task block's dataset", async () => {
+    const { contextMux } = await import('../context/mux.ts');
+    const { andTask } = await import('../tasks/index.ts');
+    const dir = await mkdtemp(join(tmpdir(), 'cf-dsmux-'));
+    try {
+      const S2 = 20;
+      const T2 = 60;
+      const x = new Float32Array(S2 * T2 * 2).map((_, i) => (i % 7 === 0 ? 1 : 0));
+      const y = new Float32Array(S2 * T2).map((_, i) => (i % 5 === 0 ? 0.5 : 0));
+      const labels = Int32Array.from({ length: S2 }, (_, s) => s % 2);
+      const { encodeNpy } = await import('../lib/npy.ts');
+      await writeFile(
+        join(dir, 'mine.npz'),
+        zipSync({
+          'inputs.npy': encodeNpy(x, [S2, T2, 2]),
+          'targets.npy': encodeNpy(y, [S2, T2]),
+          'conditions.npy': encodeNpy(labels, [S2]),
+        }),
+      );
+      const mine = await load(join(dir, 'mine.npz'), { task: 'mine' });
+      const and = (
+        await runBlock<{ dataset: Dataset }>(andTask, { params: { samples: 20, T: 60, stimStart: 5, seed: 1 } })
+      ).outputs.dataset;
+      const mux = await runBlock<{ dataset: Dataset }>(contextMux, {
+        params: { levels: { and: 1, mine: -1 }, seed: 1 },
+        inputs: { tasks: [and, mine] },
+      });
+      const out = mux.outputs.dataset;
+      expect(out.tasks).toEqual(['and', 'mine']);
+      expect(out.conditions.some((c) => c.task === 'mine')).toBe(true);
+      expect(out.probe?.conditions.some((c) => c.task === 'mine')).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
