@@ -7,7 +7,7 @@
  * large) and Keras (not in Debian) run where installed, else are skipped with a warning.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,9 @@ import { simRun } from '../../nodes/sim/run.ts';
 import { encodeNpy } from '../../nodes/lib/npy.ts';
 import { readNpy } from '../../nodes/lib/npy-read.ts';
 import { Rng } from '../../nodes/lib/rng.ts';
-import { makeDataset, type Model, type Trajectories } from '../../nodes/ports/index.ts';
+import { datasetArtifacts, makeDataset, type Dataset, type Model, type Trajectories } from '../../nodes/ports/index.ts';
+import { andTask } from '../../nodes/tasks/index.ts';
+import { datasetLoad } from '../../nodes/dataset/load.ts';
 
 const PY = '/usr/bin/python3';
 const can = (mod: string): boolean => spawnSync(PY, ['-c', `import ${mod}`], { stdio: 'ignore' }).status === 0;
@@ -103,6 +105,75 @@ async function models(): Promise<{ leaky: Model; keras: Model }> {
 }
 
 const needNumpy = !has.numpy && !CI;
+
+/** Run a doc block as written in `dir`, plus `extra` lines; returns stdout. */
+function runPlain(tag: string, dir: string, extra = ''): string {
+  const file = `doc_${tag.replace(/-/g, '_')}.py`;
+  writeFileSync(join(dir, file), snippet(tag) + extra);
+  const r = spawnSync(PY, [file], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  expect(r.status, `${file} failed:\n${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+describe('docs/python.md', () => {
+  it('has a test for every python block', () => {
+    const doc = readFileSync(join(process.cwd(), 'docs', 'python.md'), 'utf8');
+    const tags = [...doc.matchAll(/```python ?([^\n]*)\n/g)].map((m) => m[1]);
+    expect(tags.sort()).toEqual(
+      ['datasets-out', 'h5py', 'keras', 'numpy-npz', 'torch-nn-rnn', 'torch-safetensors', 'trials-in'].sort(),
+    );
+  });
+
+  it.skipIf(needNumpy)('datasets out: a Dataset output folder loads with NumPy as the doc says', async () => {
+    expect(has.numpy, `${PY} cannot import numpy (CI=true): install python3-numpy`).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'cf-python-ds-'));
+    const ds = (
+      await runBlock<{ dataset: Dataset }>(andTask, { params: { samples: 12, T: 50, stimStart: 5, seed: 2 } })
+    ).outputs.dataset;
+    mkdirSync(join(dir, 'runs/my-run/task/dataset/probe'), { recursive: true });
+    for (const a of datasetArtifacts(ds)) writeFileSync(join(dir, 'runs/my-run/task/dataset' + a.suffix), a.data);
+    const out = runPlain(
+      'datasets-out',
+      dir,
+      "\nprint(json.dumps({'x': list(x.shape), 'y': list(y.shape), 'sum': float(x.sum()), 'ch': meta['channelNames']}))\n",
+    );
+    const got = JSON.parse(out.trim().split('\n').pop() as string) as {
+      x: number[];
+      y: number[];
+      sum: number;
+      ch: string[];
+    };
+    expect(got.x).toEqual([12, 50, ds.channels]);
+    expect(got.y).toEqual([12, 50, ds.outputs]);
+    expect(got.ch).toEqual(ds.channelNames);
+    expect(got.sum).toBeCloseTo(
+      ds.inputs.reduce((a, b) => a + b, 0),
+      3,
+    );
+  });
+
+  it.skipIf(needNumpy)('trials in: what the doc saves with np.savez loads with dataset.load', async () => {
+    expect(has.numpy, `${PY} cannot import numpy (CI=true): install python3-numpy`).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'cf-python-in-'));
+    runPlain('trials-in', dir);
+    const ds = (await runBlock<{ dataset: Dataset }>(datasetLoad, { params: { path: join(dir, 'my-trials.npz') } }))
+      .outputs.dataset;
+    expect(ds).toMatchObject({ samples: 200, T: 100, channels: 3, outputs: 1 });
+    expect(new Set(ds.conditions.map((c) => c.key))).toEqual(new Set(['user left', 'user right']));
+    expect(ds.probe?.samples).toBe(2);
+    expect(ds.mask.every((v) => v === 1)).toBe(true);
+    // targets = cumsum of channel 0 / 10, computed by NumPy in float64
+    let worst = 0;
+    for (let s = 0; s < 200; s += 37) {
+      let acc = 0;
+      for (let t = 0; t < 100; t++) {
+        acc += ds.inputs[(s * 100 + t) * 3] as number;
+        worst = Math.max(worst, Math.abs(acc / 10 - (ds.targets[s * 100 + t] as number)));
+      }
+    }
+    expect(worst).toBeLessThan(1e-5);
+  });
+});
 
 describe('docs/python.md runs and re-simulates exported models as sim.run does', () => {
   it.skipIf(needNumpy)('NumPy from .npz: alpha = 0.2 (trained flip-flop) and alpha = 1', async () => {
