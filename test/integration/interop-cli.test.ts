@@ -4,7 +4,8 @@
  * end, and model.load's file rules as seen from the command line (stderr and manifest never show a
  * file's contents; http URLs only with --allow-urls).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -141,6 +142,40 @@ describe("a user's files through the CLI", () => {
       expect(r.stderr).not.toContain(l);
       expect(manifest).not.toContain(l);
     }
+    // every hostile path at once, one model.load node each: refused, none hangs, the run ends
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const sparse = join(dir, 'huge.h5');
+    writeFileSync(sparse, '');
+    truncateSync(sparse, 1100 * 2 ** 20); // over the 1024 MiB default limit; sparse, so no disk is used
+    const hostile: Record<string, [string, RegExp]> = {
+      fifo: [fifo, /pipe is a FIFO \(named pipe\), not a regular file/],
+      zero: ['/dev/zero', /\/dev\/zero is a character device, not a regular file/],
+      huge: [sparse, /huge\.h5 is 1100\.0 MiB, over the 1024\.0 MiB read limit; set CORTEXFLOW_MAX_READ_MB/],
+      proc: ['/proc/self/environ', /environ reports size 0 but has content/],
+    };
+    const many = join(dir, 'hostile.json');
+    writeFileSync(
+      many,
+      JSON.stringify({
+        format: 'cortexflow/pipeline',
+        version: 1,
+        name: 'hostile',
+        nodes: Object.entries(hostile).map(([id, [path]]) => ({ id, type: 'model.load', params: { path } })),
+        edges: [],
+      }),
+    );
+    const h = await runCli(['run', many, '--out', join(dir, 'out-h')]);
+    expect(h.code).toBe(1);
+    const hm = JSON.parse(readFileSync(join(dir, 'out-h', 'manifest.json'), 'utf8')) as {
+      nodes: Record<string, { status: string; error?: string }>;
+    };
+    for (const [id, [, message]] of Object.entries(hostile)) {
+      expect(hm.nodes[id]?.status, id).toBe('failed');
+      expect(hm.nodes[id]?.error, id).toMatch(message);
+    }
+    expect(h.stderr).not.toMatch(/\n\s+at /);
+
     const url = doc('http://127.0.0.1:9/model.json');
     const refused = await runCli(['run', url, '--out', join(dir, 'out2')]);
     expect(refused.code).toBe(1);
