@@ -5,7 +5,7 @@
  * file's contents; http URLs only with --allow-urls).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -185,5 +185,6 @@ describe("a user's files through the CLI", () => {
     const allowed = await runCli(['run', url, '--allow-urls', '--out', join(dir, 'out3')]);
     expect(allowed.code).toBe(1);
     expect(allowed.stderr).toMatch(/could not fetch http:\/\/127\.0\.0\.1:9\/model\.json/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
