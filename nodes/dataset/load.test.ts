@@ -217,9 +217,9 @@ describe('dataset.load', () => {
       if (name === 'a directory' || name === 'a sparse file over the limit') continue; // a folder is a layout; the limit is tested below
       expect(await failure(path), name).toMatch(message);
     }
-    const big = (await hostilePaths(await mkdtemp(join(tmpdir(), 'cf-dsbig-')))).find(([n]) =>
-      n.startsWith('a sparse'),
-    )!;
+    const bigDir = join(dir, 'big');
+    await mkdir(bigDir);
+    const big = (await hostilePaths(bigDir)).find(([n]) => n.startsWith('a sparse'))!;
     const before = process.env['CORTEXFLOW_MAX_READ_MB'];
     process.env['CORTEXFLOW_MAX_READ_MB'] = '1';
     try {
