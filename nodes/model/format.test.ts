@@ -147,7 +147,7 @@ describe('model save format', () => {
     extra.set(weights);
     expect(() => decodeModel(json, extra)).toThrow(/manifest describes/);
     expect(() => decodeModel({ ...json, format: 'keras' }, weights)).toThrow(
-      /"format" is "keras", expected "cortexflow\/model"/,
+      /"format" is not "cortexflow\/model", expected "cortexflow\/model"/,
     );
     expect(() => decodeModel({ ...json, version: 99 }, weights)).toThrow(/newer than this cortexflow reads/);
     expect(() => decodeModel({ ...json, activation: 'elu' }, weights)).toThrow(/"activation" is "elu"/);

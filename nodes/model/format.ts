@@ -245,7 +245,8 @@ export function decodeModel(
     throw new Error(`${where}: expected a JSON object, got ${Array.isArray(doc) ? 'an array' : typeof doc}`);
   if (doc['format'] !== MODEL_FORMAT)
     throw new Error(
-      `${where}: "format" is ${shortValue(doc['format'])}, expected "${MODEL_FORMAT}" (is this a cortexflow model.json?)`,
+      // Not the value: until "format" matches, the JSON may be any file the path pointed at.
+      `${where}: "format" is ${doc['format'] === undefined ? 'missing' : `not "${MODEL_FORMAT}"`}, expected "${MODEL_FORMAT}" (is this a cortexflow model.json?)`,
     );
   const version = doc['version'];
   if (typeof version !== 'number' || version > MODEL_FORMAT_VERSION)
