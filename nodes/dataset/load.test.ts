@@ -86,6 +86,26 @@ describe('dataset.load', () => {
     expect(Array.from(ds.probe!.inputs.subarray(T * C))).toEqual(Array.from(ds.inputs.subarray(T * C, 2 * T * C)));
   });
 
+  it('reads an .npz from a data: URL (how the editor passes a file) and refuses http in Node without the opt-in', async () => {
+    const npz = zipSync({ 'inputs.npy': npy('<f8', [S, T, C], f64(xs)), 'targets.npy': npy('<f4', [S, T], f32(ys)) });
+    const url = `data:application/zip;base64,${Buffer.from(npz).toString('base64')}`;
+    const rec = await runBlock<{ dataset: Dataset }>(datasetLoad, {
+      params: { path: url },
+      env: { platform: 'browser' },
+    });
+    expect(Array.from(rec.outputs.dataset.inputs)).toEqual(Array.from(Float32Array.from(xs)));
+    expect(rec.outputs.dataset.provenance['source']).toBe('the data: URL');
+    const before = process.env['CORTEXFLOW_ALLOW_URLS'];
+    delete process.env['CORTEXFLOW_ALLOW_URLS'];
+    try {
+      expect(await failure('http://127.0.0.1:9/trials.npz')).toMatch(
+        /path: http: URLs are not fetched from the command line unless allowed; run with --allow-urls/,
+      );
+    } finally {
+      if (before !== undefined) process.env['CORTEXFLOW_ALLOW_URLS'] = before;
+    }
+  });
+
   it('reads a folder of .npy files (int64 labels, Fortran order, big-endian), or an .npy in it', async () => {
     const sub = join(dir, 'folder');
     await mkdir(sub);
@@ -239,7 +259,12 @@ describe('dataset.load', () => {
       (await runBlock(datasetLoad, { params: { path: 'x.npz' }, env: { platform: 'browser' } }).catch(
         (e: Error) => e,
       )) as Error,
-    ).toHaveProperty('message', expect.stringMatching(/only the command line \(Node\) can do/));
+    ).toHaveProperty(
+      'message',
+      expect.stringMatching(
+        /"x\.npz" is a file path, which only Node can read; in the browser give an http\(s\):, data: or blob: URL/,
+      ),
+    );
   });
 });
 

@@ -9,7 +9,17 @@
  */
 import { defineBlock, int, num, schema, str } from '../../core/index.ts';
 import { DatasetPort, type ConditionLabel, type Dataset } from '../ports/index.ts';
-import { describeContent, pathKind, readFileSafe, type ReadOptions } from '../lib/files.ts';
+import {
+  describeContent,
+  fetchSafe,
+  isNetworkUrl,
+  isUrl,
+  pathKind,
+  readFileSafe,
+  urlRefused,
+  urlsAllowed,
+  type ReadOptions,
+} from '../lib/files.ts';
 import { ArrayFormatError, readNpy, type UserArray } from '../lib/npy-read.ts';
 import { isHdf5 } from '../model/keras.ts';
 
@@ -268,7 +278,7 @@ async function datasetFrom(src: ArraySource, o: LoadTrialsOptions, isProbe: bool
   const meta = src.meta;
   const strList = (v: unknown, n: number, fallback: (i: number) => string): string[] =>
     Array.isArray(v) && v.length === n && v.every((s) => typeof s === 'string')
-      ? (v)
+      ? v
       : Array.from({ length: n }, (_, i) => fallback(i));
   const testCount =
     meta && typeof meta['testCount'] === 'number' && !isProbe ? meta['testCount'] : isProbe ? 0 : o.testCount;
@@ -367,22 +377,37 @@ export async function loadTrials(path: string, o: LoadTrialsOptions): Promise<Da
   if (kind === 'directory') src = await folderSource(resolved, read);
   else if (/\.npy$/i.test(resolved)) src = await folderSource(nodePath.dirname(resolved), read);
   else {
-    const bytes = await read(resolved);
-    if (bytes[0] === 0x50 && bytes[1] === 0x4b) src = await npzSource(bytes, resolved);
-    else if (isHdf5(bytes)) {
-      const mat = await matSource(bytes, resolved);
-      src = mat.source;
-      close = mat.close;
-    } else if (new TextDecoder('latin1').decode(bytes.subarray(0, MAT5.length)) === MAT5)
-      throw new Error(
-        `${resolved} is a MATLAB 5 (pre-v7.3) MAT-file, which cortexflow does not read: save it with save(file, '-v7.3') ` +
-          `(HDF5), or in Python: d = scipy.io.loadmat(file); np.savez('trials.npz', inputs=d['inputs'], targets=d['targets'])`,
-      );
-    else
-      throw new Error(
-        `${resolved} is not an .npz, a .mat (v7.3) or an .npy file (found ${describeContent(bytes)}); see docs/python.md for the expected layout`,
-      );
+    const opened = await bytesSource(await read(resolved), resolved);
+    src = opened.source;
+    close = opened.close;
   }
+  return buildDataset(src, o, close);
+}
+
+/** An .npz or .mat (v7.3) file's arrays, from its bytes; `where` names it in messages. */
+async function bytesSource(bytes: Uint8Array, where: string): Promise<{ source: ArraySource; close: () => void }> {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return { source: await npzSource(bytes, where), close: () => {} };
+  if (isHdf5(bytes)) return matSource(bytes, where);
+  if (new TextDecoder('latin1').decode(bytes.subarray(0, MAT5.length)) === MAT5)
+    throw new Error(
+      `${where} is a MATLAB 5 (pre-v7.3) MAT-file, which cortexflow does not read: save it with save(file, '-v7.3') ` +
+        `(HDF5), or in Python: d = scipy.io.loadmat(file); np.savez('trials.npz', inputs=d['inputs'], targets=d['targets'])`,
+    );
+  throw new Error(
+    `${where} is not an .npz, a .mat (v7.3) or an .npy file (found ${describeContent(bytes)}); see docs/python.md for the expected layout`,
+  );
+}
+
+/**
+ * Read a user's trials from the bytes of an .npz or .mat (v7.3) file (Node and browser: what the
+ * block does with a URL). `name` is used in messages.
+ */
+export async function trialsFromBytes(bytes: Uint8Array, name: string, o: LoadTrialsOptions): Promise<Dataset> {
+  const { source, close } = await bytesSource(bytes, name);
+  return buildDataset(source, o, close);
+}
+
+async function buildDataset(src: ArraySource, o: LoadTrialsOptions, close: () => void): Promise<Dataset> {
   try {
     const ds = await datasetFrom(src, o, false);
     const labelled = src.meta !== undefined || (await src.get(o.conditions)) !== undefined;
@@ -417,7 +442,8 @@ export const datasetLoad = defineBlock({
   params: schema({
     path: str('', {
       description:
-        'An .npz, a .mat (v7.3), or a folder holding inputs.npy and targets.npy (or one of those files), relative to the working directory.',
+        'An .npz, a .mat (v7.3), or a folder holding inputs.npy and targets.npy (or one of those files), relative to the working directory; ' +
+        'or an http(s):, data: or blob: URL of an .npz or .mat file (the only form in the browser; the command line fetches http(s) only with --allow-urls).',
     }),
     inputs: str('inputs', { description: 'Name of the inputs array [samples, T, channels].' }),
     targets: str('targets', { description: 'Name of the targets array [samples, T, outputs].' }),
@@ -439,9 +465,18 @@ export const datasetLoad = defineBlock({
         ? []
         : [{ param: 'dt', message: 'dt must be > 0 (milliseconds per step)' }],
   run: async ({ params, env, signal }) => {
-    if (env.platform !== 'node')
-      throw new Error('path: dataset.load reads files from disk, which only the command line (Node) can do');
+    const url = isUrl(params.path);
+    if (!url && env.platform !== 'node')
+      throw new Error(
+        `path: "${params.path}" is a file path, which only Node can read; in the browser give an http(s):, data: or blob: URL of an .npz or .mat file`,
+      );
+    if (url && isNetworkUrl(params.path) && !urlsAllowed(env.platform)) throw urlRefused(params.path);
     try {
+      if (url) {
+        const shown = params.path.trim().startsWith('data:') ? 'the data: URL' : params.path.trim();
+        const bytes = await fetchSafe(params.path, { platform: env.platform, signal, shown });
+        return { dataset: await trialsFromBytes(bytes, shown, { ...params, signal }) };
+      }
       return { dataset: await loadTrials(params.path, { ...params, signal }) };
     } catch (e) {
       throw new Error(`path: ${(e as Error).message}`, { cause: e });
