@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import {
   applyOverrides,
@@ -30,6 +30,11 @@ import {
 import { registerBuiltins } from '../nodes/index.ts';
 import { RunRecorder } from './artifacts.ts';
 import { barsDisplay, linesDisplay, type Display } from './progress.ts';
+import { exportCommand, ExportUsageError } from './export.ts';
+import { explainImportError, folderEntryProblem, moduleTypeProblem } from './plugin-checks.ts';
+import { cortexflowVersion, pluginNew, PluginNewError } from './plugin-new.ts';
+import { resultsLines } from './summary.ts';
+import { ALLOW_URLS_ENV } from '../nodes/lib/files.ts';
 import {
   defaultWorkers,
   expandRuns,
@@ -68,8 +73,12 @@ async function loadPlugins(registry: Registry, specs: readonly string[]): Promis
             `plugin "${spec}": the folder has no package.json; give the plugin's module file instead`,
           );
         try {
-          path = resolve(path, pluginPackageEntry(JSON.parse(readFileSync(pkgFile, 'utf8')), pkgFile));
+          const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as unknown;
+          const noEntry = folderEntryProblem(spec, path, pkg);
+          if (noEntry !== undefined) throw new UsageError(noEntry);
+          path = resolve(path, pluginPackageEntry(pkg, pkgFile));
         } catch (e) {
+          if (e instanceof UsageError) throw e;
           if (e instanceof PluginError) throw new UsageError(e.message);
           throw new UsageError(
             `plugin "${spec}": cannot read its package.json (${e instanceof Error ? e.message : String(e)})`,
@@ -78,6 +87,8 @@ async function loadPlugins(registry: Registry, specs: readonly string[]): Promis
         if (!existsSync(path))
           throw new UsageError(`plugin "${spec}": its package.json points at ${path}, which does not exist`);
       }
+      const notEsm = moduleTypeProblem(spec, path);
+      if (notEsm !== undefined) throw new UsageError(notEsm);
       url = pathToFileURL(path).href;
     } else {
       try {
@@ -92,6 +103,8 @@ async function loadPlugins(registry: Registry, specs: readonly string[]): Promis
     try {
       mod = await import(url);
     } catch (e) {
+      const clearer = explainImportError(spec, url.startsWith('file:') ? fileURLToPath(url) : undefined, e);
+      if (clearer !== undefined) throw new UsageError(clearer);
       throw new UsageError(`plugin "${spec}": importing it threw: ${e instanceof Error ? e.message : String(e)}`);
     }
     try {
@@ -232,7 +245,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
     process.stderr.write(
       `not written (over --max-artifact-mb ${opts.maxArtifactMb}; listed in manifest.json, 0 writes everything): ${recorder.skipped.join(', ')}\n`,
     );
-  process.stderr.write(`results: ${dir}\n`);
+  for (const line of resultsLines(dir)) process.stderr.write(`${line}\n`);
   if (final.status === 'cancelled') return 130;
   return final.status === 'failed' || recorder.writeFailures.length > 0 ? 1 : 0;
 }
@@ -375,8 +388,13 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
 export function program(setExit: (code: number) => void): Command {
   const p = new Command('cortexflow')
     .description('Run, validate and inspect cortexflow pipelines headless.')
+    .version(cortexflowVersion(), '-V, --version', 'print the cortexflow version')
     .exitOverride()
     .showHelpAfterError();
+  const allowUrls = (): void => {
+    // Read by the blocks that fetch (model.load), in this process and in sweep workers.
+    process.env[ALLOW_URLS_ENV] = '1';
+  };
   p.command('run')
     .description('run a pipeline; write artifacts and manifest.json to --out')
     .argument('<pipeline>', 'pipeline JSON file')
@@ -396,7 +414,11 @@ export function program(setExit: (code: number) => void): Command {
       'do not write result files larger than this (large datasets the pipeline regenerates); 0 = no limit',
       '64',
     )
-    .action(async (file: string, o: RunOptions) => setExit(await runCommand(file, o)));
+    .option('--allow-urls', 'let blocks fetch http(s) URLs named in the pipeline (model.load); off by default')
+    .action(async (file: string, o: RunOptions & { allowUrls?: boolean }) => {
+      if (o.allowUrls) allowUrls();
+      setExit(await runCommand(file, o));
+    });
   p.command('validate')
     .description('check a pipeline file without running it')
     .argument('<pipeline>', 'pipeline JSON file')
@@ -421,12 +443,54 @@ export function program(setExit: (code: number) => void): Command {
     .option('-w, --workers <k>', 'parallel runs (default: number of cores)')
     .option('-o, --out <dir>', 'sweep folder (default runs/sweep-<pipeline-name>/); re-running resumes it')
     .addOption(new Option('-b, --backend <name>', 'tfjs backend for compute blocks').choices(['wasm', 'cpu']))
-    .action(async (file: string, o: SweepCliOptions) => setExit(await sweepCommand(file, o)));
+    .option('--allow-urls', 'let blocks fetch http(s) URLs named in the pipeline (model.load); off by default')
+    .action(async (file: string, o: SweepCliOptions & { allowUrls?: boolean }) => {
+      if (o.allowUrls) allowUrls();
+      setExit(await sweepCommand(file, o));
+    });
   p.command('nodes')
     .description('list every block type with its ports (and params as JSON Schema with --json)')
     .option('-p, --plugin <path|package>', 'load a plugin module first (repeatable)', collect, [])
     .option('--json', 'print JSON')
     .action(async (o: { plugin: string[]; json?: boolean }) => setExit(await nodesCommand(o)));
+  p.command('export')
+    .description(
+      'write a saved model (model.json, its folder, or a Keras .h5) for Python: Keras HDF5, safetensors or .npz',
+    )
+    .argument('<model>', 'model.json, the folder holding one, or a Keras .h5 file')
+    .addOption(
+      new Option('--to <format>', 'target format (see docs/python.md)')
+        .choices(['keras', 'safetensors', 'npz'])
+        .makeOptionMandatory(),
+    )
+    .option('-o, --out <file>', 'output file (default: next to the model, model.h5 / model.safetensors / model.npz)')
+    .option('-f, --force', 'replace the output file if it exists')
+    .action(async (model: string, o: { to: string; out?: string; force?: boolean }) => {
+      try {
+        setExit(await exportCommand(model, o, (l) => process.stderr.write(`${l}\n`)));
+      } catch (e) {
+        if (e instanceof ExportUsageError) throw new UsageError(e.message);
+        throw e;
+      }
+    });
+  p.command('plugin')
+    .description('plugin tools')
+    .command('new')
+    .description('write a ready plugin package (package.json, one block, one test, an example pipeline) into ./NAME')
+    .argument('<name>', 'plugin name: lowercase letters, digits, dashes (also the block family)')
+    .option('-d, --dir <folder>', 'where to write it (default ./NAME)')
+    .action((name: string, o: { dir?: string }) => {
+      try {
+        const { folder, files } = pluginNew(name, o.dir);
+        process.stdout.write(
+          `wrote ${folder}: ${files.join(', ')}\nnext: cd ${folder} && npm install && npm test && npx cortexflow run example.json --plugin .\n`,
+        );
+        setExit(0);
+      } catch (e) {
+        if (e instanceof PluginNewError) throw new UsageError(e.message);
+        throw e;
+      }
+    });
   return p;
 }
 

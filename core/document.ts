@@ -3,6 +3,7 @@
  * resolution against a registry. Every problem is reported with the JSON path it concerns and what
  * was expected; nothing here mutates the caller's document.
  */
+import { condenseMissingBlocks } from './hints.ts';
 import { Type } from '@sinclair/typebox';
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { AnyBlock, ValidationContext } from './block.ts';
@@ -179,7 +180,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function loadPipeline(raw: unknown, registry: Registry, options: LoadOptions = {}): LoadResult {
   const warnings: string[] = [];
   const errors: DocumentError[] = [];
-  const fail = (): LoadResult => ({ ok: false, errors, warnings });
+  const fail = (): LoadResult => ({ ok: false, errors: condenseMissingBlocks(errors, raw), warnings });
   const current = options.currentVersion ?? PIPELINE_VERSION;
   const migrations = options.migrations ?? documentMigrations;
 

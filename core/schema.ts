@@ -4,6 +4,7 @@
  * derived from that one declaration. The builders are thin wrappers over TypeBox, so every schema is
  * plain JSON Schema and any TypeBox type can be used where these are not enough.
  */
+import { suggestion } from './hints.ts';
 import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ValueErrorType } from '@sinclair/typebox/errors';
@@ -133,7 +134,10 @@ export function checkValue(s: TSchema, value: unknown): SchemaIssue[] {
       if (seen.has(path)) continue;
       seen.add(path);
       const key = path.split('.').pop() ?? path;
-      issues.push({ path, message: `unknown param "${key}"; expected one of: ${allowed.join(', ')}` });
+      issues.push({
+        path,
+        message: `unknown param "${key}"; expected one of: ${allowed.join(', ')}${suggestion(key, allowed)}`,
+      });
       continue;
     }
     // A union reports its own error after one per member: keep the union's, which names all choices.
@@ -168,7 +172,8 @@ export function withDefaults<S extends TSchema>(s: S, value: unknown): unknown {
 function fillDefaults(s: TSchema, value: unknown): unknown {
   const r = s as Record<string, unknown>;
   const props = r['properties'] as Record<string, TSchema> | undefined;
-  if (r['type'] !== 'object' || !props || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  if (r['type'] !== 'object' || !props || typeof value !== 'object' || value === null || Array.isArray(value))
+    return value;
   const out = value as Record<string, unknown>;
   for (const [k, ps] of Object.entries(props)) {
     const d = (ps as Record<string, unknown>)['default'];

@@ -3,6 +3,7 @@
  */
 import type { AnyBlock, Disposer, Registry } from '../core/index.ts';
 import { tasksBlocks } from './tasks/index.ts';
+import { datasetBlocks } from './dataset/index.ts';
 import { contextBlocks } from './context/index.ts';
 import { modelBlocks } from './model/index.ts';
 import { trainBlocks } from './train/index.ts';
@@ -19,6 +20,7 @@ export { Rng, deriveSeed } from './lib/rng.ts';
 export function builtinBlocks(): AnyBlock[] {
   return [
     ...tasksBlocks,
+    ...datasetBlocks,
     ...contextBlocks,
     ...modelBlocks,
     ...trainBlocks,

@@ -235,15 +235,18 @@ export function decodeModel(
   if (typeof json === 'string') {
     try {
       doc = JSON.parse(json);
-    } catch (e) {
-      throw new Error(`${where} is not valid JSON (${(e as Error).message}); expected a cortexflow model.json`);
+    } catch {
+      // Not the parser's message: V8 quotes the text around the error, which may be a secret the
+      // path pointed at.
+      throw new Error(`${where} is not valid JSON; expected a cortexflow model.json`);
     }
   }
   if (!isRecord(doc))
     throw new Error(`${where}: expected a JSON object, got ${Array.isArray(doc) ? 'an array' : typeof doc}`);
   if (doc['format'] !== MODEL_FORMAT)
     throw new Error(
-      `${where}: "format" is ${JSON.stringify(doc['format'])}, expected "${MODEL_FORMAT}" (is this a cortexflow model.json?)`,
+      // Not the value: until "format" matches, the JSON may be any file the path pointed at.
+      `${where}: "format" is ${doc['format'] === undefined ? 'missing' : `not "${MODEL_FORMAT}"`}, expected "${MODEL_FORMAT}" (is this a cortexflow model.json?)`,
     );
   const version = doc['version'];
   if (typeof version !== 'number' || version > MODEL_FORMAT_VERSION)
@@ -270,9 +273,7 @@ export function decodeModel(
   const seed = numField('seed');
   const activation = doc['activation'];
   if (typeof activation !== 'string' || !ACTIVATIONS.includes(activation as Activation))
-    throw new Error(
-      `${where}: "activation" is ${JSON.stringify(activation)}, expected one of ${ACTIVATIONS.join(', ')}`,
-    );
+    throw new Error(`${where}: "activation" is ${shortValue(activation)}, expected one of ${ACTIVATIONS.join(', ')}`);
   if (typeof doc['useBias'] !== 'boolean') throw new Error(`${where}: "useBias" must be true or false`);
   if (typeof doc['cell'] !== 'string') throw new Error(`${where}: "cell" must be a string`);
   const manifest = doc['weightsManifest'];
@@ -380,6 +381,12 @@ export function decodeModel(
     ...(extras !== undefined ? { extras } : {}),
     ...(constraints !== undefined ? { constraints } : {}),
   };
+}
+
+/** A value from the file for a message, cut short: a field of a JSON file may hold anything. */
+function shortValue(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 24)}... (${text.length} characters)` : text;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -351,7 +351,7 @@ describe('Keras HDF5 SimpleRNN + Dense', () => {
 
     // bytes that are not HDF5, and a truncated HDF5 file
     await expect(modelFromKerasH5(new TextEncoder().encode('{"a": 1}'), 'x.h5')).rejects.toThrow(
-      /x\.h5 is not an HDF5 file \(found a file starting with "\{\\"a\\": 1\}"\)/,
+      /x\.h5 is not an HDF5 file \(found 8 bytes of text\)/,
     );
     const good = await kerasFile(net, '2.3.1');
     await expect(modelFromKerasH5(good.subarray(0, 600), 'cut.h5')).rejects.toThrow(
@@ -371,7 +371,7 @@ describe('Keras HDF5 SimpleRNN + Dense', () => {
     );
     await writeFile(join(dir, 'fake.h5'), 'definitely not hdf5');
     await expect(runBlock(modelLoad, { params: { path: join(dir, 'fake.h5') } })).rejects.toThrow(
-      /path: .*fake\.h5 is neither a cortexflow model\.json nor an HDF5 file \(found a file starting with "definitely not h/,
+      /path: .*fake\.h5 is neither a cortexflow model\.json nor an HDF5 file \(found 19 bytes of text\)/,
     );
     await expect(runBlock(modelLoad, { params: {} })).rejects.toThrow(ParamsError);
     await expect(loadModelFile(join(dir, 'net.keras'))).rejects.toThrow(/no file at/);

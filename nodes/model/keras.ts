@@ -18,6 +18,7 @@
  * lazily and the bytes go through its in-memory file system, so this runs in Node and in a browser.
  */
 import type { Activation, Model } from '../ports/model.ts';
+import { describeContent } from '../lib/files.ts';
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -27,15 +28,6 @@ export function isHdf5(bytes: Uint8Array): boolean {
     if (HDF5_SIGNATURE.every((b, i) => bytes[off + i] === b)) return true;
   }
   return false;
-}
-
-/** The first bytes of a file, shown in "not an X file" errors. */
-export function describeBytes(bytes: Uint8Array): string {
-  if (bytes.length === 0) return 'an empty file';
-  const head = bytes.subarray(0, 16);
-  const printable = Array.from(head).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127));
-  if (printable) return `a file starting with ${JSON.stringify(new TextDecoder().decode(head))}`;
-  return `a file starting with bytes ${Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')}`;
 }
 
 /** A Keras-loaded model and what the loader noticed on the way. */
@@ -133,7 +125,7 @@ export async function modelFromKerasH5(bytes: Uint8Array, name = 'the file'): Pr
   const where = name;
   if (!isHdf5(bytes))
     throw new Error(
-      `${where} is not an HDF5 file (found ${describeBytes(bytes)}); expected a Keras .h5/.hdf5 file or a cortexflow model.json`,
+      `${where} is not an HDF5 file (found ${describeContent(bytes)}); expected a Keras .h5/.hdf5 file or a cortexflow model.json`,
     );
   const h5 = (await import('h5wasm')).default;
   const mod = await h5.ready;
@@ -388,5 +380,31 @@ function readKeras(h5: H5, file: H5Group, where: string): KerasLoadResult {
         }
       : {}),
   };
+  restoreCortexflowFields(model, asString(attr(file, 'cortexflow_model')));
   return { model, warnings };
+}
+
+/**
+ * A file cortexflow exported (`model.save`, `cortexflow export --to keras`) carries what Keras has no
+ * place for (seed, training noise, provenance, training description) in a `cortexflow_model` root
+ * attribute; take them back when they describe this very network, so that a round trip loses
+ * nothing. Keras ignores the attribute.
+ */
+function restoreCortexflowFields(model: Model, text: string | undefined): void {
+  if (text === undefined) return;
+  let meta: unknown;
+  try {
+    meta = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (!isRecord(meta) || meta['format'] !== 'cortexflow/model') return;
+  if (meta['N'] !== model.N || meta['inputSize'] !== model.inputSize || meta['outputSize'] !== model.outputSize) return;
+  if (typeof meta['cell'] === 'string') model.cell = meta['cell'];
+  if (typeof meta['noiseSigma'] === 'number' && Number.isFinite(meta['noiseSigma']))
+    model.noiseSigma = meta['noiseSigma'];
+  if (typeof meta['seed'] === 'number' && Number.isFinite(meta['seed'])) model.seed = meta['seed'];
+  if (typeof meta['useBias'] === 'boolean') model.useBias = meta['useBias'];
+  if (isRecord(meta['provenance'])) model.provenance = { ...meta['provenance'], loadedFrom: model.provenance };
+  if (isRecord(meta['trainedOn'])) model.trainedOn = meta['trainedOn'];
 }

@@ -8,7 +8,17 @@
 import { defineBlock, schema, str } from '../../core/index.ts';
 import { ModelPort, type Model } from '../ports/index.ts';
 import { decodeModel } from './format.ts';
-import { describeBytes, isHdf5, modelFromKerasH5 } from './keras.ts';
+import { isHdf5, modelFromKerasH5 } from './keras.ts';
+import {
+  describeContent,
+  fetchSafe,
+  isNetworkUrl,
+  isUrl,
+  pathKind,
+  readFileSafe,
+  urlRefused,
+  urlsAllowed,
+} from '../lib/files.ts';
 
 /** One file handed to {@link modelFromFiles}. */
 export interface ModelFile {
@@ -33,7 +43,7 @@ export async function modelFromFiles(files: ModelFile[]): Promise<{ model: Model
   const text = new TextDecoder().decode(main.bytes.subarray(0, 64)).trimStart();
   if (!text.startsWith('{'))
     throw new Error(
-      `${main.name} is neither a cortexflow model.json nor an HDF5 file (found ${describeBytes(main.bytes)}); give the model.json of a saved model or a Keras .h5/.hdf5 file`,
+      `${main.name} is neither a cortexflow model.json nor an HDF5 file (found ${describeContent(main.bytes)}); give the model.json of a saved model or a Keras .h5/.hdf5 file`,
     );
   const weights: Record<string, Uint8Array> = {};
   // Match a manifest path by the name given, or by its base name (the editor passes bare file names).
@@ -56,91 +66,105 @@ export function manifestPaths(jsonText: string): string[] {
   }
 }
 
+/** Options of {@link loadModelFile} and {@link loadModelUrl}. */
+export interface LoadModelOptions {
+  /** Stops reading when it fires. */
+  signal?: AbortSignal;
+  /** Refuse files (each of them) larger than this; default {@link maxReadBytes}. */
+  maxBytes?: number;
+}
+
 /**
  * Read a model from disk (Node only): `path` is a model.json, the folder holding one (a Model
  * output's artifact folder), or a Keras .h5/.hdf5 file. Relative paths resolve against the
- * working directory.
+ * working directory. Every file goes through {@link readFileSafe}: regular files only, a size limit
+ * checked before reading, abortable, and no file contents in error messages.
  */
-export async function loadModelFile(path: string): Promise<{ model: Model; warnings: string[] }> {
-  const fs = await import('node:fs/promises');
+export async function loadModelFile(
+  path: string,
+  o: LoadModelOptions = {},
+): Promise<{ model: Model; warnings: string[] }> {
   const nodePath = await import('node:path');
   const resolved = nodePath.resolve(path);
   const shown = resolved === path ? path : `"${path}" (${resolved})`;
-  let stat;
-  try {
-    stat = await fs.stat(resolved);
-  } catch {
+  const read = (file: string, shownAs: string, what: string): Promise<Uint8Array> =>
+    readFileSafe(file, {
+      shown: shownAs,
+      what,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
+    });
+  const kind = await pathKind(resolved);
+  if (kind === 'missing')
     throw new Error(
       `no file at ${shown}; give the path of a model.json, of a folder holding one, or of a Keras .h5/.hdf5 file`,
     );
-  }
   let file = resolved;
-  if (stat.isDirectory()) {
+  let fileShown = shown;
+  if (kind === 'directory') {
     file = nodePath.join(resolved, 'model.json');
-    try {
-      await fs.access(file);
-    } catch {
+    fileShown = file;
+    if ((await pathKind(file)) === 'missing')
       throw new Error(
         `the folder ${shown} holds no model.json; give a model.json, a folder holding one, or a Keras .h5/.hdf5 file`,
       );
-    }
   }
-  const bytes = new Uint8Array(await fs.readFile(file));
+  const what = 'model.json or a Keras .h5/.hdf5 file';
+  const bytes = await read(file, fileShown, what);
   if (/\.keras$/i.test(file) && !isHdf5(bytes))
     throw new Error(
       `${file} is a Keras 3 .keras archive, which cortexflow does not read; save the model in Keras 2 HDF5 form (model.save("net.h5"))`,
     );
   const files: ModelFile[] = [{ name: file, bytes }];
-  if (!isHdf5(bytes)) {
+  if (!isHdf5(bytes) && looksLikeJson(bytes)) {
     const dir = nodePath.dirname(file);
     for (const p of manifestPaths(new TextDecoder().decode(bytes))) {
       const wp = nodePath.resolve(dir, p);
-      try {
-        files.push({ name: p, bytes: new Uint8Array(await fs.readFile(wp)) });
-      } catch {
+      if ((await pathKind(wp)) === 'missing')
         throw new Error(
           `${file} names the weights file "${p}", but there is no file at ${wp}; keep model.json and its weights.bin together`,
         );
-      }
+      files.push({ name: p, bytes: await read(wp, wp, `weights file named in ${file}`) });
     }
   }
   return modelFromFiles(files);
 }
 
-/** Is `path` a URL to fetch (http, https, data, blob) rather than a file path? */
-export function isUrl(path: string): boolean {
-  return /^(https?|data|blob):/i.test(path.trim());
+function looksLikeJson(bytes: Uint8Array): boolean {
+  return new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().startsWith('{');
 }
 
-async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`could not fetch ${what} (${(e as Error).message})`);
-  }
-  if (!res.ok) throw new Error(`fetching ${what} gave HTTP ${res.status} ${res.statusText}`);
-  return new Uint8Array(await res.arrayBuffer());
-}
+export { isUrl };
 
 /**
  * Read a model from a URL (Node and browser): a Keras HDF5 file, or a model.json whose weights
  * files are fetched relative to it. A `data:` URL can hold a Keras file (the editor uses it for a
  * file the user opened), or a model.json only when its weights come as other files, which a single
- * data: URL cannot carry.
+ * data: URL cannot carry. A direct call fetches what it is given (the caller chose the URL); the
+ * `model.load` block refuses network URLs in Node unless allowed ({@link urlsAllowed}).
  */
-export async function loadModelUrl(url: string): Promise<{ model: Model; warnings: string[] }> {
+export async function loadModelUrl(
+  url: string,
+  o: LoadModelOptions = {},
+): Promise<{ model: Model; warnings: string[] }> {
   const u = url.trim();
   const shown = u.startsWith('data:') ? 'the data: URL' : u;
-  const bytes = await fetchBytes(u, shown);
+  const get = (target: string, shownAs: string): Promise<Uint8Array> =>
+    fetchSafe(target, {
+      platform: 'browser',
+      shown: shownAs,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
+    });
+  const bytes = await get(u, shown);
   const files: ModelFile[] = [{ name: u.startsWith('data:') ? 'data-url' : u, bytes }];
-  if (!isHdf5(bytes)) {
+  if (!isHdf5(bytes) && looksLikeJson(bytes)) {
     for (const p of manifestPaths(new TextDecoder().decode(bytes))) {
       if (u.startsWith('data:'))
         throw new Error(
           `a model.json in a data: URL cannot bring its weights file "${p}"; give a URL or path of the model.json next to its weights, or a Keras .h5 file`,
         );
-      files.push({ name: p, bytes: await fetchBytes(new URL(p, u).href, `weights file ${p} of ${u}`) });
+      files.push({ name: p, bytes: await get(new URL(p, u).href, `weights file ${p} of ${u}`) });
     }
   }
   return modelFromFiles(files);
@@ -161,7 +185,8 @@ export const modelLoad = defineBlock({
     path: str('', {
       description:
         'A model.json, the folder holding one (a Model output), or a Keras .h5/.hdf5 file, relative to the working directory; ' +
-        'or an http(s):, data: or blob: URL (the only form in the browser).',
+        'or an http(s):, data: or blob: URL (the only form in the browser; the command line fetches http(s) only with --allow-urls). ' +
+        'Only regular files up to the read limit (1024 MiB, CORTEXFLOW_MAX_READ_MB) are read.',
     }),
   }),
   validate: (p) =>
@@ -180,9 +205,12 @@ export const modelLoad = defineBlock({
       throw new Error(
         `path: "${params.path}" is a file path, which only Node can read; in the browser give an http(s):, data: or blob: URL (open the file from the node)`,
       );
+    if (url && isNetworkUrl(params.path) && !urlsAllowed(env.platform)) throw urlRefused(params.path);
     let result;
     try {
-      result = url ? await loadModelUrl(params.path) : await loadModelFile(params.path);
+      result = url
+        ? await loadModelUrl(params.path, { signal: ctx.signal })
+        : await loadModelFile(params.path, { signal: ctx.signal });
     } catch (e) {
       throw new Error(`path: ${(e as Error).message}`, { cause: e });
     }
