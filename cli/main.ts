@@ -40,6 +40,13 @@ import {
   seedParams,
   describeColumns,
 } from './sweep.ts';
+import {
+  registerQueueCommands,
+  sweepAction,
+  sweepOnQueue,
+  SWEEP_ACTIONS,
+  type SweepQueueCliOptions,
+} from './queue/commands.ts';
 
 /** A usage or validation failure: printed, exit code 2, nothing run. */
 class UsageError extends Error {
@@ -300,7 +307,7 @@ async function nodesCommand(opts: { plugin: string[]; json?: boolean }): Promise
   return 0;
 }
 
-interface SweepCliOptions {
+interface SweepCliOptions extends SweepQueueCliOptions {
   seeds?: string;
   grid: string[];
   set: string[];
@@ -310,7 +317,9 @@ interface SweepCliOptions {
   backend?: string;
 }
 
-async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number> {
+async function sweepCommand(file: string, sweepId: string | undefined, opts: SweepCliOptions): Promise<number> {
+  if ((SWEEP_ACTIONS as readonly string[]).includes(file) && !existsSync(file)) return sweepAction(file, sweepId, opts);
+  if (sweepId !== undefined) throw new UsageError(`sweep: unexpected argument "${sweepId}"`);
   const { registry } = await makeRegistry(opts.plugin);
   // Validate once up front, with the first run's overrides, so a broken file fails fast.
   const loaded = await readPipeline(file, registry, opts.set);
@@ -338,6 +347,17 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
   if (!Number.isInteger(workers) || workers < 1)
     throw new UsageError(`--workers "${opts.workers}": expected an integer >= 1`);
   const out = resolve(opts.out ?? join('runs', `sweep-${slug(loaded.pipeline.name)}`));
+  if (opts.queue)
+    return sweepOnQueue({
+      file,
+      name: loaded.pipeline.name,
+      runs,
+      sets: opts.set,
+      plugins: opts.plugin,
+      backend: opts.backend,
+      out,
+      options: opts,
+    });
   const controller = new AbortController();
   const onSigint = (): void => {
     process.stderr.write(
@@ -408,7 +428,8 @@ export function program(setExit: (code: number) => void): Command {
     );
   p.command('sweep')
     .description('run a pipeline for many seeds and/or a params grid; resumable; one table of results')
-    .argument('<pipeline>', 'pipeline JSON file')
+    .argument('<pipeline>', 'pipeline JSON file, or status|collect|cancel (with --queue) followed by the sweep id')
+    .argument('[sweep]', 'the sweep id, for status|collect|cancel')
     .option('--seeds <list>', 'seeds, e.g. 1..20 or 1,2,5: every "seed" param of the pipeline is set to each')
     .option(
       '-g, --grid <node.param=v1,v2>',
@@ -421,7 +442,18 @@ export function program(setExit: (code: number) => void): Command {
     .option('-w, --workers <k>', 'parallel runs (default: number of cores)')
     .option('-o, --out <dir>', 'sweep folder (default runs/sweep-<pipeline-name>/); re-running resumes it')
     .addOption(new Option('-b, --backend <name>', 'tfjs backend for compute blocks').choices(['wasm', 'cpu']))
-    .action(async (file: string, o: SweepCliOptions) => setExit(await sweepCommand(file, o)));
+    .option(
+      '-q, --queue <url>',
+      'run on a BullMQ queue served by `cortexflow worker`s: redis://[:PASSWORD@]HOST:PORT/DB or rediss://',
+    )
+    .option('--detach', 'with --queue: submit and return at once')
+    .option('--attempts <n>', 'with --queue: attempts of a failing run before it is a failed row', '1')
+    .option('--store <dir>', 'collect: copy the run folders from this worker store')
+    .option('--json', 'status: print JSON')
+    .action(async (file: string, sweepId: string | undefined, o: SweepCliOptions) =>
+      setExit(await sweepCommand(file, sweepId, o)),
+    );
+  registerQueueCommands(p, setExit);
   p.command('nodes')
     .description('list every block type with its ports (and params as JSON Schema with --json)')
     .option('-p, --plugin <path|package>', 'load a plugin module first (repeatable)', collect, [])
