@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applyOverrides, parsePipelineText } from '../../core/index.ts';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { SweepRun } from '../sweep.ts';
 import { QueueUrlError, redactText } from './connection.ts';
 import { startDashboard } from './dashboard.ts';
@@ -45,6 +45,21 @@ function positiveInt(flag: string, v: string | undefined, dflt: number, min = 1)
   return n;
 }
 
+/** `--queue URL`, or the CORTEXFLOW_QUEUE environment variable (keeps a password out of `ps`). */
+function queueOption(): Option {
+  return new Option('-q, --queue <url>', 'Redis URL: redis://[:PASSWORD@]HOST:PORT/DB or rediss:// (TLS)').env(
+    'CORTEXFLOW_QUEUE',
+  );
+}
+
+function needQueue(url: string | undefined, what: string): string {
+  if (!url)
+    throw new QueueCommandError(
+      `${what} needs --queue redis://[:PASSWORD@]HOST:PORT/DB (or CORTEXFLOW_QUEUE set to it)`,
+    );
+  return url;
+}
+
 /** Options of `sweep` that concern the queue. */
 export interface SweepQueueCliOptions {
   queue?: string;
@@ -58,9 +73,8 @@ export interface SweepQueueCliOptions {
 /** `sweep status|collect|cancel --queue URL SWEEP`. */
 export function sweepAction(action: string, id: string | undefined, o: SweepQueueCliOptions): Promise<number> {
   return guarded(async () => {
-    if (!o.queue) throw new QueueCommandError(`sweep ${action} needs --queue redis://HOST:PORT/DB`);
     const opts = {
-      queue: o.queue,
+      queue: needQueue(o.queue ?? process.env['CORTEXFLOW_QUEUE'], `sweep ${action}`),
       log,
       ...(o.out ? { out: o.out } : {}),
       ...(o.store ? { store: o.store } : {}),
@@ -128,7 +142,7 @@ export function registerQueueCommands(p: Command, setExit: (code: number) => voi
     .description(
       'take runs from a sweep queue (cortexflow sweep --queue) and run them; Ctrl-C/SIGTERM: finish, then stop',
     )
-    .requiredOption('-q, --queue <url>', 'Redis URL: redis://[:PASSWORD@]HOST:PORT/DB or rediss:// (TLS)')
+    .addOption(queueOption())
     .option('-c, --concurrency <k>', 'runs at a time (one process each)', '1')
     .option(
       '--store <dir>',
@@ -146,11 +160,11 @@ export function registerQueueCommands(p: Command, setExit: (code: number) => voi
       "BullMQ job lock: a dead worker's run returns to the queue after about this long",
       '30000',
     )
-    .action(async (o: { queue: string; concurrency: string; store: string; plugin: string[]; lockDuration: string }) =>
+    .action(async (o: { queue?: string; concurrency: string; store: string; plugin: string[]; lockDuration: string }) =>
       setExit(
         await guarded(() =>
           runWorker({
-            queue: o.queue,
+            queue: needQueue(o.queue, 'worker'),
             concurrency: positiveInt('--concurrency', o.concurrency, 1),
             store: o.store,
             plugins: o.plugin,
@@ -162,14 +176,14 @@ export function registerQueueCommands(p: Command, setExit: (code: number) => voi
     );
   p.command('dashboard')
     .description("the sweep queue's live state in a browser (bull-board)")
-    .requiredOption('-q, --queue <url>', 'Redis URL: redis://[:PASSWORD@]HOST:PORT/DB or rediss:// (TLS)')
+    .addOption(queueOption())
     .option('--host <addr>', 'address to listen on (0.0.0.0 exposes it: the dashboard has no login)', '127.0.0.1')
     .option('--port <n>', 'port (0: any free one)', '3000')
-    .action(async (o: { queue: string; host: string; port: string }) =>
+    .action(async (o: { queue?: string; host: string; port: string }) =>
       setExit(
         await guarded(async () => {
           const d = await startDashboard({
-            queue: o.queue,
+            queue: needQueue(o.queue, 'dashboard'),
             host: o.host,
             port: positiveInt('--port', o.port, 3000, 0),
             log,

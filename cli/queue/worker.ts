@@ -81,9 +81,19 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
   };
   redis.on('error', (e: Error) => sayOnce(`redis: ${e.message}`));
   const active = new Set<ActiveRun>();
+  let inflight = 0;
   let stopping = 0;
 
   const processor = async (job: Job<RunJobData, RunJobResult>, token?: string): Promise<RunJobResult> => {
+    inflight++;
+    try {
+      return await runJob(job, token);
+    } finally {
+      inflight--;
+    }
+  };
+
+  const runJob = async (job: Job<RunJobData, RunJobResult>, token?: string): Promise<RunJobResult> => {
     const data = job.data;
     const jobId = job.id ?? jobIdOf(data.sweep, data.run);
     const takenAt = Date.now();
@@ -227,7 +237,7 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
       stopping++;
       if (stopping === 1) {
         opts.log(
-          `worker ${name}: ${sig}: finishing ${active.size} running run(s), taking no new ones (${sig} again: hand them back to the queue now)`,
+          `worker ${name}: ${sig}: finishing ${inflight} running run(s), taking no new ones (${sig} again: hand them back to the queue now)`,
         );
         void worker
           .close()

@@ -43,7 +43,10 @@ export class RedisProcess {
   ) {}
 
   static async start(opts: { appendonly?: boolean; password?: string } = {}): Promise<RedisProcess> {
-    const r = new RedisProcess(await freePort(), { appendonly: opts.appendonly ?? false, ...(opts.password ? { password: opts.password } : {}) });
+    const r = new RedisProcess(await freePort(), {
+      appendonly: opts.appendonly ?? false,
+      ...(opts.password ? { password: opts.password } : {}),
+    });
     await r.up();
     return r;
   }
@@ -92,7 +95,11 @@ export class CliProcess {
   }
   /** Wait until stderr matches (or the process ends). */
   async waitFor(re: RegExp, ms = 60_000): Promise<void> {
-    await until(() => re.test(this.stderr) || this.proc.exitCode !== null, ms, `${re} in:\n${this.stderr.slice(-2000)}`);
+    await until(
+      () => re.test(this.stderr) || this.proc.exitCode !== null,
+      ms,
+      `${re} in:\n${this.stderr.slice(-2000)}`,
+    );
     if (!re.test(this.stderr)) throw new Error(`process ended before ${re}:\n${this.stderr.slice(-2000)}`);
   }
   /** Stop it if still running (tests' cleanup). */
@@ -113,7 +120,8 @@ export function worker(url: string, store: string, extra: string[] = []): CliPro
 export function starts(workers: CliProcess[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const w of workers)
-    for (const match of w.stderr.matchAll(/: start (\S+) \(attempt/g)) m.set(match[1] as string, (m.get(match[1] as string) ?? 0) + 1);
+    for (const match of w.stderr.matchAll(/: start (\S+) \(attempt/g))
+      m.set(match[1] as string, (m.get(match[1] as string) ?? 0) + 1);
   return m;
 }
 
