@@ -162,6 +162,13 @@ async function fault(
 const bench: BenchSuite = async ({ quick }) => {
   if (!haveRedis()) throw new Error('redis-server is not installed (apt-get install -y redis-server)');
   const rows: BenchRow[] = [];
+  // Each figure is printed as soon as it exists: a late failure does not lose the earlier ones.
+  const push = (r: BenchRow): void => {
+    rows.push(r);
+    process.stderr.write(
+      `  queue: ${r.name}: ${r.value} ${r.unit}${r.ratio !== undefined ? ` (ratio ${r.ratio.toFixed(3)} vs ${r.peer ?? ''})` : ''}${r.note ? ` [${r.note}]` : ''}\n`,
+    );
+  };
   const suite = 'queue';
   const N = quick ? 8 : 40;
 
@@ -169,8 +176,8 @@ const bench: BenchSuite = async ({ quick }) => {
   const local2 = await localSweep(N, 2);
   const q1 = await queueSweep(N, 1);
   const q2 = await queueSweep(N, 2);
-  rows.push({ suite, name: `local sweep, ${N} runs, 1 process`, value: local1, unit: 's' });
-  rows.push({
+  push({ suite, name: `local sweep, ${N} runs, 1 process`, value: local1, unit: 's' });
+  push({
     suite,
     name: `local sweep, ${N} runs, 2 processes`,
     value: local2,
@@ -178,7 +185,7 @@ const bench: BenchSuite = async ({ quick }) => {
     peer: 'local 1 process',
     ratio: local1 / local2,
   });
-  rows.push({
+  push({
     suite,
     name: `queue sweep, ${N} runs, 1 worker`,
     value: q1.wallS,
@@ -186,7 +193,7 @@ const bench: BenchSuite = async ({ quick }) => {
     peer: 'local 1 process',
     ratio: q1.wallS / local1,
   });
-  rows.push({
+  push({
     suite,
     name: `queue sweep, ${N} runs, 2 workers`,
     value: q2.wallS,
@@ -200,32 +207,41 @@ const bench: BenchSuite = async ({ quick }) => {
     ['2 workers', q2],
   ] as const) {
     const o = overheads(q.log);
-    rows.push({
+    push({
       suite,
       name: `queue pickup (worker free -> job taken), ${label}`,
       value: o.pickupMs,
       unit: 'ms median',
     });
-    rows.push({
+    push({
       suite,
       name: `worker dispatch (job taken -> run started), ${label}`,
       value: o.dispatchMs,
       unit: 'ms median',
     });
-    rows.push({ suite, name: `finish -> row at the submitter, ${label}`, value: o.rowMs, unit: 'ms median' });
-    rows.push({ suite, name: `enqueue -> first job started, ${label}`, value: o.firstStartMs, unit: 'ms' });
+    push({ suite, name: `finish -> row at the submitter, ${label}`, value: o.rowMs, unit: 'ms median' });
+    push({ suite, name: `enqueue -> first job started, ${label}`, value: o.firstStartMs, unit: 'ms' });
   }
 
   const results: Array<Counts & { name: string }> = [];
-  results.push(
-    await fault('worker SIGKILLed mid-run', quick ? 4 : 10, 2, ['--set', 's.ms=1500'], [], async ({ ws }) => {
+  const attempt = async (p: Promise<Counts & { name: string }>): Promise<void> => {
+    try {
+      const r = await p;
+      results.push(r);
+      process.stderr.write(`  queue: fault ${JSON.stringify(r)}\n`);
+    } catch (e) {
+      push({ suite, name: 'fault scenario FAILED', value: NaN, unit: '', note: String(e).slice(0, 300) });
+    }
+  };
+  await attempt(
+    fault('worker SIGKILLed mid-run', quick ? 4 : 10, 2, ['--set', 's.ms=1500'], [], async ({ ws }) => {
       await ws[0]?.waitFor(/: start \S+ \(attempt 1\)/, 120_000);
       await sleep(700);
       await ws[0]?.stop('SIGKILL');
     }),
   );
-  results.push(
-    await fault(
+  await attempt(
+    fault(
       'a run throws (attempts 2)',
       quick ? 4 : 10,
       2,
@@ -234,8 +250,8 @@ const bench: BenchSuite = async ({ quick }) => {
       async () => {},
     ),
   );
-  results.push(
-    await fault(
+  await attempt(
+    fault(
       'Redis restarted mid-sweep (AOF)',
       quick ? 4 : 10,
       2,
@@ -249,15 +265,15 @@ const bench: BenchSuite = async ({ quick }) => {
       },
     ),
   );
-  results.push(
-    await fault('worker SIGTERMed mid-run', quick ? 4 : 10, 2, ['--set', 's.ms=1000'], [], async ({ ws }) => {
+  await attempt(
+    fault('worker SIGTERMed mid-run', quick ? 4 : 10, 2, ['--set', 's.ms=1000'], [], async ({ ws }) => {
       await ws[0]?.waitFor(/: start \S+ \(attempt 1\)/, 120_000);
       ws[0]?.proc.kill('SIGTERM');
       await ws[0]?.exited;
     }),
   );
-  results.push(
-    await fault('8 workers, 2 SIGKILLed at random moments', quick ? 24 : 200, 8, [], [], async ({ ws }) => {
+  await attempt(
+    fault('8 workers, 2 SIGKILLed at random moments', quick ? 24 : 200, 8, [], [], async ({ ws }) => {
       const victims = [...ws].sort(() => Math.random() - 0.5).slice(0, 2);
       for (const v of victims) {
         await v.waitFor(/: start /, 300_000);
@@ -267,7 +283,7 @@ const bench: BenchSuite = async ({ quick }) => {
     }),
   );
   for (const r of results)
-    rows.push({
+    push({
       suite,
       name: `fault: ${r.name}`,
       value: r.lost,

@@ -17,6 +17,8 @@ describe('--queue URLs', () => {
     const d = parseQueueUrl('redis://127.0.0.1', false);
     expect(d.options).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0, maxRetriesPerRequest: 2 });
     expect(d.options.tls).toBeUndefined();
+    // An IP address is not a TLS server name (RFC 6066); the certificate's IP SAN is checked instead.
+    expect(parseQueueUrl('rediss://127.0.0.1:6380/0', true).options.tls).toEqual({});
     expect(d.options.password).toBeUndefined();
     // A one-shot command gives up; a worker keeps reconnecting.
     expect(d.options.retryStrategy(5)).toBeNull();

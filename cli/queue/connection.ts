@@ -3,6 +3,7 @@
  * `rediss://` for TLS), and the redaction that keeps a password out of every line printed and every
  * file written.
  */
+import { isIP } from 'node:net';
 
 /** Thrown for a malformed `--queue` URL; the message never contains the password. */
 export class QueueUrlError extends Error {
@@ -16,7 +17,7 @@ export interface RedisOptions {
   db: number;
   username?: string;
   password?: string;
-  tls?: { servername: string };
+  tls?: { servername?: string };
   maxRetriesPerRequest: number | null;
   retryStrategy: (times: number) => number | null;
 }
@@ -64,7 +65,8 @@ export function parseQueueUrl(url: string, persistent: boolean): QueueConnection
   if (u.password) options.password = decodeURIComponent(u.password);
   if (u.protocol === 'rediss:') {
     // Certificates: Node's defaults plus NODE_EXTRA_CA_CERTS for a private CA.
-    options.tls = { servername: options.host };
+    // SNI takes host names only (RFC 6066): an IP address is verified against the certificate's IP SANs.
+    options.tls = isIP(options.host) ? {} : { servername: options.host };
   }
   return { options, display: redactUrl(url) };
 }

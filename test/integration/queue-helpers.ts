@@ -39,24 +39,32 @@ export class RedisProcess {
   readonly dir = mkdtempSync(join(tmpdir(), 'cf-redis-'));
   private constructor(
     readonly port: number,
-    readonly opts: { appendonly: boolean; password?: string },
+    readonly opts: { appendonly: boolean; password?: string; tls?: boolean },
   ) {}
 
-  static async start(opts: { appendonly?: boolean; password?: string } = {}): Promise<RedisProcess> {
+  /** `tls`: serve TLS only, with test/fixtures/tls/ (clients trust its ca.crt through NODE_EXTRA_CA_CERTS). */
+  static async start(opts: { appendonly?: boolean; password?: string; tls?: boolean } = {}): Promise<RedisProcess> {
     const r = new RedisProcess(await freePort(), {
       appendonly: opts.appendonly ?? false,
       ...(opts.password ? { password: opts.password } : {}),
+      ...(opts.tls ? { tls: true } : {}),
     });
     await r.up();
     return r;
   }
 
   get url(): string {
-    return `redis://${this.opts.password ? `:${this.opts.password}@` : ''}127.0.0.1:${this.port}/0`;
+    return `${this.opts.tls ? 'rediss' : 'redis'}://${this.opts.password ? `:${this.opts.password}@` : ''}127.0.0.1:${this.port}/0`;
   }
 
   async up(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
+    const tls = join(process.cwd(), 'test', 'fixtures', 'tls');
+    const portArgs = this.opts.tls
+      ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', join(tls, 'server.crt')]
+          .concat(['--tls-key-file', join(tls, 'server.key'), '--tls-ca-cert-file', join(tls, 'ca.crt')])
+          .concat(['--tls-auth-clients', 'no'])
+      : ['--port', String(this.port)];
+    const args = [...portArgs, '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
     args.push('--appendonly', this.opts.appendonly ? 'yes' : 'no', '--appendfsync', 'always', '--daemonize', 'no');
     if (this.opts.password) args.push('--requirepass', this.opts.password);
     const p = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -328,4 +328,32 @@ describe.skipIf(!HAVE && !CI)('queue security: passwords and the dashboard', () 
     },
     SLOW,
   );
+
+  it(
+    'rediss:// (TLS) with a password: submit and status work through TLS, the password is redacted',
+    async () => {
+      const tls = await RedisProcess.start({ tls: true, password: PASSWORD });
+      try {
+        expect(tls.url).toMatch(/^rediss:/);
+        const env = { NODE_EXTRA_CA_CERTS: join(process.cwd(), 'test', 'fixtures', 'tls', 'ca.crt') };
+        const d = track(
+          new CliProcess(['sweep', PIPE, '--plugin', PLUGIN, '--seeds', '1..2', '--queue', tls.url, '--detach'], env),
+        );
+        expect(await d.exited).toBe(0);
+        const id = sweepIdOf(d.stderr);
+        const st = track(new CliProcess(['sweep', 'status', '--queue', tls.url, id], env));
+        expect(await st.exited).toBe(0);
+        expect(st.stdout).toContain(`${id} (${PIPE}): 0/2 done, 0 running, 0 failed, 2 waiting`);
+        // Without trusting the test CA the TLS handshake fails: proof the connection really is TLS.
+        const untrusted = track(new CliProcess(['sweep', 'status', '--queue', tls.url, id]));
+        expect(await untrusted.exited).toBe(2);
+        expect(untrusted.stderr).toMatch(/cannot reach Redis at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0/);
+        const printed = [d, st, untrusted].map((p) => p.stdout + p.stderr).join('\n');
+        expect(printed).not.toContain(PASSWORD);
+      } finally {
+        await tls.down();
+      }
+    },
+    SLOW,
+  );
 });
