@@ -415,7 +415,14 @@ export async function sweepCollect(id: string, o: SweepActionOptions): Promise<n
     const meta = await client.meta(id);
     const tracked: Tracked[] = meta.runs.map((run) => ({ run, jobId: jobIdOf(id, run), state: 'missing' }));
     await client.refresh(id, tracked);
-    const out = resolve(o.out ?? join('runs', `sweep-${meta.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`));
+    // The local sweep's default folder name (main.ts slug()) for the same pipeline.
+    const slug =
+      meta.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 48) || 'pipeline';
+    const out = resolve(o.out ?? join('runs', `sweep-${slug}`));
     if (o.store) {
       const from = join(resolve(o.store), id, 'runs');
       if (!existsSync(from)) throw new QueueCommandError(`--store ${o.store}: no folder ${from} (wrong store?)`);
