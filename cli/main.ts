@@ -45,6 +45,13 @@ import {
   seedParams,
   describeColumns,
 } from './sweep.ts';
+import {
+  registerQueueCommands,
+  sweepAction,
+  sweepOnQueue,
+  SWEEP_ACTIONS,
+  type SweepQueueCliOptions,
+} from './queue/commands.ts';
 
 /** A usage or validation failure: printed, exit code 2, nothing run. */
 class UsageError extends Error {
@@ -313,7 +320,7 @@ async function nodesCommand(opts: { plugin: string[]; json?: boolean }): Promise
   return 0;
 }
 
-interface SweepCliOptions {
+interface SweepCliOptions extends SweepQueueCliOptions {
   seeds?: string;
   grid: string[];
   set: string[];
@@ -323,7 +330,9 @@ interface SweepCliOptions {
   backend?: string;
 }
 
-async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number> {
+async function sweepCommand(file: string, sweepId: string | undefined, opts: SweepCliOptions): Promise<number> {
+  if ((SWEEP_ACTIONS as readonly string[]).includes(file) && !existsSync(file)) return sweepAction(file, sweepId, opts);
+  if (sweepId !== undefined) throw new UsageError(`sweep: unexpected argument "${sweepId}"`);
   const { registry } = await makeRegistry(opts.plugin);
   // Validate once up front, with the first run's overrides, so a broken file fails fast.
   const loaded = await readPipeline(file, registry, opts.set);
@@ -351,6 +360,17 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
   if (!Number.isInteger(workers) || workers < 1)
     throw new UsageError(`--workers "${opts.workers}": expected an integer >= 1`);
   const out = resolve(opts.out ?? join('runs', `sweep-${slug(loaded.pipeline.name)}`));
+  if (opts.queue)
+    return sweepOnQueue({
+      file,
+      name: loaded.pipeline.name,
+      runs,
+      sets: opts.set,
+      plugins: opts.plugin,
+      backend: opts.backend,
+      out,
+      options: opts,
+    });
   const controller = new AbortController();
   const onSigint = (): void => {
     process.stderr.write(
@@ -430,7 +450,8 @@ export function program(setExit: (code: number) => void): Command {
     );
   p.command('sweep')
     .description('run a pipeline for many seeds and/or a params grid; resumable; one table of results')
-    .argument('<pipeline>', 'pipeline JSON file')
+    .argument('<pipeline>', 'pipeline JSON file, or status|collect|cancel (with --queue) followed by the sweep id')
+    .argument('[sweep]', 'the sweep id, for status|collect|cancel')
     .option('--seeds <list>', 'seeds, e.g. 1..20 or 1,2,5: every "seed" param of the pipeline is set to each')
     .option(
       '-g, --grid <node.param=v1,v2>',
@@ -444,10 +465,19 @@ export function program(setExit: (code: number) => void): Command {
     .option('-o, --out <dir>', 'sweep folder (default runs/sweep-<pipeline-name>/); re-running resumes it')
     .addOption(new Option('-b, --backend <name>', 'tfjs backend for compute blocks').choices(['wasm', 'cpu']))
     .option('--allow-urls', 'let blocks fetch http(s) URLs named in the pipeline (model.load); off by default')
-    .action(async (file: string, o: SweepCliOptions & { allowUrls?: boolean }) => {
+    .option(
+      '-q, --queue <url>',
+      'run on a BullMQ queue served by `cortexflow worker`s: redis://[:PASSWORD@]HOST:PORT/DB or rediss://',
+    )
+    .option('--detach', 'with --queue: submit and return at once')
+    .option('--attempts <n>', 'with --queue: attempts of a failing run before it is a failed row', '1')
+    .option('--store <dir>', 'collect: copy the run folders from this worker store')
+    .option('--json', 'status: print JSON')
+    .action(async (file: string, sweepId: string | undefined, o: SweepCliOptions & { allowUrls?: boolean }) => {
       if (o.allowUrls) allowUrls();
-      setExit(await sweepCommand(file, o));
+      setExit(await sweepCommand(file, sweepId, o));
     });
+  registerQueueCommands(p, setExit);
   p.command('nodes')
     .description('list every block type with its ports (and params as JSON Schema with --json)')
     .option('-p, --plugin <path|package>', 'load a plugin module first (repeatable)', collect, [])

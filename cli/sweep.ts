@@ -167,7 +167,11 @@ export function rowOf(run: SweepRun, dir: string): SweepRow {
       values: {},
       sets: run.sets,
     };
-  const m = JSON.parse(readFileSync(f, 'utf8')) as Manifest;
+  return rowFromManifest(run, JSON.parse(readFileSync(f, 'utf8')) as Manifest);
+}
+
+/** One run's table row from its manifest (the local pool reads it from disk, the queue receives it). */
+export function rowFromManifest(run: SweepRun, m: Manifest): SweepRow {
   const values: Record<string, number> = {};
   const errors: string[] = [];
   for (const [nodeId, n] of Object.entries(m.nodes)) {
@@ -245,6 +249,15 @@ export async function runSweep(opts: SweepOptions): Promise<SweepRow[]> {
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.workers, todo.length)) }, () => worker()));
   const rows = opts.runs.map((r) => rowOf(r, join(opts.out, 'runs', r.id)));
+  await writeSweepResults(opts, rows);
+  return rows;
+}
+
+/** Write DIR/sweep.csv, DIR/sweep.json and the figures from the rows (local pool and queue alike). */
+export async function writeSweepResults(
+  opts: Pick<SweepOptions, 'out' | 'pipeline' | 'sets' | 'log'>,
+  rows: SweepRow[],
+): Promise<void> {
   await writeAtomic(join(opts.out, 'sweep.csv'), tableCsv(rows));
   await writeAtomic(
     join(opts.out, 'sweep.json'),
@@ -252,7 +265,6 @@ export async function runSweep(opts: SweepOptions): Promise<SweepRow[]> {
   );
   const figures = await writeSweepFigures(opts.out, rows);
   if (figures.length > 0) opts.log(`sweep: ${figures.length} distribution figures (sweep.COLUMN.svg/.png)`);
-  return rows;
 }
 
 /** Default worker count: every core. */
