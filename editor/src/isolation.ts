@@ -34,7 +34,7 @@ interface IsolationScope {
  * Detect shared-memory threading in `scope` (default: `globalThis`, the page or a worker).
  * Injectable so the decision table can be unit-tested without a browser.
  */
-export function threadSupport(scope: IsolationScope = globalThis as IsolationScope): ThreadSupport {
+export function threadSupport(scope: IsolationScope = globalThis): ThreadSupport {
   const isolated = scope.crossOriginIsolated === true;
   let sharedMemory = false;
   const SAB = scope.SharedArrayBuffer;

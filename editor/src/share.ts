@@ -132,6 +132,17 @@ export async function fetchPipeline(url: URL, fetchFn: typeof fetch = fetch): Pr
   return text;
 }
 
+const watched = new WeakSet<ShareHost>();
+
+/** A `#p=` link pasted into the address bar of an open editor is a same-page navigation: open it too. */
+function watchHash(host: ShareHost, loc: Location): void {
+  if (watched.has(host)) return;
+  watched.add(host);
+  window.addEventListener('hashchange', () => {
+    if (sharedRequest(loc.href)?.kind === 'link') void openShared(host, loc);
+  });
+}
+
 /** The part of the editor {@link openShared} needs. */
 export interface ShareHost {
   openText(text: string, source: string): Promise<boolean>;
@@ -146,6 +157,7 @@ export interface ShareHost {
  * Returns whether a shared pipeline was opened.
  */
 export async function openShared(host: ShareHost, loc: Location = window.location): Promise<boolean> {
+  watchHash(host, loc);
   const req = sharedRequest(loc.href);
   if (!req) return false;
   if (req.kind === 'bad') {
