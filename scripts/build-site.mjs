@@ -79,10 +79,10 @@ writeFileSync(join(out, 'docs', 'index.html'), page('Documentation · cortexflow
 const firstSentence = (s) => (/^.*?[.!?](\s|$)/.exec(s)?.[0] ?? s).trim();
 const items = examples
   .map((e) => {
-    const href = `editor.html?pipeline=${encodeURIComponent(`examples/${e.file}`)}`;
-    const note = e.plugins.length
-      ? ` <span class="desc">(needs the plugin ${e.plugins.map(escapeHtml).join(', ')}: load it from the editor's Plugins… menu first)</span>`
-      : '';
+    // Plugin examples name their (bundled) plugin in the link, so they open in one click too.
+    const plugins = e.plugins.map((p) => `&plugin=${encodeURIComponent(p)}`).join('');
+    const href = `editor.html?pipeline=${encodeURIComponent(`examples/${e.file}`)}${plugins}`;
+    const note = e.plugins.length ? ` <span class="desc">(loads the plugin ${e.plugins.map(escapeHtml).join(', ')})</span>` : '';
     return `          <li><a href="${escapeHtml(href)}" data-file="${escapeHtml(e.file)}">${escapeHtml(e.name)}</a>${note}<br /><span class="desc">${escapeHtml(firstSentence(e.description))}</span> <a class="desc" href="examples/${escapeHtml(e.file)}" download>JSON</a></li>`;
   })
   .join('\n');

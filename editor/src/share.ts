@@ -6,6 +6,7 @@
  * - `?pipeline=URL`: a pipeline file fetched from URL (relative to the page, or absolute). Nothing
  *   is fetched from another origin unless the user opened such a link; the page says where the file
  *   came from.
+ * - `?plugin=NAME` (with either): a bundled plugin the pipeline needs, loaded first.
  *
  * Compression is the platform's CompressionStream ('deflate'; in every current browser and in Node
  * 18+): no library in the bundle for it.
@@ -15,6 +16,11 @@
 export const HASH_KEY = 'p';
 /** Query key of a pipeline fetched from a URL. */
 export const QUERY_KEY = 'pipeline';
+/**
+ * Query key naming a bundled plugin to load first (repeatable). Only plugins shipped with the site
+ * can be named, so a link loads no foreign code; it spares the recipient the Plugins… menu.
+ */
+export const PLUGIN_KEY = 'plugin';
 /** Largest pipeline file fetched through `?pipeline=` (pipelines are a few kB). */
 export const MAX_FETCH_BYTES = 5 * 1024 * 1024;
 
@@ -70,6 +76,8 @@ export async function decodePipeline(data: string): Promise<string> {
 export async function shareLink(doc: unknown, page: string): Promise<string> {
   const u = new URL(page);
   u.search = '';
+  const plugins = typeof doc === 'object' && doc !== null ? (doc as { plugins?: unknown }).plugins : undefined;
+  if (Array.isArray(plugins)) for (const p of plugins) if (typeof p === 'string') u.searchParams.append(PLUGIN_KEY, p);
   u.hash = `${HASH_KEY}=${await encodePipeline(doc)}`;
   return u.href;
 }
@@ -79,6 +87,11 @@ export type SharedRequest =
   | { kind: 'link'; data: string }
   | { kind: 'url'; url: URL; crossOrigin: boolean }
   | { kind: 'bad'; message: string };
+
+/** The bundled plugins a page address asks to load (`?plugin=NAME`, repeatable). */
+export function requestedPlugins(page: string): string[] {
+  return new URL(page).searchParams.getAll(PLUGIN_KEY).filter((p) => p.trim() !== '');
+}
 
 /** Read `#p=` or `?pipeline=` from a page address (`#p=` wins when both are present). */
 export function sharedRequest(page: string): SharedRequest | undefined {
@@ -146,6 +159,8 @@ function watchHash(host: ShareHost, loc: Location): void {
 /** The part of the editor {@link openShared} needs. */
 export interface ShareHost {
   openText(text: string, source: string): Promise<boolean>;
+  /** Load a bundled plugin; shows its own error and returns false when there is none by that name. */
+  loadPlugin(name: string): Promise<boolean>;
   problem: { title: string; lines: string[] } | undefined;
   flash(message: string): void;
 }
@@ -165,6 +180,7 @@ export async function openShared(host: ShareHost, loc: Location = window.locatio
     return false;
   }
   const source = describeSource(req, loc.href);
+  for (const name of requestedPlugins(loc.href)) if (!(await host.loadPlugin(name))) return false;
   let text: string;
   try {
     text = req.kind === 'link' ? await decodePipeline(req.data) : await fetchPipeline(req.url);
@@ -178,6 +194,7 @@ export async function openShared(host: ShareHost, loc: Location = window.locatio
     const clean = new URL(loc.href);
     clean.hash = '';
     clean.searchParams.delete(QUERY_KEY);
+    clean.searchParams.delete(PLUGIN_KEY);
     history.replaceState(history.state, '', clean.href);
   }
   return ok;

@@ -6,7 +6,8 @@
  * `#p=` link opens in a fresh browser with the same graph and params. The same folder served WITH
  * COOP/COEP headers is cross-origin isolated: more than one thread, the threaded tfjs-wasm build and
  * its pthread workers, and the same training losses. The opt-in service worker isolates the
- * header-less host. A file from another origin without CORS is refused with a clear message.
+ * header-less host. A plugin example opens in one click. A file from another origin without CORS
+ * is refused with a clear message.
  */
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -276,6 +277,25 @@ describe.skipIf(!hasBrowser)('static site (dist/site) on plain static hosts, in 
     await Promise.all([page.waitForEvent('load'), page.click('[data-testid="coi-disable"]')]);
     await editorReady(page);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a plugin example opens in one click from the landing page: its bundled plugin is named in the link', async () => {
+    const errors: string[] = [];
+    const { context, page } = await freshPage(browser, errors, []);
+    await page.goto(plain.url);
+    const href = await page.locator('a[data-file="plugin-dale.json"]').getAttribute('href');
+    expect(href).toContain('&plugin=cortexflow-plugin-dale');
+    await page.click('a[data-file="plugin-dale.json"]');
+    await page.waitForURL(/editor\.html/);
+    await editorReady(page);
+    const doc = await app(page);
+    expect(doc.nodes.some((n) => n.type.startsWith('dale.'))).toBe(true);
+    expect(await page.locator('[data-testid="problem"]').count()).toBe(0);
+    // Shared on, the link names the plugin again.
+    await page.click('[data-testid="share"]');
+    expect(await page.locator('[data-testid="share-url"]').inputValue()).toMatch(/editor\.html\?plugin=cortexflow-plugin-dale#p=/);
     expect(errors).toEqual([]);
     await context.close();
   });

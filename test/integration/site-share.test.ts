@@ -10,6 +10,7 @@ import {
   encodePipeline,
   fetchPipeline,
   MAX_FETCH_BYTES,
+  requestedPlugins,
   shareLink,
   sharedRequest,
 } from '../../editor/src/share.ts';
@@ -28,6 +29,14 @@ describe('pipelines in links', () => {
     expect(JSON.parse(await decodePipeline(req.data))).toEqual(and);
     expect(req.data.length).toBeLessThan(JSON.stringify(and).length / 2);
     expect(req.data).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it('names the bundled plugins a pipeline needs in the link', async () => {
+    const doc = { format: 'cortexflow/pipeline', plugins: ['cortexflow-plugin-dale'], nodes: [] };
+    const link = await shareLink(doc, PAGE);
+    expect(link).toMatch(/editor\.html\?plugin=cortexflow-plugin-dale#p=/);
+    expect(requestedPlugins(link)).toEqual(['cortexflow-plugin-dale']);
+    expect(requestedPlugins(PAGE)).toEqual([]);
   });
 
   it('keeps unicode text intact', async () => {
