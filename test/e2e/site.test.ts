@@ -10,66 +10,19 @@
  * is refused with a clear message.
  */
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { artifactDir, browserAvailable, launchBrowser } from './browser.ts';
 import { editorReady } from '../../editor/testing.ts';
+import { serveStatic, type StaticServer } from './static-server.ts';
 
 const hasBrowser = browserAvailable();
 const shots = artifactDir('site');
 const PREFIX = '/some/path/';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
-
-interface Served {
-  origin: string;
-  url: string;
-  server: Server;
-}
-
-/** A plain static file server for `root` under PREFIX; `isolate` adds the COOP/COEP headers. */
-async function serve(root: string, isolate: boolean): Promise<Served> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (!path.startsWith(PREFIX)) {
-      res.writeHead(404).end('not under the sub-path');
-      return;
-    }
-    const rel = decodeURIComponent(path.slice(PREFIX.length)) || 'index.html';
-    const file = normalize(join(root, rel));
-    if (!file.startsWith(root + sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => {
-        const headers: Record<string, string> = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' };
-        if (isolate) {
-          headers['cross-origin-opener-policy'] = 'same-origin';
-          headers['cross-origin-embedder-policy'] = 'require-corp';
-        }
-        res.writeHead(200, headers).end(body);
-      },
-      () => res.writeHead(404).end('not found'),
-    );
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const a = server.address();
-  const origin = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
-  return { origin, url: `${origin}${PREFIX}`, server };
-}
 
 interface AppHandle {
   backend: string;
@@ -120,8 +73,8 @@ async function runToDone(page: Page): Promise<string> {
 
 describe.skipIf(!hasBrowser)('static site (dist/site) on plain static hosts, in Chromium', () => {
   let out: string;
-  let plain: Served;
-  let isolated: Served;
+  let plain: StaticServer;
+  let isolated: StaticServer;
   let browser: Browser;
   let sharedLink = '';
   let shared: ReturnType<AppHandle['document']> | undefined;
@@ -130,15 +83,15 @@ describe.skipIf(!hasBrowser)('static site (dist/site) on plain static hosts, in 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'cortexflow-site-'));
     await promisify(execFile)(process.execPath, ['scripts/build-site.mjs', '--out', out], { cwd: process.cwd(), timeout: 170_000 });
-    plain = await serve(out, false);
-    isolated = await serve(out, true);
+    plain = await serveStatic(out, { prefix: PREFIX });
+    isolated = await serveStatic(out, { prefix: PREFIX, isolate: true });
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => plain?.server.close(r));
-    await new Promise((r) => isolated?.server.close(r));
+    await plain?.close();
+    await isolated?.close();
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
