@@ -7,6 +7,8 @@
  * `coi-sw.js`). Many static hosts cannot, so everything that sizes a thread pool asks here first and
  * falls back to one thread; results do not depend on the thread count. No DOM access: it runs the
  * same in the page and in the runtime worker (a dedicated worker inherits the page's isolation).
+ * Browser contexts only: Node's worker_threads share memory without any of this (there,
+ * `crossOriginIsolated` is undefined and this would answer 1 thread).
  */
 
 /** What the context allows, and why. */
