@@ -23,6 +23,8 @@ import type { WireEvent } from './protocol.ts';
 import { formatMs, svgDataUrl } from './node-view.ts';
 import { examples, type Example } from './examples.ts';
 import { bundledPlugins, installBundled } from './plugins.ts';
+import { openShared } from './share.ts';
+import './status-bar.ts';
 
 export const AUTOSAVE_KEY = 'cortexflow.editor.autosave.v1';
 export const PLUGINS_KEY = 'cortexflow.editor.plugins.v1';
@@ -141,6 +143,8 @@ export class CfApp extends LitElement {
     window.addEventListener('keydown', (e) => this.onKey(e));
     (window as unknown as { cortexflow: unknown }).cortexflow = this;
     await this.restore();
+    // A study shared as a link (#p= or ?pipeline=) replaces what was restored.
+    await openShared(this);
     this.resolveReady();
     // Load tfjs in the worker while the user looks at the graph.
     setTimeout(() => this.runner.warmUp(), 300);
@@ -225,6 +229,7 @@ export class CfApp extends LitElement {
     await this.canvas.load(loaded.pipeline);
     if (this.canvas.relaidOut) this.flash('The saved positions made nodes overlap: laid out by depth instead');
     await this.canvas.zoomToFit();
+    this.dispatchEvent(new CustomEvent('cf-opened', { detail: source }));
     // Checks and autosave after the graph is on screen.
     setTimeout(() => {
       this.validate();
@@ -365,6 +370,7 @@ export class CfApp extends LitElement {
   }
 
   private onRunEvent(e: WireEvent): void {
+    this.dispatchEvent(new CustomEvent('cf-run-event', { detail: e }));
     if (e.type === 'run-started') {
       for (const id of e.data.nodes) {
         const n = this.canvas.node(id);
@@ -597,6 +603,7 @@ export class CfApp extends LitElement {
           ${node ? this.outputsPanel(node) : nothing}
         </aside>
       </main>
+      <cf-status-bar .host=${this} .backend=${this.backend}></cf-status-bar>
       ${this.problem
         ? html`<div class="problem" role="alert" data-testid="problem">
             <div class="problem-title">${this.problem.title}</div>

@@ -13,7 +13,9 @@ export type ToWorker =
 /** A value the page may display: figures (anything with an `svg`), and loss histories. */
 export type Preview =
   | { kind: 'figure'; title: string; caption: string; svg: string }
-  | { kind: 'history'; loss: number[]; valLoss: number[] };
+  | { kind: 'history'; loss: number[]; valLoss: number[] }
+  /** A self-contained HTML report (`report.html`), for download. */
+  | { kind: 'report'; title: string; html: string };
 
 /** A RunEvent as sent to the page: `values` replaced by previews. */
 export type WireEvent =
@@ -35,7 +37,9 @@ export function previewsOf(values: Record<string, unknown> | undefined): Record<
   for (const [port, v] of Object.entries(values)) {
     if (typeof v !== 'object' || v === null) continue;
     const r = v as Record<string, unknown>;
-    if (typeof r['svg'] === 'string')
+    if (typeof r['html'] === 'string')
+      out[port] = { kind: 'report', title: typeof r['title'] === 'string' ? r['title'] : port, html: r['html'] };
+    else if (typeof r['svg'] === 'string')
       out[port] = {
         kind: 'figure',
         title: typeof r['title'] === 'string' ? r['title'] : port,

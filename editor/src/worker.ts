@@ -1,17 +1,20 @@
 /**
  * The runtime worker: validates the pipeline document with the core, runs it with the core runtime
  * (RxJS, the same code the CLI runs) and streams its events to the page. tfjs uses the wasm backend
- * here (single-thread SIMD: the page is not cross-origin isolated), falling back to cpu.
+ * here (SIMD; threaded on every core when the page is cross-origin isolated, see isolation.ts),
+ * falling back to cpu.
  * A RunCache lives as long as the worker, so a re-run only re-executes what changed.
  */
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { Subscription } from 'rxjs';
 import { execute, loadPipeline, Registry, RunCache } from '../../core/index.ts';
 import { registerBuiltins } from '../../nodes/index.ts';
-import { configureWasmPaths, describeBackend, useBackend } from '../../nodes/lib/tf.ts';
+import { configureWasmPaths, describeBackend, tf, useBackend } from '../../nodes/lib/tf.ts';
 import { installBundled } from './plugins.ts';
+import { poolThreads, threadsNote } from './isolation.ts';
 import { previewsOf, type FromWorker, type ToWorker, type WireEvent } from './protocol.ts';
 
 interface WorkerScope {
@@ -32,10 +35,14 @@ const ready = (async (): Promise<void> => {
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
   });
+  // Every core where the page is cross-origin isolated, else one (tfjs then loads the single-thread build).
+  setThreadsCount(poolThreads());
   try {
     const info = await useBackend(undefined, 'wasm');
     backend = info.backend;
-    scope.postMessage({ type: 'ready', backend: describeBackend(info) });
+    const wasm = info.backend === 'wasm';
+    const threaded = wasm && (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
+    scope.postMessage({ type: 'ready', backend: describeBackend(info) + threadsNote(wasm ? getThreadsCount() : 1, threaded) });
   } catch (e) {
     scope.postMessage({ type: 'ready', backend: `cpu (${e instanceof Error ? e.message : String(e)})` });
   }
