@@ -22,7 +22,7 @@ function walk(dir: string, out: string[] = [], depth = 0): string[] {
   return out;
 }
 
-/** How useful a file is to open first (higher first); 0 = not listed. */
+/** How useful a file is to open first (higher first); any file can fill the list of a small run. */
 function score(rel: string): number {
   const name = rel.split('/').pop() ?? rel;
   if (/\.html$/.test(name)) return 100;
@@ -32,7 +32,8 @@ function score(rel: string): number {
   if (name === 'model.json') return 50;
   if (/^(metrics|criterion|summary|sweep)\.(json|csv)$/.test(name)) return 40;
   if (name === 'manifest.json') return 10;
-  return 0;
+  if (/\.(json|csv)$/.test(name)) return 2;
+  return 1;
 }
 
 /** The `k` most useful files of a results folder, as paths relative to it, best first. */
@@ -40,7 +41,6 @@ export function usefulFiles(dir: string, k = 3): string[] {
   const files = walk(dir).map((f) => relative(dir, f));
   return files
     .map((f, i) => ({ f, s: score(f), i }))
-    .filter((x) => x.s > 0)
     .sort((a, b) => b.s - a.s || a.f.split('/').length - b.f.split('/').length || a.f.localeCompare(b.f))
     .slice(0, k)
     .map((x) => x.f);

@@ -58,6 +58,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 const MAT5 = 'MATLAB 5.0 MAT-file';
+/** Names the .mat copies in h5wasm's in-memory file system (one per file being read). */
+let matCounter = 0;
 
 async function npzSource(bytes: Uint8Array, where: string): Promise<ArraySource> {
   const { unzipSync } = await import('fflate');
@@ -117,7 +119,7 @@ async function folderSource(dir: string, read: (p: string) => Promise<Uint8Array
 async function matSource(bytes: Uint8Array, where: string): Promise<{ source: ArraySource; close: () => void }> {
   const h5 = (await import('h5wasm')).default;
   const mod = await h5.ready;
-  const fsPath = `/cortexflow-mat-${Date.now()}-${Math.floor(Math.random() * 1e9)}.mat`;
+  const fsPath = `/cortexflow-mat-${++matCounter}.mat`;
   mod.FS.writeFile(fsPath, bytes);
   const file = new h5.File(fsPath, 'r');
   const close = (): void => {

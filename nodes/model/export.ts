@@ -19,6 +19,7 @@ import { zipSync } from 'fflate';
 import type { Model } from '../ports/model.ts';
 import { encodeNpy } from '../lib/npy.ts';
 import { weightProblems } from './format.ts';
+import { transpose } from './keras.ts';
 
 /** Formats a model can be exported to. */
 export const EXPORT_FORMATS = ['keras', 'safetensors', 'npz'] as const;
@@ -59,13 +60,6 @@ export function kerasRefusal(model: Model): string | undefined {
 function checkModel(model: Model): void {
   const problems = weightProblems(model);
   if (problems.length > 0) throw new Error(`cannot export the model: ${problems.join('; ')}`);
-}
-
-/** Transpose a row-major [rows, cols] matrix. */
-function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j] as number;
-  return out;
 }
 
 /** Fields of model.json other than the weights, for the metadata of every format. */

@@ -110,8 +110,8 @@ function toFloat32(value: unknown, what: string, where: string): Float32Array {
   );
 }
 
-/** Transpose a row-major [rows, cols] matrix. */
-function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+/** Transpose a row-major [rows, cols] matrix (Keras' kernels are our matrices transposed). */
+export function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(a.length);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j] as number;
   return out;

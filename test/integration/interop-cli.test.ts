@@ -111,6 +111,7 @@ describe("a user's files through the CLI", () => {
     expect(again.stderr).toMatch(/model\.safetensors exists; give --force/);
     const keras = await runCli(['export', join(out, 'train', 'model'), '--to', 'keras', '-o', join(dir, 'k.h5')]);
     expect(keras.code, keras.stderr).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('model.load: no file contents in stderr or the manifest; http only with --allow-urls', async () => {

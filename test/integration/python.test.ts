@@ -7,10 +7,10 @@
  * large) and Keras (not in Debian) run where installed, else are skipped with a warning.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runBlock } from '../../core/testing.ts';
 import { createCtrnn } from '../../nodes/model/ctrnn.ts';
 import { toKerasH5, toNpz, toSafetensors } from '../../nodes/model/export.ts';
@@ -42,11 +42,22 @@ function snippet(tag: string): string {
   return m[1];
 }
 
+/** Temporary folders made here, removed after the tests. */
+const made: string[] = [];
+const tempDir = (prefix: string): string => {
+  const d = mkdtempSync(prefix);
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 const B = 4;
 const T = 60;
 
 async function setup(model: Model): Promise<{ dir: string; ySim: Float32Array }> {
-  const dir = mkdtempSync(join(tmpdir(), 'cf-python-'));
+  const dir = tempDir(join(tmpdir(), 'cf-python-'));
   const rng = new Rng(5);
   const x = new Float32Array(B * T * model.inputSize);
   // Pulses and a little noise, as a task's inputs look.
@@ -126,7 +137,7 @@ describe('docs/python.md', () => {
 
   it.skipIf(needNumpy)('datasets out: a Dataset output folder loads with NumPy as the doc says', async () => {
     expect(has.numpy, `${PY} cannot import numpy (CI=true): install python3-numpy`).toBe(true);
-    const dir = mkdtempSync(join(tmpdir(), 'cf-python-ds-'));
+    const dir = tempDir(join(tmpdir(), 'cf-python-ds-'));
     const ds = (
       await runBlock<{ dataset: Dataset }>(andTask, { params: { samples: 12, T: 50, stimStart: 5, seed: 2 } })
     ).outputs.dataset;
@@ -154,7 +165,7 @@ describe('docs/python.md', () => {
 
   it.skipIf(needNumpy)('trials in: what the doc saves with np.savez loads with dataset.load', async () => {
     expect(has.numpy, `${PY} cannot import numpy (CI=true): install python3-numpy`).toBe(true);
-    const dir = mkdtempSync(join(tmpdir(), 'cf-python-in-'));
+    const dir = tempDir(join(tmpdir(), 'cf-python-in-'));
     runPlain('trials-in', dir);
     const ds = (await runBlock<{ dataset: Dataset }>(datasetLoad, { params: { path: join(dir, 'my-trials.npz') } }))
       .outputs.dataset;
