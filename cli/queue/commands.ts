@@ -55,7 +55,7 @@ function queueOption(): Option {
 function needQueue(url: string | undefined, what: string): string {
   if (!url)
     throw new QueueCommandError(
-      `${what} needs --queue redis://[:PASSWORD@]HOST:PORT/DB (or CORTEXFLOW_QUEUE set to it)`,
+      `${what} needs --queue redis://HOST:PORT/DB (a password: a colon and the password before @HOST; TLS: rediss://), or CORTEXFLOW_QUEUE set to it`,
     );
   return url;
 }

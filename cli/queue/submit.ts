@@ -59,12 +59,16 @@ const JOB_STATE: Record<string, State> = {
 class Client {
   readonly queue: Queue<RunJobData, RunJobResult>;
   readonly redis: Redis;
+  /** The client's last connection error (more telling than the retry limit a command reports). */
+  lastError: string | undefined;
   constructor(readonly conn: QueueConnection) {
     this.queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection: conn.options });
     this.redis = new Redis(conn.options);
     // Errors surface through the commands that fail; a reconnecting client is not an error by itself.
     this.queue.on('error', () => undefined);
-    this.redis.on('error', () => undefined);
+    this.redis.on('error', (e: Error) => {
+      this.lastError = e.message;
+    });
   }
   async close(): Promise<void> {
     await Promise.allSettled([this.queue.close(), this.redis.quit()]);
@@ -125,7 +129,7 @@ async function connect(url: string, persistent: boolean): Promise<Client> {
   } catch (e) {
     await c.close();
     throw new QueueCommandError(
-      `cannot reach Redis at ${c.conn.display}: ${redactText(e instanceof Error ? e.message : String(e))}`,
+      `cannot reach Redis at ${c.conn.display}: ${redactText(c.lastError ?? (e instanceof Error ? e.message : String(e)))}`,
     );
   }
   return c;
