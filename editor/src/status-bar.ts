@@ -133,6 +133,16 @@ export class CfStatusBar extends LitElement {
     const viaSw =
       s.isolated && navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined;
     const canSw = !s.isolated && window.isSecureContext && 'serviceWorker' in navigator;
+    // Built as one string: template whitespace (formatters wrap long lines) must not reach the text.
+    const where = s.isolated
+      ? `cross-origin isolated${viaSw ? ' (service worker)' : ''}`
+      : 'not cross-origin isolated (no COOP/COEP headers), same results, slower';
+    const tf =
+      tfThreads === undefined
+        ? ''
+        : ` · tfjs-wasm: ${tfThreads.threadedBuild ? 'threaded' : 'single-thread'} build, ` +
+          `${tfThreads.threads} XNNPACK thread${tfThreads.threads === 1 ? '' : 's'}`;
+    const threadsLabel = `${s.threads > 1 ? `${s.threads} threads` : '1 thread'}: ${where}${tf}`;
     return html`
       <span class="source" data-testid="source" title=${this.source}
         >${this.source ? html`Opened from ${this.source}` : nothing}</span
@@ -145,18 +155,7 @@ export class CfStatusBar extends LitElement {
         data-tf-threads=${tfThreads === undefined ? '' : String(tfThreads.threads)}
         data-tf-threaded=${tfThreads === undefined ? '' : String(tfThreads.threadedBuild)}
         title=${s.reason}
-        >${s.threads > 1 ? `${s.threads} threads` : '1 thread'}:
-        ${
-          s.isolated
-            ? `cross-origin isolated${viaSw ? ' (service worker)' : ''}`
-            : 'not cross-origin isolated (no COOP/COEP headers), same results, slower'
-        }${
-          tfThreads !== undefined
-            ? html` · tfjs-wasm:
-              ${tfThreads.threadedBuild ? 'threaded build, ' : 'single-thread build, '}${tfThreads.threads} XNNPACK
-              thread${tfThreads.threads === 1 ? '' : 's'}`
-            : nothing
-        }</span
+        >${threadsLabel}</span
       >
       ${
         canSw
