@@ -50,9 +50,13 @@ const backendReady = (page: Page) =>
     timeout: 120_000,
   });
 const appReady = async (page: Page) => {
-  await page.waitForFunction(() => (window as unknown as { cortexflow?: { canvas?: unknown } }).cortexflow?.canvas !== undefined, null, {
-    timeout: 120_000,
-  });
+  await page.waitForFunction(
+    () => (window as unknown as { cortexflow?: { canvas?: unknown } }).cortexflow?.canvas !== undefined,
+    null,
+    {
+      timeout: 120_000,
+    },
+  );
   await page.evaluate(() => (window as unknown as { cortexflow: { ready: Promise<void> } }).cortexflow.ready);
 };
 
@@ -113,7 +117,13 @@ const suite: BenchSuite = async ({ quick }) => {
   const coldReady = median(ready);
   const warmReady = median(warm);
   const rows: BenchRow[] = [
-    { suite: 'site', name: 'dist/site size', value: size.bytes / MiB, unit: 'MiB', note: `${size.files} files; ${(size.gzip / MiB).toFixed(2)} MiB gzipped` },
+    {
+      suite: 'site',
+      name: 'dist/site size',
+      value: size.bytes / MiB,
+      unit: 'MiB',
+      note: `${size.files} files; ${(size.gzip / MiB).toFixed(2)} MiB gzipped`,
+    },
     {
       suite: 'site',
       name: 'editor first load: files fetched (page + worker)',
@@ -121,7 +131,13 @@ const suite: BenchSuite = async ({ quick }) => {
       unit: 'MiB',
       note: 'until tfjs-wasm is ready; uncompressed (the test server sends no gzip)',
     },
-    { suite: 'site', name: 'landing page, cold, to load', value: median(landing), unit: 'ms', note: `median of ${reps}` },
+    {
+      suite: 'site',
+      name: 'landing page, cold, to load',
+      value: median(landing),
+      unit: 'ms',
+      note: `median of ${reps}`,
+    },
     {
       suite: 'site',
       name: 'editor, cold, to first graph on canvas',
@@ -131,7 +147,13 @@ const suite: BenchSuite = async ({ quick }) => {
       ratio: coldReady / warmReady,
       note: `median of ${reps}; warm ${warmReady.toFixed(0)} ms`,
     },
-    { suite: 'site', name: 'editor, cold, to tfjs-wasm ready in the worker', value: median(backend), unit: 'ms', note: `median of ${reps}` },
+    {
+      suite: 'site',
+      name: 'editor, cold, to tfjs-wasm ready in the worker',
+      value: median(backend),
+      unit: 'ms',
+      note: `median of ${reps}`,
+    },
   ];
   return rows;
 };

@@ -20,8 +20,7 @@ const outArg = args.indexOf('--out');
 const out = resolve(outArg >= 0 && args[outArg + 1] ? args[outArg + 1] : join(repo, 'dist/site'));
 const site = join(repo, 'editor/site');
 
-const escapeHtml = (s) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 // 1. The editor, with relative URLs, then renamed so that index.html can be the landing page
 //    (same folder, so its relative asset URLs stay right).
@@ -31,7 +30,9 @@ renameSync(join(out, 'index.html'), join(out, 'editor.html'));
 // 2. Examples, as files: the landing page opens them through ?pipeline= (the same path a shared URL takes).
 mkdirSync(join(out, 'examples'), { recursive: true });
 const examples = [];
-for (const file of readdirSync(join(repo, 'examples')).filter((f) => f.endsWith('.json')).sort()) {
+for (const file of readdirSync(join(repo, 'examples'))
+  .filter((f) => f.endsWith('.json'))
+  .sort()) {
   copyFileSync(join(repo, 'examples', file), join(out, 'examples', file));
   const doc = JSON.parse(readFileSync(join(repo, 'examples', file), 'utf8'));
   examples.push({ file, name: doc.name ?? file, description: doc.description ?? '', plugins: doc.plugins ?? [] });
@@ -40,7 +41,9 @@ for (const file of readdirSync(join(repo, 'examples')).filter((f) => f.endsWith(
 // 3. Docs: every docs/*.md (they link each other) as HTML. Links to other .md pages become .html;
 //    links into the repository (source folders) are not on the site and become labelled text.
 const docsDir = join(repo, 'docs');
-const docFiles = readdirSync(docsDir).filter((f) => f.endsWith('.md')).sort();
+const docFiles = readdirSync(docsDir)
+  .filter((f) => f.endsWith('.md'))
+  .sort();
 const titles = new Map();
 mkdirSync(join(out, 'docs'), { recursive: true });
 const marked = new Marked(gfmHeadingId());
@@ -68,12 +71,18 @@ for (const file of docFiles) {
   const md = readFileSync(join(docsDir, file), 'utf8');
   const title = /^#\s+(.+)$/m.exec(md)?.[1] ?? file;
   titles.set(file, title);
-  writeFileSync(join(out, 'docs', file.replace(/\.md$/, '.html')), page(`${title} · cortexflow`, marked.parse(md), '../'));
+  writeFileSync(
+    join(out, 'docs', file.replace(/\.md$/, '.html')),
+    page(`${title} · cortexflow`, marked.parse(md), '../'),
+  );
 }
 const list = docFiles
   .map((f) => `<li><a href="${f.replace(/\.md$/, '.html')}">${escapeHtml(titles.get(f))}</a></li>`)
   .join('\n');
-writeFileSync(join(out, 'docs', 'index.html'), page('Documentation · cortexflow', `<h1>Documentation</h1>\n<ul>\n${list}\n</ul>`, '../'));
+writeFileSync(
+  join(out, 'docs', 'index.html'),
+  page('Documentation · cortexflow', `<h1>Documentation</h1>\n<ul>\n${list}\n</ul>`, '../'),
+);
 
 // 4. Landing page, with the examples listed at build time (no script needed to show them).
 const firstSentence = (s) => (/^.*?[.!?](\s|$)/.exec(s)?.[0] ?? s).trim();
@@ -82,7 +91,9 @@ const items = examples
     // Plugin examples name their (bundled) plugin in the link, so they open in one click too.
     const plugins = e.plugins.map((p) => `&plugin=${encodeURIComponent(p)}`).join('');
     const href = `editor.html?pipeline=${encodeURIComponent(`examples/${e.file}`)}${plugins}`;
-    const note = e.plugins.length ? ` <span class="desc">(loads the plugin ${e.plugins.map(escapeHtml).join(', ')})</span>` : '';
+    const note = e.plugins.length
+      ? ` <span class="desc">(loads the plugin ${e.plugins.map(escapeHtml).join(', ')})</span>`
+      : '';
     return `          <li><a href="${escapeHtml(href)}" data-file="${escapeHtml(e.file)}">${escapeHtml(e.name)}</a>${note}<br /><span class="desc">${escapeHtml(firstSentence(e.description))}</span> <a class="desc" href="examples/${escapeHtml(e.file)}" download>JSON</a></li>`;
   })
   .join('\n');
@@ -108,5 +119,7 @@ const walk = (dir) => {
   }
 };
 walk(out);
-console.log(`site written to ${relative(process.cwd(), out) || '.'}: ${files} files, ${(bytes / 1024 / 1024).toFixed(2)} MiB`);
+console.log(
+  `site written to ${relative(process.cwd(), out) || '.'}: ${files} files, ${(bytes / 1024 / 1024).toFixed(2)} MiB`,
+);
 console.log('serve the folder with any static file server; open index.html (landing) or editor.html');

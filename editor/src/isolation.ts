@@ -57,8 +57,7 @@ export function threadSupport(scope: IsolationScope = globalThis): ThreadSupport
   else if (isolated && sharedMemory) reason = 'cross-origin isolated, but the browser reports one core: 1 thread';
   else if (isolated) reason = 'cross-origin isolated, but SharedArrayBuffer is missing: 1 thread';
   else
-    reason =
-      'not cross-origin isolated (the host sends no COOP/COEP headers): 1 thread, same results, slower training';
+    reason = 'not cross-origin isolated (the host sends no COOP/COEP headers): 1 thread, same results, slower training';
   return { isolated, sharedMemory, cores, threads, reason };
 }
 

@@ -42,7 +42,8 @@ function toBase64Url(bytes: Uint8Array): string {
 }
 
 function fromBase64Url(s: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new ShareError('the link\'s "#p=" part is not base64url text (A-Z a-z 0-9 - _); was it cut or altered?');
+  if (!/^[A-Za-z0-9_-]*$/.test(s))
+    throw new ShareError('the link\'s "#p=" part is not base64url text (A-Z a-z 0-9 - _); was it cut or altered?');
   const b64 = s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4);
   let bin: string;
   try {
@@ -84,9 +85,7 @@ export async function shareLink(doc: unknown, page: string): Promise<string> {
 
 /** What a page address asks to open, if anything. */
 export type SharedRequest =
-  | { kind: 'link'; data: string }
-  | { kind: 'url'; url: URL; crossOrigin: boolean }
-  | { kind: 'bad'; message: string };
+  { kind: 'link'; data: string } | { kind: 'url'; url: URL; crossOrigin: boolean } | { kind: 'bad'; message: string };
 
 /** The bundled plugins a page address asks to load (`?plugin=NAME`, repeatable). */
 export function requestedPlugins(page: string): string[] {
@@ -101,7 +100,8 @@ export function sharedRequest(page: string): SharedRequest | undefined {
   if (data !== null) return { kind: 'link', data };
   const ref = u.searchParams.get(QUERY_KEY);
   if (ref === null) return undefined;
-  if (ref.trim() === '') return { kind: 'bad', message: '"?pipeline=" is empty: give the address of a pipeline JSON file' };
+  if (ref.trim() === '')
+    return { kind: 'bad', message: '"?pipeline=" is empty: give the address of a pipeline JSON file' };
   let url: URL;
   try {
     url = new URL(ref, u);
@@ -109,7 +109,10 @@ export function sharedRequest(page: string): SharedRequest | undefined {
     return { kind: 'bad', message: `"?pipeline=${ref}" is not an address` };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    return { kind: 'bad', message: `"?pipeline=${ref}": only http and https addresses can be opened, not ${url.protocol}` };
+    return {
+      kind: 'bad',
+      message: `"?pipeline=${ref}": only http and https addresses can be opened, not ${url.protocol}`,
+    };
   return { kind: 'url', url, crossOrigin: url.origin !== u.origin };
 }
 

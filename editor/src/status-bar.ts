@@ -130,10 +130,23 @@ export class CfStatusBar extends LitElement {
   override render() {
     const s = this.support;
     const tfThreads = threadsInBackend(this.backend);
-    const viaSw = s.isolated && navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined;
+    const viaSw =
+      s.isolated && navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined;
     const canSw = !s.isolated && window.isSecureContext && 'serviceWorker' in navigator;
+    // Built as one string: template whitespace (formatters wrap long lines) must not reach the text.
+    const where = s.isolated
+      ? `cross-origin isolated${viaSw ? ' (service worker)' : ''}`
+      : 'not cross-origin isolated (no COOP/COEP headers), same results, slower';
+    const tf =
+      tfThreads === undefined
+        ? ''
+        : ` · tfjs-wasm: ${tfThreads.threadedBuild ? 'threaded' : 'single-thread'} build, ` +
+          `${tfThreads.threads} XNNPACK thread${tfThreads.threads === 1 ? '' : 's'}`;
+    const threadsLabel = `${s.threads > 1 ? `${s.threads} threads` : '1 thread'}: ${where}${tf}`;
     return html`
-      <span class="source" data-testid="source" title=${this.source}>${this.source ? html`Opened from ${this.source}` : nothing}</span>
+      <span class="source" data-testid="source" title=${this.source}
+        >${this.source ? html`Opened from ${this.source}` : nothing}</span
+      >
       <span
         class="threads ${s.threads > 1 ? 'multi' : 'single'}"
         data-testid="threads"
@@ -142,24 +155,39 @@ export class CfStatusBar extends LitElement {
         data-tf-threads=${tfThreads === undefined ? '' : String(tfThreads.threads)}
         data-tf-threaded=${tfThreads === undefined ? '' : String(tfThreads.threadedBuild)}
         title=${s.reason}
-        >${s.threads > 1 ? `${s.threads} threads` : '1 thread'}: ${s.isolated
-          ? `cross-origin isolated${viaSw ? ' (service worker)' : ''}`
-          : 'not cross-origin isolated (no COOP/COEP headers), same results, slower'}${tfThreads !== undefined
-          ? html` · tfjs-wasm: ${tfThreads.threadedBuild ? 'threaded build, ' : 'single-thread build, '}${tfThreads.threads} XNNPACK thread${tfThreads.threads === 1 ? '' : 's'}`
-          : nothing}</span
+        >${threadsLabel}</span
       >
-      ${canSw
-        ? html`<button data-testid="coi-enable" ?disabled=${this.coiBusy} title="Installs a small service worker (coi-sw.js) that adds the COOP/COEP headers this host does not send, then reloads" @click=${() => void this.enableCoi()}>
-            Use every core
-          </button>`
-        : nothing}
+      ${
+        canSw
+          ? html`<button
+              data-testid="coi-enable"
+              ?disabled=${this.coiBusy}
+              title="Installs a small service worker (coi-sw.js) that adds the COOP/COEP headers this host does not send, then reloads"
+              @click=${() => void this.enableCoi()}
+            >
+              Use every core
+            </button>`
+          : nothing
+      }
       ${viaSw ? html`<button data-testid="coi-disable" title="Remove the service worker and reload" @click=${() => void this.disableCoi()}>Single thread</button>` : nothing}
-      ${this.report
-        ? html`<button data-testid="download-report" title="Download the report made by node ${this.report.node}" @click=${() => this.downloadReport()}>
-            Download report
-          </button>`
-        : nothing}
-      <button data-testid="share" title="A link that opens this pipeline (it travels in the link itself; nothing is uploaded)" @click=${() => void this.share()}>Share link</button>
+      ${
+        this.report
+          ? html`<button
+              data-testid="download-report"
+              title="Download the report made by node ${this.report.node}"
+              @click=${() => this.downloadReport()}
+            >
+              Download report
+            </button>`
+          : nothing
+      }
+      <button
+        data-testid="share"
+        title="A link that opens this pipeline (it travels in the link itself; nothing is uploaded)"
+        @click=${() => void this.share()}
+      >
+        Share link
+      </button>
       ${this.link ? html`<input class="link" data-testid="share-url" readonly .value=${this.link} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />` : nothing}
     `;
   }
@@ -173,7 +201,12 @@ export class CfStatusBar extends LitElement {
       background: #f0f2f5;
       border-top: 1px solid #d7dae0;
       color: #475467;
-      font: 12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+      font:
+        12px system-ui,
+        -apple-system,
+        'Segoe UI',
+        Roboto,
+        sans-serif;
       flex: 0 0 auto;
       min-width: 0;
     }
@@ -210,7 +243,12 @@ export class CfStatusBar extends LitElement {
 }
 
 function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'report';
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'report'
+  );
 }
 
 if (!customElements.get('cf-status-bar')) customElements.define('cf-status-bar', CfStatusBar);

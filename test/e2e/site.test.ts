@@ -26,7 +26,11 @@ const PREFIX = '/some/path/';
 
 interface AppHandle {
   backend: string;
-  document(): { nodes: Array<{ id: string; type: string; params: Record<string, unknown> }>; edges: unknown[]; name: string };
+  document(): {
+    nodes: Array<{ id: string; type: string; params: Record<string, unknown> }>;
+    edges: unknown[];
+    name: string;
+  };
   canvas: { node(id: string): { status: string; losses: number[] } | undefined };
 }
 const app = (page: Page) => page.evaluate(() => (window as unknown as { cortexflow: AppHandle }).cortexflow.document());
@@ -53,7 +57,11 @@ async function setParams(page: Page, node: string, params: Record<string, unknow
 }
 
 /** A fresh context (empty cache and storage) watching errors and every request's origin. */
-async function freshPage(browser: Browser, errors: string[], requests: string[]): Promise<{ context: BrowserContext; page: Page }> {
+async function freshPage(
+  browser: Browser,
+  errors: string[],
+  requests: string[],
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -67,7 +75,9 @@ async function freshPage(browser: Browser, errors: string[], requests: string[])
 async function runToDone(page: Page): Promise<string> {
   await page.click('[data-testid="run"]');
   const status = page.locator('[data-testid="run-status"]');
-  await expect.poll(() => status.textContent(), { timeout: 150_000, interval: 250 }).toMatch(/^(done|failed|cancelled) in/);
+  await expect
+    .poll(() => status.textContent(), { timeout: 150_000, interval: 250 })
+    .toMatch(/^(done|failed|cancelled) in/);
   return (await status.textContent()) ?? '';
 }
 
@@ -82,7 +92,10 @@ describe.skipIf(!hasBrowser)('static site (dist/site) on plain static hosts, in 
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'cortexflow-site-'));
-    await promisify(execFile)(process.execPath, ['scripts/build-site.mjs', '--out', out], { cwd: process.cwd(), timeout: 170_000 });
+    await promisify(execFile)(process.execPath, ['scripts/build-site.mjs', '--out', out], {
+      cwd: process.cwd(),
+      timeout: 170_000,
+    });
     plain = await serveStatic(out, { prefix: PREFIX });
     isolated = await serveStatic(out, { prefix: PREFIX, isolate: true });
     browser = await launchBrowser();
@@ -121,7 +134,9 @@ describe.skipIf(!hasBrowser)('static site (dist/site) on plain static hosts, in 
     expect(doc.name).toMatch(/^AND task/);
     expect(doc.nodes).toHaveLength(11);
     // Where it came from, and the address cleaned so a reload restores the autosave instead.
-    await expect.poll(() => page.locator('[data-testid="source"]').textContent()).toContain('examples/and-task.json (this site)');
+    await expect
+      .poll(() => page.locator('[data-testid="source"]').textContent())
+      .toContain('examples/and-task.json (this site)');
     expect(page.url()).toBe(`${plain.url}editor.html`);
     const threads = page.locator('[data-testid="threads"]');
     expect(await threads.getAttribute('data-isolated')).toBe('false');
@@ -137,7 +152,10 @@ describe.skipIf(!hasBrowser)('static site (dist/site) on plain static hosts, in 
     expect(plainLosses.length).toBeGreaterThan(5);
     await page.screenshot({ path: join(shots, 'editor-plain-done.png') });
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="download-report"]')]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid="download-report"]'),
+    ]);
     expect(download.suggestedFilename()).toBe('and-task.html');
     const file = join(out, '..', `${Date.now()}-report.html`);
     await download.saveAs(file);
@@ -159,7 +177,9 @@ describe.skipIf(!hasBrowser)('static site (dist/site) on plain static hosts, in 
     shared = await app(page);
 
     expect(errors).toEqual([]);
-    expect(requests.filter((u) => !u.startsWith(plain.origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+    expect(
+      requests.filter((u) => !u.startsWith(plain.origin) && !u.startsWith('blob:') && !u.startsWith('data:')),
+    ).toEqual([]);
     await context.close();
   });
 
@@ -177,7 +197,9 @@ describe.skipIf(!hasBrowser)('static site (dist/site) on plain static hosts, in 
     // A cut link is refused with a message, and the graph stays usable.
     await page.goto(`${sharedLink.slice(0, sharedLink.length - 40)}`);
     await editorReady(page);
-    await expect.poll(() => page.locator('[data-testid="problem"]').textContent()).toMatch(/Could not open the link.*(decompress|base64url)/s);
+    await expect
+      .poll(() => page.locator('[data-testid="problem"]').textContent())
+      .toMatch(/Could not open the link.*(decompress|base64url)/s);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -248,7 +270,9 @@ describe.skipIf(!hasBrowser)('static site (dist/site) on plain static hosts, in 
     expect(await page.locator('[data-testid="problem"]').count()).toBe(0);
     // Shared on, the link names the plugin again.
     await page.click('[data-testid="share"]');
-    expect(await page.locator('[data-testid="share-url"]').inputValue()).toMatch(/editor\.html\?plugin=cortexflow-plugin-dale#p=/);
+    expect(await page.locator('[data-testid="share-url"]').inputValue()).toMatch(
+      /editor\.html\?plugin=cortexflow-plugin-dale#p=/,
+    );
     expect(errors).toEqual([]);
     await context.close();
   });

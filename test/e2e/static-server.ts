@@ -23,7 +23,10 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string, options: { prefix?: string; isolate?: boolean } = {}): Promise<StaticServer> {
+export async function serveStatic(
+  root: string,
+  options: { prefix?: string; isolate?: boolean } = {},
+): Promise<StaticServer> {
   const prefix = options.prefix ?? '/';
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

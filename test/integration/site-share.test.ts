@@ -60,8 +60,12 @@ describe('pipelines in links', () => {
     }
     const other = sharedRequest(`${PAGE}?pipeline=${encodeURIComponent('https://elsewhere.org/s.json')}`);
     expect(other).toMatchObject({ kind: 'url', crossOrigin: true });
-    if (other?.kind === 'url') expect(describeSource(other, PAGE)).toBe('https://elsewhere.org/s.json (another site: https://elsewhere.org)');
-    expect(sharedRequest(`${PAGE}?pipeline=javascript:alert(1)`)).toMatchObject({ kind: 'bad', message: /only http and https/ });
+    if (other?.kind === 'url')
+      expect(describeSource(other, PAGE)).toBe('https://elsewhere.org/s.json (another site: https://elsewhere.org)');
+    expect(sharedRequest(`${PAGE}?pipeline=javascript:alert(1)`)).toMatchObject({
+      kind: 'bad',
+      message: /only http and https/,
+    });
     expect(sharedRequest(`${PAGE}?pipeline=`)).toMatchObject({ kind: 'bad', message: /empty/ });
     expect(sharedRequest(PAGE)).toBeUndefined();
     // A link in the fragment wins over a query.
@@ -71,11 +75,16 @@ describe('pipelines in links', () => {
   it('fetch errors name the address and what to check', async () => {
     const url = new URL('https://elsewhere.org/s.json');
     const failing = (() => Promise.reject(new TypeError('Failed to fetch'))) as unknown as typeof fetch;
-    await expect(fetchPipeline(url, failing)).rejects.toThrow(/could not fetch https:\/\/elsewhere\.org\/s\.json .*Access-Control-Allow-Origin/);
-    const notFound = (() => Promise.resolve(new Response('no', { status: 404, statusText: 'Not Found' }))) as unknown as typeof fetch;
+    await expect(fetchPipeline(url, failing)).rejects.toThrow(
+      /could not fetch https:\/\/elsewhere\.org\/s\.json .*Access-Control-Allow-Origin/,
+    );
+    const notFound = (() =>
+      Promise.resolve(new Response('no', { status: 404, statusText: 'Not Found' }))) as unknown as typeof fetch;
     await expect(fetchPipeline(url, notFound)).rejects.toThrow('https://elsewhere.org/s.json answered 404 Not Found');
     const huge = (() =>
-      Promise.resolve(new Response('x', { headers: { 'content-length': String(MAX_FETCH_BYTES + 1) } }))) as unknown as typeof fetch;
+      Promise.resolve(
+        new Response('x', { headers: { 'content-length': String(MAX_FETCH_BYTES + 1) } }),
+      )) as unknown as typeof fetch;
     await expect(fetchPipeline(url, huge)).rejects.toThrow(/a pipeline file is at most/);
     const ok = (() => Promise.resolve(new Response('{"a":1}'))) as unknown as typeof fetch;
     expect(await fetchPipeline(url, ok)).toBe('{"a":1}');
@@ -93,20 +102,40 @@ describe('thread support', () => {
   }
 
   it('uses every core only when isolated with shared memory', () => {
-    const iso = threadSupport({ crossOriginIsolated: true, SharedArrayBuffer: SAB, navigator: { hardwareConcurrency: 8 } });
+    const iso = threadSupport({
+      crossOriginIsolated: true,
+      SharedArrayBuffer: SAB,
+      navigator: { hardwareConcurrency: 8 },
+    });
     expect(iso).toMatchObject({ isolated: true, sharedMemory: true, cores: 8, threads: 8 });
     expect(iso.reason).toMatch(/8 threads/);
     const plain = threadSupport({ crossOriginIsolated: false, navigator: { hardwareConcurrency: 8 } });
     expect(plain).toMatchObject({ isolated: false, sharedMemory: false, threads: 1 });
     expect(plain.reason).toMatch(/not cross-origin isolated.*1 thread, same results/);
     // Constructor present but unusable (some browsers when not isolated).
-    expect(threadSupport({ crossOriginIsolated: true, SharedArrayBuffer: ThrowingSAB, navigator: { hardwareConcurrency: 4 } }).threads).toBe(1);
+    expect(
+      threadSupport({
+        crossOriginIsolated: true,
+        SharedArrayBuffer: ThrowingSAB,
+        navigator: { hardwareConcurrency: 4 },
+      }).threads,
+    ).toBe(1);
     expect(threadSupport({ crossOriginIsolated: true, SharedArrayBuffer: SAB }).threads).toBe(1);
-    expect(threadSupport({ crossOriginIsolated: true, SharedArrayBuffer: SAB, navigator: { hardwareConcurrency: Number.NaN } }).cores).toBe(1);
+    expect(
+      threadSupport({
+        crossOriginIsolated: true,
+        SharedArrayBuffer: SAB,
+        navigator: { hardwareConcurrency: Number.NaN },
+      }).cores,
+    ).toBe(1);
   });
 
   it('caps a requested pool at what the page allows', () => {
-    const four = threadSupport({ crossOriginIsolated: true, SharedArrayBuffer: SAB, navigator: { hardwareConcurrency: 4 } });
+    const four = threadSupport({
+      crossOriginIsolated: true,
+      SharedArrayBuffer: SAB,
+      navigator: { hardwareConcurrency: 4 },
+    });
     expect(poolThreads(undefined, four)).toBe(4);
     expect(poolThreads(0, four)).toBe(4);
     expect(poolThreads(2, four)).toBe(2);
