@@ -13,6 +13,7 @@ import { cellConfig, forward, lossAndGrad, type LossGrad } from './bptt.ts';
 import { forwardJs, lossAndGradJs, readoutJs } from './bptt-js.ts';
 import { tf } from '../lib/tf.ts';
 import { autodiffLossAndGrad, cellStep } from './cells.ts';
+import { CtrnnKernel, fusedForward, fusedLossAndGrad, type KernelConfig } from '../dynamics/fused.ts';
 import { checkCriterion, responseWindows, type ResponseWindow } from './criterion.ts';
 import { gatherBatch, packTheta, range, unpackTheta, type Batch } from './layout.ts';
 
@@ -117,6 +118,16 @@ export function checkCompatible(model: Model, dataset: Dataset, o: Pick<TrainOpt
     );
 }
 
+/** The fused kernel for a config, or undefined (with a warning) where WebAssembly SIMD is missing. */
+async function fusedKernel(c: KernelConfig, warn?: (m: string) => void): Promise<CtrnnKernel | undefined> {
+  try {
+    return await CtrnnKernel.create(c);
+  } catch (e) {
+    warn?.(`the fused wasm kernel is unavailable here (${e instanceof Error ? e.message : String(e)}): training with the tfjs kernels`);
+    return undefined;
+  }
+}
+
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 /** Masked MSE of outputs y (time-major) against a batch. */
@@ -170,16 +181,25 @@ export async function trainModel(
     const { ensureGradients } = await import('../lib/tf.ts');
     await ensureGradients();
   }
-  // On tfjs-cpu the plain-JS kernel is several times faster than tfjs ops (docs/training.md).
-  const plainJs = useHand && tf.getBackend() === 'cpu';
+  // The fused wasm kernel serves the built-in cell on every backend; where WebAssembly SIMD is
+  // missing, the tfjs hand BPTT (or, on tfjs-cpu, the plain-JS one) takes over.
+  const fused = useHand ? await fusedKernel(c, hooks.warn) : undefined;
+  const plainJs = useHand && !fused && tf.getBackend() === 'cpu';
   const localGrad = async (th: Float32Array, b: Batch, nz: Float32Array | undefined): Promise<LossGrad> =>
-    plainJs
-      ? lossAndGradJs(c, th, b, nz)
-      : useHand
-        ? lossAndGrad(c, th, b, nz)
-        : autodiffLossAndGrad(c, model, step, th, b, nz);
+    fused
+      ? fusedLossAndGrad(fused, th, { ...b, noise: nz })
+      : plainJs
+        ? lossAndGradJs(c, th, b, nz)
+        : useHand
+          ? lossAndGrad(c, th, b, nz)
+          : autodiffLossAndGrad(c, model, step, th, b, nz);
   const outputs = (th: Float32Array, b: Batch): Float32Array =>
-    plainJs ? readoutJs(c, th, forwardJs(c, th, b).H, b.T * b.B) : forward(c, th, b).y;
+    fused
+      ? fusedForward(fused, th, b).y
+      : plainJs
+        ? readoutJs(c, th, forwardJs(c, th, b).H, b.T * b.B)
+        : forward(c, th, b).y;
+  const method = fused ? 'hand (fused wasm SIMD)' : plainJs ? 'hand (plain JS)' : useHand ? 'hand' : 'autodiff';
   const gradFn = hooks.gradient && useHand ? hooks.gradient : localGrad;
 
   const { trainCount } = trainingSplit(dataset);
@@ -252,7 +272,7 @@ export async function trainModel(
           stoppedBecause: history.stoppedBecause,
           ...(history.criterionMetAt !== undefined ? { criterionMetAt: history.criterionMetAt } : {}),
           backend: hooks.backend,
-          gradient: plainJs ? 'hand (plain JS)' : useHand ? 'hand' : 'autodiff',
+          gradient: method,
           options: { ...o },
         },
       },
@@ -264,7 +284,7 @@ export async function trainModel(
     0,
     maxSteps,
     {},
-    `training on ${hooks.backend}, ${plainJs ? 'hand BPTT in plain JS' : useHand ? 'hand BPTT' : 'autodiff'}, ${maxSteps} steps of batch ${B}`,
+    `training on ${hooks.backend}, ${fused ? 'hand BPTT in the fused wasm kernel' : plainJs ? 'hand BPTT in plain JS' : useHand ? 'hand BPTT' : 'autodiff'}, ${maxSteps} steps of batch ${B}`,
   );
   let s = 0;
   for (; s < maxSteps; s++) {
