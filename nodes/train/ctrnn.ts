@@ -5,7 +5,7 @@ import { DatasetPort } from '../ports/dataset.ts';
 import { TrainingHistoryPort } from '../ports/history.ts';
 import { ModelPort } from '../ports/model.ts';
 import { trainModel, type TrainOptions } from './trainer.ts';
-import { gradientPool, type WorkerChoice } from './pool.ts';
+import { gradientPool } from './pool.ts';
 
 const params = schema({
   lr: num(1e-7, 1, 1e-3, { description: 'Adam learning rate (the authors: 1e-4 with batch 256; see docs/training.md for the default recipe).' }),
@@ -118,7 +118,7 @@ export const trainCtrnn = defineBlock({
       seed: p.seed,
       gradient: p.gradient,
     };
-    const pool = await gradientPool(inputs.model, p.workers as WorkerChoice, {
+    const pool = await gradientPool(inputs.model, p.workers, {
       platform: env.platform,
       backend: info.backend,
       batchSize: p.batchSize,
