@@ -36,7 +36,7 @@ describe.skipIf(!run)('fused kernel in Chromium', () => {
     expect(isolated).toBe(true);
     // A string, so vitest's transform does not rewrite the page's dynamic import.
     const path = `/@fs${repo}test/e2e/kernel-case.ts`;
-    const inBrowser = (await page.evaluate(`import(${JSON.stringify(path)}).then((m) => m.kernelCase('browser'))`)) as KernelCase;
+    const inBrowser = await page.evaluate<KernelCase>(`import(${JSON.stringify(path)}).then((m) => m.kernelCase("browser"))`);
     const inNode = await kernelCase('node');
     expect(inBrowser.threads2).toBe(2);
     expect(inBrowser.loss).toBe(inNode.loss);
