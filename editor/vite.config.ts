@@ -8,16 +8,12 @@ import { dirname, resolve } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
-// Cross-origin isolation: SharedArrayBuffer, which the trainer's worker pool shares batches through
-// (nodes/train/pool.ts), exists only on isolated pages.
-const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
   root: here,
   base: './',
   clearScreen: false,
-  server: { fs: { allow: [repo] }, headers: isolation },
-  preview: { headers: isolation },
+  server: { fs: { allow: [repo] } },
   // tfjs is only imported from the worker: pre-bundle it so a cold dev server does not reload mid-session.
   optimizeDeps: {
     include: [

@@ -1,6 +1,6 @@
 /**
  * The fused kernel gives the same numbers in Node and in Chromium (served by the editor's Vite dev
- * server, which sends the COOP/COEP headers the worker pool's SharedArrayBuffer needs): one loss, a
+ * server, here with the COOP/COEP headers the worker pool's SharedArrayBuffer needs): one loss, a
  * gradient checksum, and a 5-step loss curve on one thread and on a pool of two (Web Workers).
  */
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ describe.skipIf(!run)('fused kernel in Chromium', () => {
   let server: ViteDevServer | undefined;
   beforeAll(async () => {
     const { createServer } = await import('vite');
-    server = await createServer({ configFile: `${repo}editor/vite.config.ts`, server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+    server = await createServer({ configFile: `${repo}editor/vite.config.ts`, server: { port: 0, host: '127.0.0.1', headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } }, logLevel: 'error' });
     await server.listen();
     browser = await launchBrowser();
   });
