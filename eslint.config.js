@@ -13,6 +13,7 @@ export default tseslint.config(
       'bench/results/',
       'test-artifacts/',
       'editor/dist/',
+      'nodes/dynamics/assembly/',
       '**/*.mjs',
       '**/*.js',
     ],

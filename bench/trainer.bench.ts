@@ -1,9 +1,10 @@
 /**
  * Trainer benchmarks (issue 4):
- * 1. ms per training step (forward over T + BPTT + Adam) for N = 50, 100, 200 at B = 32, T = 200,
- *    2 in / 1 out: ours on wasm (one thread and the batch split across two), on cpu, and, when
- *    Debian's python3-torch is installed, PyTorch's per-step autograd loop and torch.nn.RNN on one
- *    thread, measured in the same run, with ratios.
+ * 1. ms per training step (forward over T + BPTT + Adam) at N = 100 B = 32 T = 200 and the authors'
+ *    N = 200 B = 256 T = 290, 2 in / 1 out: ours with the fused wasm kernel on one thread and on all
+ *    cores, the previous tfjs kernel, and, when Debian's python3-torch/numpy are installed,
+ *    PyTorch's per-step autograd loop, torch.nn.RNN and a hand-written float32 numpy BPTT (OpenBLAS),
+ *    all on one thread, in the same run, with GFLOP/s and the fraction of the measured sgemm peak.
  * 2. Time to criterion of the authors' 3-task context network: bench/peers/ttc.ts (ours) and
  *    bench/peers/torch_ttc.py (PyTorch) on the same data, initial weights, recipe and seeds; each
  *    run in its own process so its peak memory (max RSS) is its own. Opt in with
@@ -15,11 +16,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useBackend } from '../nodes/lib/tf.ts';
-import { adamInit, adamStep, clipByGlobalNorm } from '../nodes/train/adam.ts';
+import { adamInit, adamStep } from '../nodes/train/adam.ts';
 import { lossAndGrad, type CellConfig } from '../nodes/train/bptt.ts';
-import { lossAndGradJs } from '../nodes/train/bptt-js.ts';
+import { CtrnnKernel, fusedLossAndGrad } from '../nodes/dynamics/fused.ts';
 import { thetaLength, type Batch } from '../nodes/train/layout.ts';
-import { gradientPool } from '../nodes/train/pool.ts';
+import { gradientPool, threadCount } from '../nodes/train/pool.ts';
 import { createCtrnn } from '../nodes/model/ctrnn.ts';
 import { Rng } from '../nodes/lib/rng.ts';
 import type { BenchRow, BenchSuite } from './types.ts';
@@ -67,87 +68,106 @@ async function msPerStep(step: () => Promise<void>, reps: number, warmup: number
   return { median: ts[Math.floor(ts.length / 2)] as number, min: ts[0] as number };
 }
 
+/** Python peers: one JSON object per line. */
+function python(script: string, args: string[], env: NodeJS.ProcessEnv): Array<Record<string, unknown>> {
+  const out = execFileSync(PY, [join(here, 'peers', script), ...args], { env, encoding: 'utf8' });
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** numpy's environment: OpenBLAS on one thread, without the env's core-type and L2 overrides. */
+function numpyEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...PY_ENV, OPENBLAS_NUM_THREADS: '1' };
+  delete env['OPENBLAS_CORETYPE'];
+  delete env['OPENBLAS_L2_SIZE'];
+  return env;
+}
+
 const suite: BenchSuite = async ({ quick }) => {
   const rows: BenchRow[] = [];
   const ttc = process.env['CORTEXFLOW_BENCH_TTC'];
-  // The issue's shapes, plus the 3-task training shapes: the recipe's batch 64 and the authors' 256 (T = 290).
-  const shapes =
-    ttc === 'only'
-      ? []
-      : quick
-        ? [{ N: 100, B: 32, T: 200 }]
-        : [
-            { N: 50, B: 32, T: 200 },
-            { N: 100, B: 32, T: 200 },
-            { N: 200, B: 32, T: 200 },
-            { N: 100, B: 64, T: 290 },
-            { N: 100, B: 256, T: 290 },
-          ];
-  const reps = quick ? 5 : 10;
-  const warmup = quick ? 2 : 3;
+  // The issue's two shapes: N = 100 B = 32 T = 200, and the authors' multitask shape N = 200 B = 256 T = 290.
+  const shapes = ttc === 'only' ? [] : quick ? [{ N: 100, B: 32, T: 200 }] : [{ N: 100, B: 32, T: 200 }, { N: 200, B: 256, T: 290 }];
   const torch = torchAvailable();
-  if (!torch) process.stderr.write('trainer bench: python3-torch not installed, PyTorch peers skipped\n');
+  if (!torch) process.stderr.write('trainer bench: python3-torch not installed, PyTorch and numpy peers skipped\n');
+  const threads = threadCount(0);
+  let peak: number | undefined;
   for (const { N, B, T } of shapes) {
+    const big = B * T * N * N > 1e8;
+    const reps = quick ? 5 : big ? 6 : 10;
+    const warmup = quick ? 2 : big ? 2 : 3;
     const { cfg, model, batch } = synthetic(N, B, T);
+    const flop = 6 * B * T * N * N; // forward, dL/dh through W_rec, dW_rec: 2 B T N^2 each
     const ours: Record<string, Timing> = {};
-    for (const backend of ['wasm', 'cpu']) {
-      const info = await useBackend(backend);
-      const theta = new Float32Array(thetaLength(cfg));
-      const adam = adamInit(theta.length);
-      const { packTheta } = await import('../nodes/train/layout.ts');
-      theta.set(packTheta(model));
-      const cfgAdam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, decay: 0 };
-      const one = async () => {
-        const { grad } = (backend === 'cpu' ? lossAndGradJs : lossAndGrad)(cfg, theta, batch);
-        clipByGlobalNorm(grad, 0);
+    const info = await useBackend('wasm');
+    const { packTheta } = await import('../nodes/train/layout.ts');
+    const cfgAdam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, decay: 0 };
+    const fresh = () => ({ theta: packTheta(model), adam: adamInit(thetaLength(cfg)) });
+    {
+      const { theta, adam } = fresh();
+      const k = await CtrnnKernel.create(cfg);
+      ours['fused wasm, 1 thread'] = await msPerStep(async () => {
+        const { grad } = fusedLossAndGrad(k, theta, batch);
         adamStep(cfgAdam, adam, theta, grad);
-      };
-      const r = B > 32 ? Math.max(3, Math.floor(reps / 2)) : reps;
-      ours[`${info.backend === 'cpu' ? 'cpu (plain-JS kernel)' : info.backend}, 1 thread`] = await msPerStep(one, r, warmup);
-      if (backend === 'wasm') {
-        const pool = await gradientPool(model, 2, { platform: 'node', backend: info.backend, batchSize: B });
-        if (pool) {
-          try {
-            const two = async () => {
-              const { grad } = await pool.gradient(theta, batch, undefined);
-              adamStep(cfgAdam, adam, theta, grad);
-            };
-            ours[`${info.backend}, 2 threads`] = await msPerStep(two, reps, warmup);
-          } finally {
-            await pool.close();
-          }
-        }
+      }, reps, warmup);
+    }
+    const pool = await gradientPool(model, threads, { platform: 'node', backend: info.backend, batchSize: B });
+    if (pool) {
+      const { theta, adam } = fresh();
+      try {
+        ours[`fused wasm, ${pool.threads} threads`] = await msPerStep(async () => {
+          const { grad } = await pool.gradient(theta, batch, undefined);
+          adamStep(cfgAdam, adam, theta, grad);
+        }, reps, warmup);
+      } finally {
+        await pool.close();
       }
     }
-    let peers: Record<string, Timing> = {};
+    {
+      // The previous kernel (hand BPTT in tfjs ops), for the before/after.
+      const { theta, adam } = fresh();
+      ours['tfjs-wasm hand BPTT (before), 1 thread'] = await msPerStep(async () => {
+        const { grad } = lossAndGrad(cfg, theta, batch);
+        adamStep(cfgAdam, adam, theta, grad);
+      }, big ? 3 : reps, 1);
+    }
+    const peers: Record<string, Timing> = {};
     if (torch) {
-      const out = execFileSync(PY, [join(here, 'peers', 'torch_step.py'), String(N), String(B), String(T), String(reps), String(warmup)], {
-        env: PY_ENV,
-        encoding: 'utf8',
-      });
-      peers = Object.fromEntries(
-        out
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l) as { variant: string; ms: number; min: number })
-          .map((r) => [r.variant, { median: r.ms, min: r.min }]),
-      );
-      for (const [v, ms] of Object.entries(peers))
-        rows.push({ suite: 'trainer', name: `train step N=${N} B=${B} T=${T}, ${v} (1 thread)`, value: ms.median, unit: 'ms', note: `min ${ms.min.toFixed(1)} ms` });
+      for (const r of python('torch_step.py', [String(N), String(B), String(T), String(reps), String(warmup)], PY_ENV))
+        peers[String(r['variant'])] = { median: Number(r['ms']), min: Number(r['min']) };
+      for (const r of python('numpy_step.py', [String(N), String(B), String(T), String(reps), String(warmup)], numpyEnv())) {
+        if (r['gflops'] !== undefined) peak = Math.max(peak ?? 0, Number(r['gflops']));
+        else peers[String(r['variant'])] = { median: Number(r['ms']), min: Number(r['min']) };
+      }
     }
     const rnn = peers['torch.nn.RNN'];
     const loop = peers['torch autograd loop'];
+    const np = peers['numpy hand BPTT'];
+    const rate = (ms: number): string => {
+      const g = flop / ms / 1e6;
+      return `${g.toFixed(1)} GFLOP/s${peak !== undefined ? ` (${((100 * g) / peak).toFixed(0)}% of sgemm peak)` : ''}`;
+    };
     // Ratios use the fastest of the repetitions: the shared machine disturbs minima least.
-    for (const [v, ms] of Object.entries(ours)) {
-      const row: BenchRow = { suite: 'trainer', name: `train step N=${N} B=${B} T=${T}, ours ${v}`, value: ms.median, unit: 'ms', note: `min ${ms.min.toFixed(1)} ms` };
+    const row = (who: string, ms: Timing): BenchRow => {
+      const r: BenchRow = { suite: 'trainer', name: `train step N=${N} B=${B} T=${T}, ${who}`, value: ms.median, unit: 'ms', note: `min ${ms.min.toFixed(1)} ms, ${rate(ms.min)}` };
       if (rnn !== undefined) {
-        row.peer = 'torch.nn.RNN (min/min)';
-        row.ratio = ms.min / rnn.min;
-        row.note += `${loop !== undefined ? `; x${(ms.min / loop.min).toFixed(2)} of the torch autograd loop` : ''}${N === 100 && B === 32 && T === 200 ? '; target: <= 2x torch.nn.RNN, < autograd loop' : ''}`;
+        r.peer = 'torch.nn.RNN 1 thr (min/min)';
+        r.ratio = ms.min / rnn.min;
+        if (loop !== undefined) r.note += `; x${(ms.min / loop.min).toFixed(2)} torch loop`;
+        if (np !== undefined) r.note += `; x${(ms.min / np.min).toFixed(2)} numpy`;
       }
-      rows.push(row);
-    }
+      return r;
+    };
+    for (const [v, ms] of Object.entries(peers)) rows.push(row(`${v} (1 thread)`, ms));
+    for (const [v, ms] of Object.entries(ours)) rows.push(row(`ours ${v}`, ms));
+    const one = ours['fused wasm, 1 thread'];
+    const all = pool ? ours[`fused wasm, ${pool.threads} threads`] : undefined;
+    if (one && all && pool)
+      rows.push({ suite: 'trainer', name: `speed-up N=${N} B=${B} T=${T}, ${pool.threads} threads over 1`, value: one.min / all.min, unit: 'x', note: 'min/min; target >= 1.7 on 2 cores' });
   }
+  if (peak !== undefined) rows.push({ suite: 'trainer', name: 'machine peak: numpy sgemm 1024^2, OpenBLAS 1 thread', value: peak, unit: 'GFLOP/s' });
   if (ttc === '1' || ttc === 'only') {
     const { timeToCriterion } = await import('./peers/ttc-runner.ts');
     rows.push(...(await timeToCriterion({ quick, torch })));

@@ -137,7 +137,9 @@ function runChild(opts: SweepOptions, run: SweepRun, dir: string, signal?: Abort
   for (const s of [...opts.sets, ...run.sets]) args.push('--set', s);
   if (opts.backend) args.push('--backend', opts.backend);
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Parallel runs share the cores: each child's trainer gets its share (unless the user set one).
+    const threads = process.env['CORTEXFLOW_THREADS'] ?? String(Math.max(1, Math.floor(defaultWorkers() / Math.max(1, opts.workers))));
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CORTEXFLOW_THREADS: threads } });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);

@@ -17,17 +17,13 @@
  */
 import { Matrix, solve } from 'ml-matrix';
 import type { Activation, Eigenvalue, FixedPoint, Model } from '../ports/index.ts';
-import { activations } from '../model/simulate.ts';
+import { activationFns as activations, derivative } from '../dynamics/activations.ts';
+import { activateTf, derivativeTf } from '../dynamics/activations-tf.ts';
 import { eigenvalues } from './linalg.ts';
 import { tf } from '../lib/tf.ts';
 
 /** f'(pre) given pre and f(pre). */
-const derivatives: Record<Activation, (pre: number, fx: number) => number> = {
-  tanh: (_p, fx) => 1 - fx * fx,
-  relu: (p) => (p > 0 ? 1 : 0),
-  softplus: (p) => 1 / (1 + Math.exp(-p)),
-  sigmoid: (_p, fx) => fx * (1 - fx),
-};
+const derivatives = derivative;
 
 export interface FinderSettings {
   tolQ: number;
@@ -141,20 +137,10 @@ export const TAIL_FRACTION = 1 / 32;
 export const TAIL_MIN_ITERS = 200;
 
 /** Apply an activation to a tensor. */
-function tfAct(a: Activation, x: tf.Tensor): tf.Tensor {
-  if (a === 'tanh') return tf.tanh(x);
-  if (a === 'relu') return tf.relu(x);
-  if (a === 'sigmoid') return tf.sigmoid(x);
-  return tf.softplus(x);
-}
+const tfAct = (a: Activation, x: tf.Tensor): tf.Tensor => activateTf(x, a);
 
 /** f'(pre) as a tensor, from pre and f(pre). */
-function tfDeriv(a: Activation, pre: tf.Tensor, fx: tf.Tensor): tf.Tensor {
-  if (a === 'tanh') return tf.sub(1, tf.square(fx));
-  if (a === 'relu') return tf.cast(tf.greater(pre, 0), 'float32');
-  if (a === 'sigmoid') return tf.mul(fx, tf.sub(1, fx));
-  return tf.sigmoid(pre);
-}
+const tfDeriv = derivativeTf;
 
 /**
  * Minimise q from every start (rows of `starts` [S, N]) with Adam, all starts at once in one batch

@@ -17,6 +17,7 @@ import {
 import { Rng } from '../lib/rng.ts';
 import { simulate } from '../model/simulate.ts';
 import { simulateTfjs } from '../sim/tfjs.ts';
+import { simulateWasm } from '../dynamics/simulate.ts';
 import { BACKEND_CHOICES, useBackend } from '../lib/tf.ts';
 import { batchPerformance, type BatchPerformance } from './performance.ts';
 
@@ -81,12 +82,12 @@ export function lesionedWeights(model: Model, units: readonly number[]): ModelWe
   return { ...w, W_rec, W_in, W_out, b };
 }
 
-export const PRUNE_ENGINES = ['auto', 'js', 'tfjs'] as const;
+export const PRUNE_ENGINES = ['auto', 'js', 'tfjs', 'wasm'] as const;
 export type PruneEngine = (typeof PRUNE_ENGINES)[number];
 
-/** 'auto': tfjs from N = 100 (as sim.run), the float64 JS reference below. */
-export function resolveEngine(engine: PruneEngine, N: number): 'js' | 'tfjs' {
-  return engine === 'auto' ? (N >= 100 ? 'tfjs' : 'js') : engine;
+/** 'auto': the fused wasm kernel from N = 100 (as sim.run), the float64 JS reference below. */
+export function resolveEngine(engine: PruneEngine, N: number): 'js' | 'tfjs' | 'wasm' {
+  return engine === 'auto' ? (N >= 100 ? 'wasm' : 'js') : engine;
 }
 
 /** Simulate the model with given weights on every trial of a dataset and score each trial. */
@@ -94,12 +95,14 @@ export async function evaluate(
   model: Model,
   data: Dataset,
   weights?: ModelWeights,
-  engine: 'js' | 'tfjs' = 'js',
+  engine: 'js' | 'tfjs' | 'wasm' = 'js',
 ): Promise<BatchPerformance> {
   const { y } =
     engine === 'tfjs'
       ? await simulateTfjs(weights ? { ...model, weights } : model, data.inputs, data.samples, data.T)
-      : simulate(model, data.inputs, data.samples, data.T, weights ? { weights } : {});
+      : engine === 'wasm'
+        ? await simulateWasm(model, data.inputs, data.samples, data.T, weights)
+        : simulate(model, data.inputs, data.samples, data.T, weights ? { weights } : {});
   return batchPerformance(y, data.targets, data.mask, data.samples, data.T, data.outputs);
 }
 
@@ -115,7 +118,7 @@ export interface PruneSettings {
   seed: number;
   lesionUnits: number[][];
   /** Simulation engine (default 'js'). */
-  engine?: 'js' | 'tfjs';
+  engine?: 'js' | 'tfjs' | 'wasm';
 }
 
 export function criterionText(s: Pick<PruneSettings, 'criterion' | 'distanceRatio'>): string {
@@ -237,7 +240,7 @@ export const pruneBlock = defineBlock({
     seed: int(0, 2 ** 31 - 1, 0, { description: 'Seed of the random control.' }),
     engine: oneOf(PRUNE_ENGINES, 'auto', {
       description:
-        "Simulation: 'js' (float64 reference loops), 'tfjs' (float32, batched; faster from N ~ 100), 'auto' (tfjs from N = 100).",
+        "Simulation: 'js' (float64 reference loops), 'tfjs' (float32, batched), 'wasm' (the trainer's fused float32 kernel, fastest from N ~ 100), 'auto' (wasm from N = 100).",
     }),
     backend: oneOf(BACKEND_CHOICES, 'auto', { description: "tfjs backend when the engine is 'tfjs'." }),
     lesionUnits: list(Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1 }), [], {

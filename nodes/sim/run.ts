@@ -93,8 +93,8 @@ export async function runSimulation(
     conditions?: SimSelection;
     label?: string;
     maxTrials?: number;
-    /** 'js' (default): the plain-JS forward; 'tfjs': the tfjs forward on the active backend. */
-    engine?: 'js' | 'tfjs';
+    /** 'js' (default): the plain-JS forward; 'tfjs': the tfjs forward on the active backend; 'wasm': the fused kernel. */
+    engine?: 'js' | 'tfjs' | 'wasm';
     /** Shown in the result's `engine` field (e.g. the tfjs backend name). */
     engineLabel?: string;
     onChunk?: (done: number, total: number) => boolean | Promise<boolean>;
@@ -124,8 +124,13 @@ export async function runSimulation(
   const hidden = new Float32Array(C * T * N);
   const y = new Float32Array(C * T * O);
   const engine = options.engine ?? 'js';
-  const tfjsForward = engine === 'tfjs' ? (await import('./tfjs.ts')).simulateTfjs : undefined;
-  const chunk = engine === 'tfjs' ? CHUNK_TFJS : CHUNK_JS;
+  const tfjsForward =
+    engine === 'tfjs'
+      ? (await import('./tfjs.ts')).simulateTfjs
+      : engine === 'wasm'
+        ? (await import('../dynamics/simulate.ts')).simulateWasm
+        : undefined;
+  const chunk = engine === 'js' ? CHUNK_JS : CHUNK_TFJS;
   for (let c0 = 0; c0 < C; c0 += chunk) {
     const n = Math.min(chunk, C - c0);
     const x = inputs.subarray(c0 * T * I, (c0 + n) * T * I);
@@ -187,7 +192,7 @@ export const simRun = defineBlock({
     "Per condition: the distance ||y - target||_2 over the whole trial (Jarne & Laje's measure) and a decision accuracy: " +
     'for a held target level, the mean output over the later half of the last held level within 0.5 of it; for a target ' +
     'with a shape (a bump, an oscillation), the output must follow it from the response onward (R^2 >= 0.5). ' +
-    'Computed in plain JS (float64) for small nets, with tfjs (wasm) from N = 100 up.',
+    'Computed in plain JS (float64) for small nets, with the fused wasm kernel (float32, as in training) from N = 100 up.',
   inputs: {
     model: input(ModelPort),
     dataset: input(DatasetPort, { description: 'Its probe (distinct conditions) or its trials are simulated.' }),
@@ -205,16 +210,16 @@ export const simRun = defineBlock({
     maxTrials: int(1, 1_000_000, 2000, {
       description: 'Refuse to simulate more trials than this (hidden states take trials x T x N x 4 bytes).',
     }),
-    engine: oneOf(['auto', 'js', 'tfjs'] as const, 'auto', {
-      description: `js: plain float64 loops (the reference). tfjs: float32 on the tfjs backend (wasm by default). auto: tfjs from N = ${TFJS_FROM_UNITS} units up, else js.`,
+    engine: oneOf(['auto', 'js', 'tfjs', 'wasm'] as const, 'auto', {
+      description: `js: plain float64 loops (the reference). tfjs: float32 on the tfjs backend (wasm by default). wasm: the trainer's fused float32 kernel (WebAssembly SIMD). auto: wasm from N = ${TFJS_FROM_UNITS} units up, else js.`,
     }),
   }),
   run: async (ctx) => {
     const { params, inputs, signal, env } = ctx;
     if (!inputs.model) throw new Error('sim.run needs a model on its "model" input');
     if (!inputs.dataset) throw new Error('sim.run needs a dataset on its "dataset" input');
-    const engine = params.engine === 'auto' ? (inputs.model.N >= TFJS_FROM_UNITS ? 'tfjs' : 'js') : params.engine;
-    let engineLabel: string = engine;
+    const engine = params.engine === 'auto' ? (inputs.model.N >= TFJS_FROM_UNITS ? 'wasm' : 'js') : params.engine;
+    let engineLabel: string = engine === 'wasm' ? 'wasm (fused kernel)' : engine;
     if (engine === 'tfjs') {
       const { useBackend, describeBackend } = await import('../lib/tf.ts');
       engineLabel = `tfjs ${describeBackend(await useBackend(undefined, env.backend))}`;

@@ -8,21 +8,11 @@
  * a 36-trial probe: ~4.7x faster than the blocked JS loop on the same machine in the same run.
  */
 import { tf } from '../lib/tf.ts';
+import { activateTf } from '../dynamics/activations-tf.ts';
 import type { Activation, Model } from '../ports/model.ts';
 import type { SimulationResult } from '../model/simulate.ts';
 
-function act(a: Activation, x: tf.Tensor2D): tf.Tensor2D {
-  switch (a) {
-    case 'tanh':
-      return tf.tanh(x);
-    case 'relu':
-      return tf.relu(x);
-    case 'softplus':
-      return tf.softplus(x);
-    case 'sigmoid':
-      return tf.sigmoid(x);
-  }
-}
+const act = (a: Activation, x: tf.Tensor2D): tf.Tensor2D => activateTf(x, a);
 
 /**
  * Run `model` on inputs [B, T, inputSize] from h = 0, noise-free, on the active tfjs backend.

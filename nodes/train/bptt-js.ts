@@ -6,20 +6,10 @@
  */
 import type { CellConfig, LossGrad } from './bptt.ts';
 import { catRows, thetaLength, type Batch } from './layout.ts';
+import { activationFns, derivFromOutput } from '../dynamics/activations.ts';
 
-const fwd: Record<CellConfig['activation'], (x: number) => number> = {
-  tanh: Math.tanh,
-  relu: (x) => (x > 0 ? x : 0),
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  softplus: (x) => (x > 20 ? x : Math.log1p(Math.exp(x))),
-};
-/** f'(pre) from a = f(pre). */
-const der: Record<CellConfig['activation'], (a: number) => number> = {
-  tanh: (a) => 1 - a * a,
-  relu: (a) => (a > 0 ? 1 : 0),
-  sigmoid: (a) => a * (1 - a),
-  softplus: (a) => 1 - Math.exp(-a),
-};
+const fwd = activationFns;
+const der = derivFromOutput;
 
 /** Forward: activations A and states H, [T, B, N] each (the same array when alpha = 1 without noise). */
 export function forwardJs(c: CellConfig, th: Float32Array, batch: Batch, noise?: Float32Array): { A: Float32Array; H: Float32Array } {

@@ -18,6 +18,7 @@
  */
 import type { Activation } from '../ports/model.ts';
 import { tf } from '../lib/tf.ts';
+import { activateTf, derivFromOutputTf } from '../dynamics/activations-tf.ts';
 import type { Model } from '../ports/model.ts';
 import { batchRows, catRows, maskWeight, shapeOf, thetaLength, timeRows, type Batch, type Shape } from './layout.ts';
 
@@ -41,32 +42,11 @@ export interface LossGrad {
   grad: Float32Array;
 }
 
-export function activate(x: tf.Tensor, f: Activation): tf.Tensor {
-  switch (f) {
-    case 'tanh':
-      return tf.tanh(x);
-    case 'relu':
-      return tf.relu(x);
-    case 'sigmoid':
-      return tf.sigmoid(x);
-    case 'softplus':
-      return tf.softplus(x);
-  }
-}
+/** f(x) as a tensor (the dynamics layer's, nodes/dynamics/activations-tf.ts). */
+export const activate = (x: tf.Tensor, f: Activation): tf.Tensor => activateTf(x, f);
 
 /** f'(pre) expressed through a = f(pre). */
-function derivFromOutput(a: tf.Tensor, f: Activation, one: tf.Scalar): tf.Tensor {
-  switch (f) {
-    case 'tanh':
-      return tf.sub(one, tf.square(a));
-    case 'sigmoid':
-      return tf.mul(a, tf.sub(one, a));
-    case 'relu':
-      return tf.step(a);
-    case 'softplus':
-      return tf.sub(one, tf.exp(tf.neg(a)));
-  }
-}
+const derivFromOutput = (a: tf.Tensor, f: Activation, _one: tf.Scalar): tf.Tensor => derivFromOutputTf(a, f);
 
 /** a^T b, choosing per backend: explicit transpose on wasm (XNNPACK path), flag elsewhere. */
 export function matMulTA(a: T2, b: T2): T2 {

@@ -14,7 +14,8 @@
  */
 import type { Model } from '../ports/model.ts';
 import { tf } from '../lib/tf.ts';
-import { activate, type CellConfig, type LossGrad } from './bptt.ts';
+import { activate, forward, type CellConfig, type LossGrad } from './bptt.ts';
+import { trainKernels } from '../dynamics/registry.ts';
 import { catRows, thetaLength, type Batch } from './layout.ts';
 
 type T2 = tf.Tensor2D;
@@ -29,21 +30,36 @@ export interface CellWeights {
 /** A cell's one-step update, written with tfjs ops (differentiable). */
 export type CellStep = (h: T2, x: T2, w: CellWeights, model: Model) => T2;
 
-const cells = new Map<string, CellStep>();
-
-/** Register a cell step under `name` (the `Model.cell` value). Returns a disposer. */
+/**
+ * Register a cell step under `name` (the `Model.cell` value): an autodiff entry of the kernel
+ * registry (nodes/dynamics/registry.ts). Returns a disposer.
+ */
 export function registerCell(name: string, step: CellStep): () => void {
   if (name === 'ctrnn') throw new Error('registerCell: "ctrnn" is the built-in cell; choose another name');
-  if (cells.has(name)) console.warn(`registerCell: replacing the cell "${name}"`);
-  cells.set(name, step);
-  return () => {
-    if (cells.get(name) === step) cells.delete(name);
-  };
+  if (trainKernels.knows(name)) {
+    console.warn(`registerCell: replacing the cell "${name}"`);
+    trainKernels.forget(name);
+  }
+  return trainKernels.register({
+    cell: name,
+    backend: '*',
+    method: 'autodiff',
+    make: async (c, model) => {
+      const { ensureGradients } = await import('../lib/tf.ts');
+      await ensureGradients();
+      return {
+        label: 'autodiff',
+        lossAndGrad: (th, b, nz) => autodiffLossAndGrad(c, model, step, th, b, nz),
+        // As before the registry: validation and criterion outputs use the built-in forward.
+        outputs: (th, b) => forward(c, th, b).y,
+      };
+    },
+  });
 }
 
-/** The step function of a cell name ('ctrnn' or a registered one), or undefined. */
-export function cellStep(name: string): CellStep | undefined {
-  return name === 'ctrnn' ? ctrnnStep : cells.get(name);
+/** Whether a cell name is the built-in one or a registered one. */
+export function cellKnown(name: string): boolean {
+  return name === 'ctrnn' || trainKernels.knows(name);
 }
 
 /** matMul with a gradient that never uses transpose flags on wasm. */

@@ -14,6 +14,7 @@ import { cellConfig, lossAndGrad } from './bptt.ts';
 import { trainCtrnn } from './ctrnn.ts';
 import { checkCriterion, responseWindows } from './criterion.ts';
 import { gradientPool } from './pool.ts';
+import { CtrnnKernel, fusedLossAndGrad } from '../dynamics/fused.ts';
 import { batchOrder, trainModel, type TrainOptions } from './trainer.ts';
 import { gatherBatch, range } from './layout.ts';
 
@@ -287,7 +288,8 @@ describe('train.ctrnn', () => {
     await useBackend('wasm');
     const ds = tinyAnd(64);
     const model = tinyModel(ds);
-    const c = cellConfig(model);
+    // The hook computes what the trainer's default kernel (the fused one) computes, so the replay matches.
+    const kernel = await CtrnnKernel.create(cellConfig(model));
     let n = 0;
     const p = trainModel(
       model,
@@ -297,7 +299,7 @@ describe('train.ctrnn', () => {
         backend: 'wasm',
         gradient: async (th, b, nz) => {
           n++;
-          const r = lossAndGrad(c, th, b, nz);
+          const r = fusedLossAndGrad(kernel, th, { ...b, noise: nz });
           return n === 13 ? { loss: NaN, grad: r.grad } : r;
         },
       },

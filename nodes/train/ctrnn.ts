@@ -5,7 +5,7 @@ import { DatasetPort } from '../ports/dataset.ts';
 import { TrainingHistoryPort } from '../ports/history.ts';
 import { ModelPort } from '../ports/model.ts';
 import { trainModel, type TrainOptions } from './trainer.ts';
-import { gradientPool, type WorkerChoice } from './pool.ts';
+import { gradientPool } from './pool.ts';
 
 const params = schema({
   lr: num(1e-7, 1, 1e-3, { description: 'Adam learning rate (the authors: 1e-4 with batch 256; see docs/training.md for the default recipe).' }),
@@ -28,7 +28,7 @@ const params = schema({
   seed: int(0, 2 ** 31 - 1, 1, { description: 'Seed of the batch order and of the recurrent noise.' }),
   gradient: oneOf(['auto', 'hand', 'autodiff'], 'auto', { description: 'Gradient method: hand-derived BPTT (built-in cell, fast) or tfjs autodiff (any registered cell); auto picks hand when it can.' }),
   backend: oneOf(BACKEND_CHOICES, 'auto', { description: 'tfjs backend: wasm (default), cpu, tensorflow (tfjs-node, only if installed); auto = the run\'s setting or CORTEXFLOW_BACKEND, else wasm.' }),
-  workers: int(0, 2, 0, { description: 'Split each batch across this many threads (Node only) and average the gradients; 0 = auto, what measured fastest (docs/training.md).' }),
+  workers: int(0, 256, 0, { description: 'Threads that share each batch (worker_threads in Node, Web Workers in the editor); 0 = all cores, or CORTEXFLOW_THREADS when set. The batch is cut into fixed 16-sample chunks summed in a fixed order, so every thread count gives the same numbers (docs/performance.md).' }),
 });
 
 /** Sample count of a dataset-producing node, followed upstream through multiplexers. */
@@ -118,7 +118,7 @@ export const trainCtrnn = defineBlock({
       seed: p.seed,
       gradient: p.gradient,
     };
-    const pool = await gradientPool(inputs.model, p.workers as WorkerChoice, {
+    const pool = await gradientPool(inputs.model, p.workers, {
       platform: env.platform,
       backend: info.backend,
       batchSize: p.batchSize,

@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./grad-worker.ts');
+await import('./grad-worker-node.ts');

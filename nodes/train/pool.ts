@@ -1,21 +1,47 @@
 /**
- * Using the second core: each batch is split in two, this thread computes one half while a
- * worker_thread computes the other, and the gradients are combined weighted by each half's share of
- * the loss mask, which gives exactly the full-batch gradient (up to float rounding). Node only (the
- * editor already runs the runtime in a Web Worker); built-in cell only. Whether it pays is measured
- * in bench/trainer.bench.ts; `workers: 0` (auto) follows that measurement (docs/training.md).
+ * Every core, the same numbers on every core count. Each batch is cut into fixed chunks of
+ * CHUNK_ROWS rows (nodes/dynamics/fused.ts), independent of the thread count; this thread and
+ * `threads - 1` workers (worker_threads in Node, Web Workers in a cross-origin-isolated page) take
+ * chunks from a shared counter, each writes its chunk's loss and gradient to that chunk's slot of
+ * shared buffers, and the slots are summed in chunk order. Which thread computed which chunk never
+ * enters the arithmetic, so 1, 2 or 16 threads give bit-identical losses and weights.
  */
 import type { Model } from '../ports/model.ts';
-import { cellConfig, combineByMask, lossAndGrad, type LossGrad } from './bptt.ts';
-import { lossAndGradJs } from './bptt-js.ts';
-import { batchRows, maskWeight, timeRows, type Batch } from './layout.ts';
-import type { WorkerReply, WorkerRequest } from './grad-worker.ts';
+import { chunkCount, CtrnnKernel, lossDenominator, sumChunks, type KernelConfig } from '../dynamics/fused.ts';
+import { cellConfig, type LossGrad } from './bptt.ts';
+import { drainChunks, poolViews, type PoolBuffers, type PoolViews, type WorkerReply, type WorkerRequest } from './grad-worker.ts';
+import { thetaLength, type Batch } from './layout.ts';
 
-/** Threads to use: 0 = auto, 1, or 2. */
-export type WorkerChoice = 0 | 1 | 2;
+/** Threads to use: 0 = all cores (or CORTEXFLOW_THREADS when set), n = exactly n. */
+export type WorkerChoice = number;
 
-/** What `workers: 0` (auto) picks (set from the benchmark; see docs/training.md). */
-export const AUTO_THREADS = 1;
+/** Cores this process may use. */
+export function availableCores(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (typeof process !== 'undefined' && process.versions?.node) {
+    // node:os without a static import, so bundlers never see it.
+    const os = (process as unknown as { getBuiltinModule?: (m: string) => { availableParallelism?: () => number } }).getBuiltinModule?.('node:os');
+    const n = os?.availableParallelism?.();
+    if (n) return n;
+  }
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+/**
+ * The thread count for a `workers` choice: a positive choice wins; 0 takes CORTEXFLOW_THREADS when it
+ * is set (Node), else every core. Throws on a malformed CORTEXFLOW_THREADS.
+ */
+export function threadCount(choice: WorkerChoice): number {
+  if (choice > 0) return Math.floor(choice);
+  const env = typeof process !== 'undefined' ? process.env?.['CORTEXFLOW_THREADS'] : undefined;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`CORTEXFLOW_THREADS = "${env}" is not a positive integer: set it to a thread count (e.g. 2) or unset it`);
+    return n;
+  }
+  return availableCores();
+}
 
 export interface GradientPool {
   threads: number;
@@ -23,90 +49,150 @@ export interface GradientPool {
   close: () => Promise<void>;
 }
 
-/** Split a time-major batch [T, B, ...] into rows [0, k) and [k, B). */
-export function splitBatch(b: Batch, k: number, I: number, O: number): [Batch, Batch] {
-  return [batchRows(b, 0, k, I, O), batchRows(b, k, b.B, I, O)];
+/** What a pool needs from its host. */
+interface Port {
+  post: (m: WorkerRequest) => void;
+  onReply: (f: (r: WorkerReply) => void) => void;
+  onFail: (f: (e: Error) => void) => void;
+  terminate: () => Promise<void>;
 }
 
-function splitNoise(
-  noise: Float32Array | undefined,
-  T: number,
-  B: number,
-  k: number,
-  N: number,
-): [Float32Array | undefined, Float32Array | undefined] {
-  if (!noise) return [undefined, undefined];
-  return [timeRows(noise, T, B, 0, k, N), timeRows(noise, T, B, k, B, N)];
+async function nodeWorker(): Promise<Port> {
+  const { Worker } = await import('node:worker_threads');
+  // Not written as `new Worker(new URL('./x', import.meta.url))`: Vite would try to bundle this
+  // Node-only entry for the browser.
+  const entry = ['.', 'grad-worker.mjs'].join('/');
+  const w = new Worker(new URL(entry, import.meta.url));
+  return {
+    post: (m) => w.postMessage(m),
+    onReply: (f) => w.on('message', f),
+    onFail: (f) => {
+      w.on('error', f);
+      w.on('exit', (code) => f(new Error(`gradient worker exited (code ${code})`)));
+    },
+    terminate: async () => {
+      w.removeAllListeners('exit');
+      await w.terminate();
+    },
+  };
+}
+
+function webWorker(): Port {
+  const w = new Worker(new URL('./grad-worker-web.ts', import.meta.url), { type: 'module' });
+  return {
+    post: (m) => w.postMessage(m),
+    onReply: (f) => w.addEventListener('message', (e: MessageEvent<WorkerReply>) => f(e.data)),
+    onFail: (f) => w.addEventListener('error', (e) => f(new Error(`gradient worker failed: ${e.message}`))),
+    terminate: async () => w.terminate(),
+  };
+}
+
+/** One worker with one request in flight at a time. */
+class Remote {
+  private pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | undefined;
+  private dead: Error | undefined;
+  constructor(readonly port: Port) {
+    port.onReply((r) => {
+      const p = this.pending;
+      this.pending = undefined;
+      if (r.kind === 'error') p?.reject(new Error(`gradient worker: ${r.message}`));
+      else p?.resolve(r);
+    });
+    port.onFail((e) => {
+      this.dead = e;
+      const p = this.pending;
+      this.pending = undefined;
+      p?.reject(e);
+    });
+  }
+  ask(m: WorkerRequest): Promise<WorkerReply> {
+    return new Promise<WorkerReply>((resolve, reject) => {
+      if (this.dead) return reject(this.dead);
+      this.pending = { resolve, reject };
+      this.port.post(m);
+    });
+  }
+}
+
+function allocate(c: KernelConfig, T: number, B: number): PoolBuffers {
+  const L = thetaLength(c);
+  const f = (n: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(1, n) * 4);
+  return {
+    T,
+    B,
+    theta: f(L),
+    X: f(T * B * c.I),
+    Y: f(T * B * c.O),
+    M: f(T * B),
+    noise: f(T * B * c.N),
+    grads: f(chunkCount(B) * L),
+    losses: new SharedArrayBuffer(chunkCount(B) * 8),
+    counter: new SharedArrayBuffer(4),
+  };
 }
 
 /**
- * A two-thread gradient pool, or undefined when one thread is asked for (or chosen by 'auto'), the
- * platform is not Node, the cell is not the built-in one, or the batch is too small to split.
+ * A gradient pool of `threadCount(choice)` threads for the built-in cell, or undefined when one
+ * thread is asked for, the cell is a plugin's (autodiff), or the page cannot share memory (a
+ * browser page without cross-origin isolation: warns and trains on one thread).
  */
 export async function gradientPool(
   model: Model,
   choice: WorkerChoice,
-  env: { platform: string; backend: string; batchSize: number; warn?: (m: string) => void },
+  env: { platform: string; backend?: string; batchSize: number; warn?: (m: string) => void },
 ): Promise<GradientPool | undefined> {
-  const threads = choice === 0 ? AUTO_THREADS : choice;
-  if (threads < 2 || env.batchSize < 2 || model.cell !== 'ctrnn') return undefined;
-  if (env.platform !== 'node') {
-    env.warn?.('workers = 2 is available in Node only; training on one thread');
+  // 'All cores' never starts more threads than a batch has chunks; an explicit count is kept.
+  // In the browser, Web Workers started from the runtime's own worker are opt-in (workers > 1) until
+  // the built editor is shown to run them (docs/performance.md); Node uses every core by default.
+  if (choice === 0 && env.platform !== 'node') return undefined;
+  const threads = choice > 0 ? threadCount(choice) : Math.min(threadCount(choice), Math.max(1, chunkCount(env.batchSize)));
+  if (threads < 2 || model.cell !== 'ctrnn') return undefined;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && (env.platform === 'node' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true);
+  if (!shared) {
+    env.warn?.(
+      'training on one thread: this page is not cross-origin isolated, so it cannot share memory with workers (it needs the COOP/COEP headers; docs/performance.md)',
+    );
     return undefined;
   }
-  const { Worker } = await import('node:worker_threads');
-  const cfg = cellConfig(model);
-  // Not written as `new Worker(new URL('./x', import.meta.url))`: bundlers (Vite) would try to bundle
-  // this Node-only worker for the browser.
-  const entry = ['.', 'grad-worker.mjs'].join('/');
-  const worker = new Worker(new URL(entry, import.meta.url));
-  let pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | undefined;
-  let dead: Error | undefined;
-  worker.on('message', (r: WorkerReply) => {
-    const p = pending;
-    pending = undefined;
-    p?.resolve(r);
-  });
-  const fail = (e: Error): void => {
-    dead = e;
-    const p = pending;
-    pending = undefined;
-    p?.reject(e);
-  };
-  worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`gradient worker exited (code ${code})`)));
-  const ask = (m: WorkerRequest): Promise<WorkerReply> =>
-    new Promise<WorkerReply>((resolve, reject) => {
-      if (dead) return reject(dead);
-      pending = { resolve, reject };
-      worker.postMessage(m);
-    });
-  const ready = await ask({ kind: 'init', cfg, backend: env.backend });
-  if (ready.kind === 'error') {
-    await worker.terminate();
-    throw new Error(`gradient worker failed to start: ${ready.message}`);
+  const cfg: KernelConfig = cellConfig(model);
+  const local = await CtrnnKernel.create(cfg);
+  const remotes: Remote[] = [];
+  try {
+    for (let i = 0; i < threads - 1; i++) remotes.push(new Remote(env.platform === 'node' ? await nodeWorker() : webWorker()));
+    await Promise.all(remotes.map((r) => r.ask({ kind: 'init', cfg })));
+  } catch (e) {
+    await Promise.all(remotes.map((r) => r.port.terminate()));
+    throw new Error(`gradient workers failed to start: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const L = thetaLength(cfg);
+  let views: PoolViews | undefined;
   return {
-    threads: 2,
+    threads,
     gradient: async (theta, batch, noise) => {
-      const k = Math.floor(batch.B / 2);
-      const [mine, theirs] = splitBatch(batch, k, cfg.I, cfg.O);
-      const [nMine, nTheirs] = splitNoise(noise, batch.T, batch.B, k, cfg.N);
-      const reply = ask({ kind: 'grad', theta, batch: theirs, ...(nTheirs ? { noise: nTheirs } : {}) });
-      const a = (env.backend === 'cpu' ? lossAndGradJs : lossAndGrad)(cfg, theta, mine, nMine);
-      const r = await reply;
-      if (r.kind !== 'grad') throw new Error(`gradient worker: ${r.kind === 'error' ? r.message : 'unexpected reply'}`);
-      return combineByMask(
-        [
-          { r: a, weight: maskWeight(mine) },
-          { r, weight: maskWeight(theirs) },
-        ],
-        a.grad.length,
-      );
+      const { T, B } = batch;
+      if (!views || views.T !== T || views.B !== B) {
+        const buffers = allocate(cfg, T, B);
+        views = poolViews(buffers);
+        await Promise.all(remotes.map((r) => r.ask({ kind: 'buffers', buffers })));
+      }
+      const v = views;
+      const denom = lossDenominator(batch.M, cfg.O);
+      if (denom === 0) return { loss: 0, grad: new Float32Array(L) };
+      v.theta.set(theta);
+      v.X.set(batch.X);
+      v.Y.set(batch.Y);
+      v.M.set(batch.M);
+      if (noise) v.noise.set(noise);
+      const chunks = chunkCount(B);
+      Atomics.store(v.counter, 0, 0);
+      const run: WorkerRequest = { kind: 'run', chunks, scale: 2 / denom, noise: noise !== undefined };
+      const replies = remotes.map((r) => r.ask(run));
+      drainChunks(local, v, chunks, 2 / denom, noise !== undefined);
+      await Promise.all(replies);
+      return sumChunks(v.losses, v.grads, chunks, L, denom);
     },
     close: async () => {
-      worker.removeAllListeners('exit');
-      await worker.terminate();
+      await Promise.all(remotes.map((r) => r.port.terminate()));
     },
   };
 }

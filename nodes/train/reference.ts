@@ -4,13 +4,9 @@
  */
 import { catRows, type Batch } from './layout.ts';
 import type { CellConfig } from './bptt.ts';
+import { activationFns } from '../dynamics/activations.ts';
 
-const f64: Record<CellConfig['activation'], (x: number) => number> = {
-  tanh: Math.tanh,
-  relu: (x) => (x > 0 ? x : 0),
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  softplus: (x) => (x > 30 ? x : Math.log1p(Math.exp(x))),
-};
+const f64 = activationFns;
 
 /** Masked MSE of the model `theta` (trainer layout, any float array) on a batch, in float64. */
 export function referenceLoss(c: CellConfig, theta: ArrayLike<number>, batch: Batch, noise?: ArrayLike<number>): number {

@@ -9,10 +9,10 @@ import type { Dataset } from '../ports/dataset.ts';
 import type { TrainingHistory } from '../ports/history.ts';
 import { projectRecurrent, type Model } from '../ports/model.ts';
 import { adamInit, adamLr, adamStep, clipByGlobalNorm, type AdamConfig } from './adam.ts';
-import { cellConfig, forward, lossAndGrad, type LossGrad } from './bptt.ts';
-import { forwardJs, lossAndGradJs, readoutJs } from './bptt-js.ts';
+import { cellConfig, type LossGrad } from './bptt.ts';
 import { tf } from '../lib/tf.ts';
-import { autodiffLossAndGrad, cellStep } from './cells.ts';
+import { cellKnown } from './cells.ts';
+import { trainKernels } from './kernels.ts';
 import { checkCriterion, responseWindows, type ResponseWindow } from './criterion.ts';
 import { gatherBatch, packTheta, range, unpackTheta, type Batch } from './layout.ts';
 
@@ -156,8 +156,7 @@ export async function trainModel(
   checkCompatible(model, dataset, o);
   const c = cellConfig(model);
   const { N, O } = c;
-  const step = cellStep(model.cell);
-  if (!step)
+  if (!cellKnown(model.cell))
     throw new Error(
       `no cell "${model.cell}" is registered: load the plugin that defines it (registerCell) or use a built-in "ctrnn" model`,
     );
@@ -166,20 +165,11 @@ export async function trainModel(
     throw new Error(
       `gradient = "hand" works only for the built-in "ctrnn" cell, not "${model.cell}": use "auto" or "autodiff"`,
     );
-  if (!useHand) {
-    const { ensureGradients } = await import('../lib/tf.ts');
-    await ensureGradients();
-  }
-  // On tfjs-cpu the plain-JS kernel is several times faster than tfjs ops (docs/training.md).
-  const plainJs = useHand && tf.getBackend() === 'cpu';
-  const localGrad = async (th: Float32Array, b: Batch, nz: Float32Array | undefined): Promise<LossGrad> =>
-    plainJs
-      ? lossAndGradJs(c, th, b, nz)
-      : useHand
-        ? lossAndGrad(c, th, b, nz)
-        : autodiffLossAndGrad(c, model, step, th, b, nz);
-  const outputs = (th: Float32Array, b: Batch): Float32Array =>
-    plainJs ? readoutJs(c, th, forwardJs(c, th, b).H, b.T * b.B) : forward(c, th, b).y;
+  const kernel = await trainKernels.resolve({ cell: model.cell, backend: tf.getBackend(), method: o.gradient }, c, model, hooks.warn);
+  if (!kernel) throw new Error(`no kernel computes the gradient of cell "${model.cell}" with gradient = "${o.gradient}" on ${tf.getBackend()}`);
+  const localGrad = async (th: Float32Array, b: Batch, nz: Float32Array | undefined): Promise<LossGrad> => kernel.lossAndGrad(th, b, nz);
+  const outputs = kernel.outputs;
+  const method = kernel.label;
   const gradFn = hooks.gradient && useHand ? hooks.gradient : localGrad;
 
   const { trainCount } = trainingSplit(dataset);
@@ -252,7 +242,7 @@ export async function trainModel(
           stoppedBecause: history.stoppedBecause,
           ...(history.criterionMetAt !== undefined ? { criterionMetAt: history.criterionMetAt } : {}),
           backend: hooks.backend,
-          gradient: plainJs ? 'hand (plain JS)' : useHand ? 'hand' : 'autodiff',
+          gradient: method,
           options: { ...o },
         },
       },
@@ -264,7 +254,7 @@ export async function trainModel(
     0,
     maxSteps,
     {},
-    `training on ${hooks.backend}, ${plainJs ? 'hand BPTT in plain JS' : useHand ? 'hand BPTT' : 'autodiff'}, ${maxSteps} steps of batch ${B}`,
+    `training on ${hooks.backend}, ${method === 'autodiff' ? 'autodiff' : `${method.replace(/^hand/, 'hand BPTT')}`}, ${maxSteps} steps of batch ${B}`,
   );
   let s = 0;
   for (; s < maxSteps; s++) {

@@ -1,0 +1,298 @@
+// AssemblyScript source of the fused CTRNN kernel (compiled by scripts/build-kernel.mjs to
+// nodes/dynamics/ctrnn.wasm and nodes/dynamics/ctrnn-wasm.ts). One call runs the forward pass over
+// all T steps of one batch chunk, the masked-MSE loss, the whole BPTT and every weight gradient.
+//
+// Layout (all f32, row-major, byte pointers laid out by the JS side, nodes/dynamics/fused.ts):
+//   Np = N rounded up to 8 (padded units have zero weights in and out, so they never influence
+//   the real ones; their gradients are dropped), Bc = chunk rows (a multiple of 4; padded rows have
+//   zero mask and zero input, so they add nothing).
+//   WT [Np, Np]   W_rec^T (row j = weights out of unit j)      W [Np, Np]  W_rec (backward pass)
+//   WinT [I, Np], bvec [Np], Wout [O, Np], bOut [O]
+//   X [T, Bc, I], Y [T, Bc, O], M [T, Bc], noise [T, Bc, Np]
+//   H [T, Bc, Np] states, A [T, Bc, Np] activations (overwritten by dL/dpre in the backward sweep)
+// Model:  pre_t = h_{t-1} W_rec^T + x_t W_in^T + b,  a_t = f(pre_t),
+//         h_t = (1 - alpha) h_{t-1} + alpha a_t + noise_t,  y_t = h_t W_out^T + b_out.
+
+const TANH: i32 = 0;
+const RELU: i32 = 1;
+const SIGMOID: i32 = 2;
+const SOFTPLUS: i32 = 3;
+
+/** Above this, softplus(x) = x in float32 (log1p(e^-20) < 2.1e-9, below half an ulp of 20). */
+const SOFTPLUS_LINEAR: f32 = 20.0;
+
+// Rows of K per block of the weight-gradient products: both panels of a block (2 x KB x Np floats)
+// stay in L2 while every 4x8 tile of the output sweeps them.
+const KB: i32 = 128;
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// --- activations -------------------------------------------------------------------------------
+
+// tanh as the [13/6] rational approximation used by Eigen (generic_fast_tanh_float): about 2 ulp
+// on [-7.9, 7.9], exactly +-1 beyond, and x itself for |x| < 4e-4.
+@inline function tanh4(x0: v128): v128 {
+  const clamp = f32x4.splat(7.90531110763549805);
+  const x = f32x4.max(f32x4.min(x0, clamp), f32x4.neg(clamp));
+  const tiny = f32x4.lt(f32x4.abs(x0), f32x4.splat(0.0004));
+  const x2 = f32x4.mul(x, x);
+  let p = f32x4.splat(-2.76076847742355e-16);
+  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(2.00018790482477e-13));
+  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(-8.60467152213735e-11));
+  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(5.12229709037114e-8));
+  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(1.48572235717979e-5));
+  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(6.37261928875436e-4));
+  p = f32x4.add(f32x4.mul(x2, p), f32x4.splat(4.89352455891786e-3));
+  p = f32x4.mul(x, p);
+  let q = f32x4.splat(1.19825839466702e-6);
+  q = f32x4.add(f32x4.mul(x2, q), f32x4.splat(1.18534705686654e-4));
+  q = f32x4.add(f32x4.mul(x2, q), f32x4.splat(2.26843463243900e-3));
+  q = f32x4.add(f32x4.mul(x2, q), f32x4.splat(4.89352518554385e-3));
+  return v128.bitselect(x0, f32x4.div(p, q), tiny);
+}
+
+@inline function softplus1(x: f32): f32 {
+  return x > SOFTPLUS_LINEAR ? x : <f32>Math.log1p(Math.exp(<f64>x));
+}
+
+/** a = f(a) in place over n floats (n a multiple of 4). */
+function activate(p: usize, n: i32, act: i32): void {
+  const end = p + (<usize>n << 2);
+  if (act == TANH) {
+    for (let q = p; q < end; q += 16) v128.store(q, tanh4(v128.load(q)));
+  } else if (act == RELU) {
+    const z = f32x4.splat(0);
+    for (let q = p; q < end; q += 16) v128.store(q, f32x4.max(v128.load(q), z));
+  } else if (act == SIGMOID) {
+    // sigmoid(x) = (1 + tanh(x / 2)) / 2, exactly.
+    const h = f32x4.splat(0.5);
+    for (let q = p; q < end; q += 16) v128.store(q, f32x4.add(h, f32x4.mul(h, tanh4(f32x4.mul(h, v128.load(q))))));
+  } else {
+    for (let q = p; q < end; q += 4) store<f32>(q, softplus1(load<f32>(q)));
+  }
+}
+
+/** f'(pre) from a = f(pre). */
+@inline function deriv4(a: v128, act: i32): v128 {
+  const one = f32x4.splat(1);
+  if (act == TANH) return f32x4.sub(one, f32x4.mul(a, a));
+  if (act == SIGMOID) return f32x4.mul(a, f32x4.sub(one, a));
+  if (act == RELU) return v128.and(f32x4.gt(a, f32x4.splat(0)), one);
+  return f32x4(
+    <f32>(1 - Math.exp(-<f64>f32x4.extract_lane(a, 0))),
+    <f32>(1 - Math.exp(-<f64>f32x4.extract_lane(a, 1))),
+    <f32>(1 - Math.exp(-<f64>f32x4.extract_lane(a, 2))),
+    <f32>(1 - Math.exp(-<f64>f32x4.extract_lane(a, 3))),
+  );
+}
+
+// --- small vector helpers ----------------------------------------------------------------------
+
+/** y[0..n) += s x[0..n)  (n a multiple of 4). */
+@inline function axpy(y: usize, x: usize, s: f32, n: i32): void {
+  const sv = f32x4.splat(s);
+  const end = y + (<usize>n << 2);
+  for (; y < end; y += 16, x += 16) v128.store(y, f32x4.add(v128.load(y), f32x4.mul(sv, v128.load(x))));
+}
+
+/** Horizontal dot product of two float arrays of length n (multiple of 4), lanes summed in order. */
+@inline function dot(x: usize, y: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  const end = x + (<usize>n << 2);
+  for (; x < end; x += 16, y += 16) acc = f32x4.add(acc, f32x4.mul(v128.load(x), v128.load(y)));
+  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+}
+
+// --- the product --------------------------------------------------------------------------------
+
+/**
+ * C[M, Nc] += A[M, K] B[K, Nc] in 4x8 register tiles (eight f32x4 accumulators). A is read through
+ * byte strides (sam between rows, sak between columns) so the same code serves h W^T (A row-major)
+ * and H^T D (A transposed). B and C are row-major with byte strides ldb, ldc. M % 4 == 0, Nc % 8 == 0.
+ */
+export function gemm(M: i32, Nc: i32, K: i32, A: usize, sam: usize, sak: usize, B: usize, ldb: usize, C: usize, ldc: usize): void {
+  for (let k0 = 0; k0 < K; k0 += KB) {
+    const kn = min(KB, K - k0);
+    const Ak = A + <usize>k0 * sak;
+    const Bk = B + <usize>k0 * ldb;
+    for (let m0 = 0; m0 < M; m0 += 4) {
+      const a0 = Ak + <usize>m0 * sam;
+      for (let n0 = 0; n0 < Nc; n0 += 8) {
+        const c = C + <usize>m0 * ldc + (<usize>n0 << 2);
+        let c00 = v128.load(c);
+        let c01 = v128.load(c, 16);
+        let c10 = v128.load(c + ldc);
+        let c11 = v128.load(c + ldc, 16);
+        let c20 = v128.load(c + 2 * ldc);
+        let c21 = v128.load(c + 2 * ldc, 16);
+        let c30 = v128.load(c + 3 * ldc);
+        let c31 = v128.load(c + 3 * ldc, 16);
+        let a = a0;
+        let b = Bk + (<usize>n0 << 2);
+        for (let k = 0; k < kn; k++) {
+          const b0 = v128.load(b);
+          const b1 = v128.load(b, 16);
+          const x0 = v128.load32_splat(a);
+          const x1 = v128.load32_splat(a + sam);
+          const x2 = v128.load32_splat(a + 2 * sam);
+          const x3 = v128.load32_splat(a + 3 * sam);
+          c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+          c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+          c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+          c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+          c20 = f32x4.add(c20, f32x4.mul(x2, b0));
+          c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+          c30 = f32x4.add(c30, f32x4.mul(x3, b0));
+          c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+          a += sak;
+          b += ldb;
+        }
+        v128.store(c, c00);
+        v128.store(c, c01, 16);
+        v128.store(c + ldc, c10);
+        v128.store(c + ldc, c11, 16);
+        v128.store(c + 2 * ldc, c20);
+        v128.store(c + 2 * ldc, c21, 16);
+        v128.store(c + 3 * ldc, c30);
+        v128.store(c + 3 * ldc, c31, 16);
+      }
+    }
+  }
+}
+
+// --- forward ------------------------------------------------------------------------------------
+
+/** States H and activations A over all T steps (noise = 0: none). */
+export function forward(
+  T: i32, Bc: i32, Np: i32, I: i32, act: i32, alpha: f32,
+  WT: usize, WinT: usize, bvec: usize, X: usize, noise: usize, H: usize, A: usize,
+): void {
+  const rowB = <usize>Np << 2;
+  const stepB = <usize>Bc * rowB;
+  const n = Bc * Np;
+  const leak = f32x4.splat(1 - alpha);
+  const al = f32x4.splat(alpha);
+  for (let t = 0; t < T; t++) {
+    const At = A + <usize>t * stepB;
+    const Ht = H + <usize>t * stepB;
+    for (let b = 0; b < Bc; b++) {
+      const dst = At + <usize>b * rowB;
+      memory.copy(dst, bvec, rowB);
+      const xr = X + (<usize>(t * Bc + b) * <usize>I << 2);
+      for (let k = 0; k < I; k++) {
+        const xk = load<f32>(xr + (<usize>k << 2));
+        if (xk != 0) axpy(dst, WinT + <usize>k * rowB, xk, Np);
+      }
+    }
+    if (t > 0) gemm(Bc, Np, Np, Ht - stepB, rowB, 4, WT, rowB, At, rowB);
+    activate(At, n, act);
+    const end = <usize>n << 2;
+    if (alpha == 1 && noise == 0) {
+      memory.copy(Ht, At, end);
+    } else {
+      const nz = noise + <usize>t * stepB;
+      for (let o: usize = 0; o < end; o += 16) {
+        let h = f32x4.mul(al, v128.load(At + o));
+        if (t > 0) h = f32x4.add(h, f32x4.mul(leak, v128.load(Ht - stepB + o)));
+        if (noise != 0) h = f32x4.add(h, v128.load(nz + o));
+        v128.store(Ht + o, h);
+      }
+    }
+  }
+}
+
+/**
+ * Outputs y = H W_out^T + b_out for R rows (written to Yhat when non-zero) and, when Y is non-zero,
+ * the masked squared error sum(m e^2) (returned) and DY = scale m e, the loss's derivative when
+ * scale = 2 / (O sum m) of the whole batch.
+ */
+export function readout(
+  R: i32, Np: i32, O: i32, H: usize, Wout: usize, bOut: usize, Yhat: usize, Y: usize, M: usize, DY: usize, scale: f32,
+): f64 {
+  const rowB = <usize>Np << 2;
+  let loss: f64 = 0;
+  for (let r = 0; r < R; r++) {
+    const h = H + <usize>r * rowB;
+    const m = Y != 0 ? load<f32>(M + (<usize>r << 2)) : 0;
+    for (let o = 0; o < O; o++) {
+      const y = dot(h, Wout + <usize>o * rowB, Np) + load<f32>(bOut + (<usize>o << 2));
+      const ro = (<usize>(r * O + o)) << 2;
+      if (Yhat != 0) store<f32>(Yhat + ro, y);
+      if (Y != 0) {
+        const e = y - load<f32>(Y + ro);
+        loss += <f64>m * <f64>e * <f64>e;
+        store<f32>(DY + ro, scale * m * e);
+      }
+    }
+  }
+  return loss;
+}
+
+// --- backward -----------------------------------------------------------------------------------
+
+/**
+ * BPTT over the chunk, after forward() and readout(): A is overwritten by dL/dpre, then the weight
+ * gradients are formed as products over all T * Bc rows. G and G2 are [Bc, Np] scratch. Gradients
+ * are written (not accumulated) to dWT [Np, Np], dWinT [I, Np], db [Np], dWout [O, Np], dbOut [O].
+ */
+export function backward(
+  T: i32, Bc: i32, Np: i32, I: i32, O: i32, act: i32, alpha: f32,
+  W: usize, Wout: usize, X: usize, H: usize, A: usize, DY: usize, G: usize, G2: usize,
+  dWT: usize, dWinT: usize, db: usize, dWout: usize, dbOut: usize,
+): void {
+  const rowB = <usize>Np << 2;
+  const stepB = <usize>Bc * rowB;
+  const end = stepB;
+  const al = f32x4.splat(alpha);
+  const leak = f32x4.splat(1 - alpha);
+  memory.fill(G, 0, stepB);
+  let g = G;
+  let g2 = G2;
+  for (let t = T - 1; t >= 0; t--) {
+    const At = A + <usize>t * stepB;
+    // g += dy_t W_out
+    for (let b = 0; b < Bc; b++) {
+      for (let o = 0; o < O; o++) {
+        const d = load<f32>(DY + (<usize>((t * Bc + b) * O + o) << 2));
+        if (d != 0) axpy(g + <usize>b * rowB, Wout + <usize>o * rowB, d, Np);
+      }
+    }
+    // dpre = alpha g f'(a) (into A), and the carry (1 - alpha) g + dpre W_rec into g2
+    for (let o: usize = 0; o < end; o += 16) {
+      const gv = v128.load(g + o);
+      v128.store(At + o, f32x4.mul(f32x4.mul(al, gv), deriv4(v128.load(At + o), act)));
+      v128.store(g2 + o, f32x4.mul(leak, gv));
+    }
+    if (t > 0) gemm(Bc, Np, Np, At, rowB, 4, W, rowB, g2, rowB);
+    const s = g;
+    g = g2;
+    g2 = s;
+  }
+  // dW_rec^T [j, i] = sum over rows of h_{t-1}[j] dpre_t[i]
+  memory.fill(dWT, 0, <usize>Np * rowB);
+  if (T > 1) gemm(Np, Np, (T - 1) * Bc, H, 4, rowB, A + stepB, rowB, dWT, rowB);
+  memory.fill(dWinT, 0, <usize>I * rowB);
+  memory.fill(db, 0, rowB);
+  memory.fill(dWout, 0, <usize>O * rowB);
+  memory.fill(dbOut, 0, <usize>O << 2);
+  const R = T * Bc;
+  for (let r = 0; r < R; r++) {
+    const dp = A + <usize>r * rowB;
+    const h = H + <usize>r * rowB;
+    for (let k = 0; k < I; k++) {
+      const xk = load<f32>(X + (<usize>(r * I + k) << 2));
+      if (xk != 0) axpy(dWinT + <usize>k * rowB, dp, xk, Np);
+    }
+    axpy(db, dp, 1, Np);
+    for (let o = 0; o < O; o++) {
+      const ro = <usize>(r * O + o) << 2;
+      const d = load<f32>(DY + ro);
+      if (d != 0) {
+        axpy(dWout + <usize>o * rowB, h, d, Np);
+        store<f32>(dbOut + (<usize>o << 2), load<f32>(dbOut + (<usize>o << 2)) + d);
+      }
+    }
+  }
+}
