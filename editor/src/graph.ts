@@ -48,6 +48,12 @@ export class CfNode extends ClassicPreset.Node<Record<string, PortSocket>, Recor
   progress: { value: number; max: number } | undefined;
   /** Training loss values reported while running (live curve). */
   losses: number[] = [];
+  /** Optimiser step of each loss value. */
+  lossSteps: number[] = [];
+  /** Last metrics reported while running (loss, lr, criterionPassed/Total, ...). */
+  metrics: Record<string, number> = {};
+  /** When the page saw the node start running (performance.now), for the ETA. */
+  startedAt: number | undefined;
   results: Record<string, OutputSummary> = {};
   figures: FigurePreview[] = [];
   durationMs: number | undefined;
@@ -94,6 +100,9 @@ export class CfNode extends ClassicPreset.Node<Record<string, PortSocket>, Recor
     this.message = '';
     this.progress = undefined;
     this.losses = [];
+    this.lossSteps = [];
+    this.metrics = {};
+    this.startedAt = undefined;
     this.results = {};
     this.figures = [];
     this.durationMs = undefined;

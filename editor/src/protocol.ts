@@ -4,16 +4,31 @@
  * models and tensors stay in the worker.
  */
 import type { PipelineDocument, RunEvent } from '../../core/index.ts';
+import type { ArchiveFile, ArchiveManifest } from './run-archive.ts';
+import type { UserPluginSource } from './user-plugins.ts';
 
 export type ToWorker =
-  | { type: 'run'; runId: number; document: PipelineDocument; targets?: string[]; plugins?: string[] }
+  | {
+      type: 'run';
+      runId: number;
+      document: PipelineDocument;
+      targets?: string[];
+      /** Bundled plugins (package names) to install first. */
+      plugins?: string[];
+      /** The user's own plugin modules to install first. */
+      userPlugins?: UserPluginSource[];
+      /** Saved-as file name, recorded in the run manifest like the CLI's pipeline path. */
+      file?: string;
+    }
   | { type: 'stop'; runId: number }
-  | { type: 'clear-cache' };
+  | { type: 'clear-cache' }
+  /** The last run's files: every output (`port` omitted, with the manifest) or one output. */
+  | { type: 'export'; requestId: number; node?: string; port?: string };
 
 /** A value the page may display: figures (anything with an `svg`), and loss histories. */
 export type Preview =
   | { kind: 'figure'; title: string; caption: string; svg: string }
-  | { kind: 'history'; loss: number[]; valLoss: number[] };
+  | { kind: 'history'; loss: number[]; steps: number[]; valLoss: number[] };
 
 /** A RunEvent as sent to the page: `values` replaced by previews. */
 export type WireEvent =
@@ -26,7 +41,8 @@ export type FromWorker =
   | { type: 'ready'; backend: string }
   | { type: 'event'; runId: number; event: WireEvent }
   | { type: 'invalid'; runId: number; errors: Array<{ path: string; message: string }> }
-  | { type: 'crashed'; runId: number; message: string };
+  | { type: 'crashed'; runId: number; message: string }
+  | { type: 'exported'; requestId: number; files: ArchiveFile[]; manifest?: ArchiveManifest; error?: string };
 
 /** Reduce output values to previews. */
 export function previewsOf(values: Record<string, unknown> | undefined): Record<string, Preview> {
@@ -46,6 +62,7 @@ export function previewsOf(values: Record<string, unknown> | undefined): Record<
       out[port] = {
         kind: 'history',
         loss: (r['loss'] as unknown[]).filter((x): x is number => typeof x === 'number'),
+        steps: (r['steps'] as unknown[]).filter((x): x is number => typeof x === 'number'),
         valLoss: Array.isArray(r['valLoss']) ? (r['valLoss'] as unknown[]).filter((x): x is number => typeof x === 'number') : [],
       };
   }
