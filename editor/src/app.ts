@@ -169,7 +169,10 @@ export class CfApp extends LitElement {
     this.runner = new Runner({
       event: (e) => this.onRunEvent(e),
       invalid: (errors) => {
-        this.problem = { title: 'The pipeline cannot run', lines: errors.map((e) => `${e.path || '(document)'}: ${e.message}`) };
+        this.problem = {
+          title: 'The pipeline cannot run',
+          lines: errors.map((e) => `${e.path || '(document)'}: ${e.message}`),
+        };
       },
       crashed: (message) => {
         this.problem = { title: 'The run failed', lines: [message] };
@@ -234,7 +237,9 @@ export class CfApp extends LitElement {
       return;
     }
     // First visit: the first example that opens with the blocks at hand (built-ins before plugins).
-    const order = [...this.examples].sort((a, b) => Number(a.file.startsWith('plugin')) - Number(b.file.startsWith('plugin')));
+    const order = [...this.examples].sort(
+      (a, b) => Number(a.file.startsWith('plugin')) - Number(b.file.startsWith('plugin')),
+    );
     for (const ex of order) if (await this.store.openValue(ex.document, `example ${ex.file}`, { quiet: true })) return;
   }
 
@@ -372,8 +377,7 @@ export class CfApp extends LitElement {
         else if (this.pluginMenu.dialogOpen) {
           this.pluginMenu.dialogOpen = false;
           this.rev++;
-        }
-        else if (this.showHelp) this.showHelp = false;
+        } else if (this.showHelp) this.showHelp = false;
         else if (this.running) this.stop();
         else this.problem = undefined;
       },
@@ -418,19 +422,48 @@ export class CfApp extends LitElement {
           }}
         />
         <div class="group">
-          <button data-testid="run" class="primary" ?disabled=${this.running} title="Run the whole pipeline (Ctrl+Enter)" @click=${() => this.run()}>▶ Run</button>
-          <button data-testid="run-to" ?disabled=${this.running || this.selected.length === 0} title="Run up to the selected node (Shift+Ctrl+Enter)" @click=${() => this.runToSelected()}>▶ to selected</button>
-          <button data-testid="stop" ?disabled=${!this.running} title="Stop (Esc)" @click=${() => this.stop()}>■ Stop</button>
+          <button
+            data-testid="run"
+            class="primary"
+            ?disabled=${this.running}
+            title="Run the whole pipeline (Ctrl+Enter)"
+            @click=${() => this.run()}
+          >
+            ▶ Run
+          </button>
+          <button
+            data-testid="run-to"
+            ?disabled=${this.running || this.selected.length === 0}
+            title="Run up to the selected node (Shift+Ctrl+Enter)"
+            @click=${() => this.runToSelected()}
+          >
+            ▶ to selected
+          </button>
+          <button data-testid="stop" ?disabled=${!this.running} title="Stop (Esc)" @click=${() => this.stop()}>
+            ■ Stop
+          </button>
         </div>
         <div class="group">
           <button data-testid="undo" class="icon" title="Undo (Ctrl+Z)" @click=${() => this.canvas.undo()}>↶</button>
           <button data-testid="redo" class="icon" title="Redo (Ctrl+Y)" @click=${() => this.canvas.redo()}>↷</button>
           <button data-testid="arrange" title="Auto-arrange (L)" @click=${() => this.canvas.arrange()}>Arrange</button>
-          <button data-testid="fit" title="Zoom to fit, never below a readable zoom (F)" @click=${() => this.canvas.zoomToFit()}>Fit</button>
+          <button
+            data-testid="fit"
+            title="Zoom to fit, never below a readable zoom (F)"
+            @click=${() => this.canvas.zoomToFit()}
+          >
+            Fit
+          </button>
         </div>
         <div class="group">
           <button data-testid="new" title="New empty pipeline" @click=${() => this.store.newPipeline()}>New</button>
-          <button data-testid="open" title="Open a pipeline file (Ctrl+O)" @click=${() => this.querySelector<HTMLInputElement>('[data-testid="open-input"]')?.click()}>Open…</button>
+          <button
+            data-testid="open"
+            title="Open a pipeline file (Ctrl+O)"
+            @click=${() => this.querySelector<HTMLInputElement>('[data-testid="open-input"]')?.click()}
+          >
+            Open…
+          </button>
           <input
             type="file"
             accept=".json,application/json"
@@ -443,7 +476,9 @@ export class CfApp extends LitElement {
               input.value = '';
             }}
           />
-          <button data-testid="save" title="Save: download the pipeline JSON (Ctrl+S)" @click=${() => this.save()}>Save</button>
+          <button data-testid="save" title="Save: download the pipeline JSON (Ctrl+S)" @click=${() => this.save()}>
+            Save
+          </button>
           <select
             data-testid="examples"
             title="Open an example pipeline"
@@ -460,11 +495,32 @@ export class CfApp extends LitElement {
           ${this.pluginMenu.menu()}
         </div>
         <div class="group">
-          <button data-testid="download-run" ?disabled=${!this.hasRun} title="Download the whole last run as a zip: manifest.json and NODE/PORT files, like cortexflow run --out" @click=${() => this.downloadRun()}>⤓ Run</button>
-          <button data-testid="download-report" ?disabled=${!this.hasRun} title="Download the report alone (self-contained HTML)" @click=${() => this.downloadReport()}>⤓ Report</button>
+          <button
+            data-testid="download-run"
+            ?disabled=${!this.hasRun}
+            title="Download the whole last run as a zip: manifest.json and NODE/PORT files, like cortexflow run --out"
+            @click=${() => this.downloadRun()}
+          >
+            ⤓ Run
+          </button>
+          <button
+            data-testid="download-report"
+            ?disabled=${!this.hasRun}
+            title="Download the report alone (self-contained HTML)"
+            @click=${() => this.downloadReport()}
+          >
+            ⤓ Report
+          </button>
         </div>
         <span class="grow"></span>
-        <button data-testid="help" class="icon" title="Keyboard shortcuts (?)" @click=${() => (this.showHelp = !this.showHelp)}>?</button>
+        <button
+          data-testid="help"
+          class="icon"
+          title="Keyboard shortcuts (?)"
+          @click=${() => (this.showHelp = !this.showHelp)}
+        >
+          ?
+        </button>
       </header>
       <main class="layout ${panel ? 'with-side' : ''}">
         <aside class="palette">
@@ -472,7 +528,11 @@ export class CfApp extends LitElement {
             .blocks=${this.blocks}
             @add-block=${(e: CustomEvent<string>) => void this.addAtCentre(e.detail)}
           ></cf-palette>
-          <div class="minimap-dock ${this.showMinimap ? '' : 'hidden'}" data-testid="minimap-dock" title="Minimap: click or drag to move the view (M hides it)"></div>
+          <div
+            class="minimap-dock ${this.showMinimap ? '' : 'hidden'}"
+            data-testid="minimap-dock"
+            title="Minimap: click or drag to move the view (M hides it)"
+          ></div>
         </aside>
         <section class="canvas" data-testid="canvas"></section>
         <aside class="side" data-testid="side-panel" ?hidden=${!panel}>
@@ -489,20 +549,26 @@ export class CfApp extends LitElement {
         </aside>
       </main>
       <footer class="statusbar" data-testid="statusbar">
-        <span class="run-status ${this.running ? 'running' : ''}" data-testid="run-status">${this.runStatus || 'ready'}</span>
+        <span class="run-status ${this.running ? 'running' : ''}" data-testid="run-status"
+          >${this.runStatus || 'ready'}</span
+        >
         <span class="grow"></span>
         ${this.backend ? html`<span class="backend" data-testid="backend">${this.backend}</span>` : nothing}
-        <button class="link" data-testid="toggle-minimap" @click=${() => (this.showMinimap = !this.showMinimap)}>${this.showMinimap ? 'Hide' : 'Show'} minimap</button>
+        <button class="link" data-testid="toggle-minimap" @click=${() => (this.showMinimap = !this.showMinimap)}>
+          ${this.showMinimap ? 'Hide' : 'Show'} minimap
+        </button>
       </footer>
-      ${this.problem
-        ? html`<div class="problem" role="alert" data-testid="problem">
-            <div class="problem-title">${this.problem.title}</div>
-            <ul>
-              ${this.problem.lines.map((l) => html`<li>${l}</li>`)}
-            </ul>
-            <button @click=${() => (this.problem = undefined)}>Dismiss</button>
-          </div>`
-        : nothing}
+      ${
+        this.problem
+          ? html`<div class="problem" role="alert" data-testid="problem">
+              <div class="problem-title">${this.problem.title}</div>
+              <ul>
+                ${this.problem.lines.map((l) => html`<li>${l}</li>`)}
+              </ul>
+              <button @click=${() => (this.problem = undefined)}>Dismiss</button>
+            </div>`
+          : nothing
+      }
       ${this.toast ? html`<div class="toast" role="status" data-testid="toast">${this.toast}</div>` : nothing}
       ${this.showHelp ? helpPanel(() => (this.showHelp = false)) : nothing} ${this.pluginMenu.dialog()}
       <cf-figure-viewer
@@ -517,39 +583,69 @@ export class CfApp extends LitElement {
   private outputsPanel(n: CfNode) {
     const outs = Object.entries(n.results);
     return html`<div class="outputs" data-testid="outputs">
-      ${n.status !== 'idle'
-        ? html`<div class="out-status">
-            <span class="badge badge-${n.status}">${n.status}</span>${n.durationMs !== undefined ? ` ${formatMs(n.durationMs)}` : ''}
-          </div>`
-        : nothing}
+      ${
+        n.status !== 'idle'
+          ? html`<div class="out-status">
+              <span class="badge badge-${n.status}">${n.status}</span
+              >${n.durationMs !== undefined ? ` ${formatMs(n.durationMs)}` : ''}
+            </div>`
+          : nothing
+      }
       ${n.message ? html`<div class="node-msg ${n.status}">${n.message}</div>` : nothing}
-      ${outs.length
-        ? html`<div class="out-title">Outputs</div>
-            <ul class="out-list">
-              ${outs.map(
-                ([port, o]) =>
-                  html`<li>
-                    <b>${port}</b> <small>${o.type}</small>
-                    ${DOWNLOADABLE.has(o.type) && o.type !== 'Figure'
-                      ? html`<button class="mini" data-testid="download-output" data-port=${port} title="Download ${port} (${o.type})" @click=${() => this.downloadOutput(n.id, port)}>⤓</button>`
-                      : nothing}
-                    <br />${o.summary}
-                  </li>`,
-              )}
-            </ul>`
-        : nothing}
+      ${
+        outs.length
+          ? html`<div class="out-title">Outputs</div>
+              <ul class="out-list">
+                ${outs.map(
+                  ([port, o]) =>
+                    html`<li>
+                      <b>${port}</b> <small>${o.type}</small>
+                      ${
+                        DOWNLOADABLE.has(o.type) && o.type !== 'Figure'
+                          ? html`<button
+                              class="mini"
+                              data-testid="download-output"
+                              data-port=${port}
+                              title="Download ${port} (${o.type})"
+                              @click=${() => this.downloadOutput(n.id, port)}
+                            >
+                              ⤓
+                            </button>`
+                          : nothing
+                      }
+                      <br />${o.summary}
+                    </li>`,
+                )}
+              </ul>`
+          : nothing
+      }
       ${n.figures.map(
-        (f) => html`<figure class="figure" data-testid="figure">
-          <button class="figure-open" title="Open full size (zoom, pan)" @click=${() => (this.viewing = { node: n.id, figure: f })}>
-            <img src=${svgDataUrl(f.svg)} alt=${f.title} />
-          </button>
-          <figcaption><b>${f.title}</b> ${f.caption}</figcaption>
-          <div class="figure-actions">
-            <button class="mini" data-testid="figure-enlarge" @click=${() => (this.viewing = { node: n.id, figure: f })}>Enlarge</button>
-            <button class="mini" data-testid="figure-svg" @click=${() => this.downloadOutput(n.id, f.port, 'svg')}>⤓ SVG</button>
-            <button class="mini" data-testid="figure-png" @click=${() => this.downloadOutput(n.id, f.port, 'png')}>⤓ PNG</button>
-          </div>
-        </figure>`,
+        (f) =>
+          html`<figure class="figure" data-testid="figure">
+            <button
+              class="figure-open"
+              title="Open full size (zoom, pan)"
+              @click=${() => (this.viewing = { node: n.id, figure: f })}
+            >
+              <img src=${svgDataUrl(f.svg)} alt=${f.title} />
+            </button>
+            <figcaption><b>${f.title}</b> ${f.caption}</figcaption>
+            <div class="figure-actions">
+              <button
+                class="mini"
+                data-testid="figure-enlarge"
+                @click=${() => (this.viewing = { node: n.id, figure: f })}
+              >
+                Enlarge
+              </button>
+              <button class="mini" data-testid="figure-svg" @click=${() => this.downloadOutput(n.id, f.port, 'svg')}>
+                ⤓ SVG
+              </button>
+              <button class="mini" data-testid="figure-png" @click=${() => this.downloadOutput(n.id, f.port, 'png')}>
+                ⤓ PNG
+              </button>
+            </div>
+          </figure>`,
       )}
     </div>`;
   }

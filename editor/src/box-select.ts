@@ -12,9 +12,8 @@ export interface BoxSelectHost {
   selectionChanged(): void;
 }
 
-
 export function installBoxSelect(canvas: BoxSelectHost): void {
-const c = canvas.container;
+  const c = canvas.container;
   let start: { x: number; y: number } | undefined;
   let box: HTMLDivElement | undefined;
   c.addEventListener(

@@ -111,16 +111,23 @@ export function renderPlugin(h: PresetHost): LitPlugin<Schemes, AreaExtra> {
     LitPresets.classic.setup({
       socketPositionWatcher: new BatchedSocketPosition<Schemes, AreaExtra>(),
       customize: {
-        node: (data) => ({ emit }) => html`<cf-node .data=${data.payload} .emit=${emit}></cf-node>`,
+        node:
+          (data) =>
+          ({ emit }) =>
+            html`<cf-node .data=${data.payload} .emit=${emit}></cf-node>`,
         socket: (data) => () =>
-          html`<cf-socket .data=${data.payload} data-node=${data.nodeId} data-side=${data.side} data-key=${data.key}></cf-socket>`,
+          html`<cf-socket
+            .data=${data.payload}
+            data-node=${data.nodeId}
+            data-side=${data.side}
+            data-key=${data.key}
+          ></cf-socket>`,
         connection: (data) => (props) => {
           const c = data.payload;
           const color = h.node(c.source)?.outputs[c.sourceOutput]?.socket.port.color ?? '#64748b';
-          return html`<svg class="cf-conn" data-testid="connection" style=${CONN_SVG_STYLE}><path
-              style=${`${CONN_PATH_STYLE};stroke:${color}`}
-              d=${props.path}
-            ></path></svg>`;
+          return html`<svg class="cf-conn" data-testid="connection" style=${CONN_SVG_STYLE}>
+            <path style=${`${CONN_PATH_STYLE};stroke:${color}`} d=${props.path}></path>
+          </svg>`;
         },
       },
     }),
@@ -153,7 +160,10 @@ export function allowConnection(h: PresetHost, initial: SocketData, socket: Sock
 export function connectionPlugin(h: PresetHost): ConnectionPlugin<Schemes, AreaExtra> {
   const connection = new ConnectionPlugin<Schemes, AreaExtra>();
   connection.addPreset(
-    () => new ClassicFlow<Schemes, never[]>({ canMakeConnection: (initial, socket) => allowConnection(h, initial, socket) }),
+    () =>
+      new ClassicFlow<Schemes, never[]>({
+        canMakeConnection: (initial, socket) => allowConnection(h, initial, socket),
+      }),
   );
   connection.addPipe((ctx) => {
     if (ctx.type === 'connectionpick') h.highlight(ctx.data.socket);

@@ -8,7 +8,14 @@ import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
 import type { SocketData } from 'rete-connection-plugin';
 import { HistoryPlugin, Presets as HistoryPresets, type HistoryActions } from 'rete-history-plugin';
 import type { PipelineDocument, Registry, ResolvedPipeline } from '../../core/index.ts';
-import { connectionPlugin, contextMenu, minimap, renderPlugin, type AreaExtra, type PresetHost } from './canvas-presets.ts';
+import {
+  connectionPlugin,
+  contextMenu,
+  minimap,
+  renderPlugin,
+  type AreaExtra,
+  type PresetHost,
+} from './canvas-presets.ts';
 import { installBoxSelect } from './box-select.ts';
 import { defaultParams, layeredPositions } from './canvas-layout.ts';
 import { CfConnection, CfNode, edgeProblem, freshId, toDocument, type Schemes } from './graph.ts';
@@ -106,7 +113,9 @@ export class Canvas implements PresetHost {
         if (!from || !to) return undefined;
         // The connection flow removes the edge a single input already has just before adding the
         // new one (without waiting), so the single-edge rule is the flow's job, not this check's.
-        const problem = edgeProblem(from, c.sourceOutput, to, c.targetInput, this.editor.getConnections(), { replacing: true });
+        const problem = edgeProblem(from, c.sourceOutput, to, c.targetInput, this.editor.getConnections(), {
+          replacing: true,
+        });
         if (problem) {
           this.cb.refused(problem);
           return undefined;
@@ -246,7 +255,11 @@ export class Canvas implements PresetHost {
     const map = new Map<string, string>();
     for (const n of clip.nodes) {
       if (!this.registry.has(n.type)) continue;
-      const node = await this.addNode(n.type, { x: n.x + offset, y: n.y + offset }, { params: n.params, label: n.label });
+      const node = await this.addNode(
+        n.type,
+        { x: n.x + offset, y: n.y + offset },
+        { params: n.params, label: n.label },
+      );
       map.set(n.id, node.id);
     }
     for (const e of clip.edges) {
@@ -374,7 +387,7 @@ export class Canvas implements PresetHost {
     let moved = 0;
     for (const b of boxes) {
       let y = b.p.y;
-      for (let again = true; again; ) {
+      for (let again = true; again;) {
         again = false;
         for (const a of placed) {
           const xOverlap = a.p.x < b.p.x + b.n.width + gap && b.p.x < a.p.x + a.n.width + gap;
@@ -408,7 +421,9 @@ export class Canvas implements PresetHost {
     const arrange = (await this.arranging) as { layout(o?: unknown): Promise<unknown> };
     // Node heights may have changed since they were added (status rows, thumbnails).
     for (const n of this.nodes()) n.height = n.computeHeight();
-    await arrange.layout({ options: { 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '80' } });
+    await arrange.layout({
+      options: { 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '80' },
+    });
     await this.zoomToFit();
     this.cb.changed('position');
   }

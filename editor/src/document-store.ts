@@ -76,7 +76,8 @@ export class DocumentStore {
     this.name = loaded.pipeline.name;
     this.description = loaded.pipeline.document.description;
     await this.host.canvas().load(loaded.pipeline);
-    if (this.host.canvas().relaidOut) this.host.flash('The saved positions made nodes overlap: laid out by depth instead');
+    if (this.host.canvas().relaidOut)
+      this.host.flash('The saved positions made nodes overlap: laid out by depth instead');
     await this.host.canvas().zoomToFit();
     // Checks and autosave after the graph is on screen.
     setTimeout(() => {
@@ -92,7 +93,10 @@ export class DocumentStore {
 
   /** An empty pipeline. */
   async newPipeline(): Promise<void> {
-    await this.openValue({ format: 'cortexflow/pipeline', version: 1, name: 'Untitled pipeline', nodes: [], edges: [] }, 'a new pipeline');
+    await this.openValue(
+      { format: 'cortexflow/pipeline', version: 1, name: 'Untitled pipeline', nodes: [], edges: [] },
+      'a new pipeline',
+    );
   }
 
   /** Download the document as JSON. */

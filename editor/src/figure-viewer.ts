@@ -29,7 +29,9 @@ export class CfFigureViewer extends LitElement {
   private download(format: 'svg' | 'png'): void {
     const s = this.shown;
     if (!s) return;
-    this.dispatchEvent(new CustomEvent('download-output', { bubbles: true, detail: { node: s.node, port: s.figure.port, format } }));
+    this.dispatchEvent(
+      new CustomEvent('download-output', { bubbles: true, detail: { node: s.node, port: s.figure.port, format } }),
+    );
   }
 
   protected override updated(): void {

@@ -141,16 +141,13 @@ export function edgeProblem(
     return `${from.id}.${fromPort} is already connected to ${to.id}.${toPort}`;
   if (!inp.multiple && !options.replacing && existing.some((c) => c.target === to.id && c.targetInput === toPort))
     return `input "${toPort}" of node "${to.id}" takes a single edge and already has one`;
-  if (reaches(to.id, from.id, existing)) return `connecting ${from.id} -> ${to.id} would make a cycle; a pipeline must be acyclic`;
+  if (reaches(to.id, from.id, existing))
+    return `connecting ${from.id} -> ${to.id} would make a cycle; a pipeline must be acyclic`;
   return null;
 }
 
 /** Is `target` reachable from `start` along existing connections? */
-function reaches(
-  start: string,
-  target: string,
-  conns: ReadonlyArray<{ target: string; source: string }>,
-): boolean {
+function reaches(start: string, target: string, conns: ReadonlyArray<{ target: string; source: string }>): boolean {
   const seen = new Set<string>();
   const stack = [start];
   while (stack.length) {

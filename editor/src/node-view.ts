@@ -44,7 +44,6 @@ export function sparkPath(values: readonly number[], w: number, h: number): stri
   return d;
 }
 
-
 /** Accent colour of each palette category (the node's title stripe). */
 export const CATEGORY_COLORS: Record<string, string> = {
   Tasks: '#0ea5e9',
@@ -97,7 +96,9 @@ export class CfNodeView extends LitElement {
       title=${`Download ${port} (${o.type === 'Figure' ? 'SVG' : 'model folder, zip'})`}
       @pointerdown=${(e: Event) => e.stopPropagation()}
       @click=${(e: Event) => this.send('node-download', { node: n.id, port, ...(o.type === 'Figure' ? { format: 'svg' } : {}) }, e)}
-    >⤓</button>`;
+    >
+      ⤓
+    </button>`;
   }
 
   private socket(side: 'input' | 'output', key: string, socket: PortSocket) {
@@ -121,16 +122,20 @@ export class CfNodeView extends LitElement {
       <div class="node-head" title=${n.block.description}>
         <span class="node-title">${n.label}</span>
         ${this.download()}
-        ${n.status !== 'idle'
-          ? html`<span class="badge badge-${n.status}" data-testid="status">${STATUS_TEXT[n.status]}</span>`
-          : nothing}
+        ${
+          n.status !== 'idle'
+            ? html`<span class="badge badge-${n.status}" data-testid="status">${STATUS_TEXT[n.status]}</span>`
+            : nothing
+        }
       </div>
       <div class="node-sub">${n.id} · ${n.type}</div>
-      ${n.status === 'running' || pct !== undefined
-        ? html`<div class="progress" data-testid="progress" title=${p ? `${p.value} / ${p.max}` : ''}>
-            <div class="bar" style="width:${pct ?? 0}%"></div>
-          </div>`
-        : html`<div class="node-meta">${n.durationMs !== undefined ? `${formatMs(n.durationMs)}` : ''}</div>`}
+      ${
+        n.status === 'running' || pct !== undefined
+          ? html`<div class="progress" data-testid="progress" title=${p ? `${p.value} / ${p.max}` : ''}>
+              <div class="bar" style="width:${pct ?? 0}%"></div>
+            </div>`
+          : html`<div class="node-meta">${n.durationMs !== undefined ? `${formatMs(n.durationMs)}` : ''}</div>`
+      }
       <div class="ports">
         ${outputs.map(
           ([key, o]) =>
@@ -147,29 +152,33 @@ export class CfNodeView extends LitElement {
             </div>`,
         )}
       </div>
-      ${n.losses.length > 1
-        ? html`<div class="loss" data-testid="loss-curve" title="training loss">
-            <svg viewBox="0 0 200 40" preserveAspectRatio="none" width="100%" height="40">
-              ${svg`<path d=${sparkPath(n.losses, 200, 40)}></path>`}
-            </svg>
-            <div class="loss-label">loss ${last !== undefined ? formatNum(last) : ''} (${n.losses.length})</div>
-          </div>`
-        : nothing}
-      ${n.figures.length > 0
-        ? html`<div class="thumbs">
-            ${n.figures.map(
-              (f) =>
-                html`<img
-                  class="thumb"
-                  data-testid="thumbnail"
-                  alt=${f.title}
-                  title=${`${f.title} (double-click: full size)`}
-                  src=${svgDataUrl(f.svg)}
-                  @dblclick=${(e: Event) => this.send('figure-open', { node: n.id, port: f.port }, e)}
-                />`,
-            )}
-          </div>`
-        : nothing}
+      ${
+        n.losses.length > 1
+          ? html`<div class="loss" data-testid="loss-curve" title="training loss">
+              <svg viewBox="0 0 200 40" preserveAspectRatio="none" width="100%" height="40">
+                ${svg`<path d=${sparkPath(n.losses, 200, 40)}></path>`}
+              </svg>
+              <div class="loss-label">loss ${last !== undefined ? formatNum(last) : ''} (${n.losses.length})</div>
+            </div>`
+          : nothing
+      }
+      ${
+        n.figures.length > 0
+          ? html`<div class="thumbs">
+              ${n.figures.map(
+                (f) =>
+                  html`<img
+                    class="thumb"
+                    data-testid="thumbnail"
+                    alt=${f.title}
+                    title=${`${f.title} (double-click: full size)`}
+                    src=${svgDataUrl(f.svg)}
+                    @dblclick=${(e: Event) => this.send('figure-open', { node: n.id, port: f.port }, e)}
+                  />`,
+              )}
+            </div>`
+          : nothing
+      }
       ${n.message ? html`<div class="node-msg ${n.status}" data-testid="node-message" title=${n.message}>${n.message}</div>` : nothing}
     `;
   }

@@ -37,15 +37,16 @@ export class PluginMenu {
   /** The plugins (package names, file names, URLs) whose blocks `doc` uses. */
   pluginsFor(doc: PipelineDocument): string[] {
     const used = new Set(doc.nodes.map((n) => n.type));
-    return [...this.bundled, ...this.user.map((u) => u.id)].filter((p) => (this.types.get(p) ?? []).some((t) => used.has(t)));
+    return [...this.bundled, ...this.user.map((u) => u.id)].filter((p) =>
+      (this.types.get(p) ?? []).some((t) => used.has(t)),
+    );
   }
 
   /** Re-install what the last visit had loaded (quietly: a plugin that no longer loads is dropped). */
   async restore(): Promise<void> {
     for (const name of readJson<unknown[]>(PLUGINS_KEY, []))
       if (typeof name === 'string') await this.loadBundled(name, { quiet: true });
-    for (const p of readJson<unknown[]>(USER_PLUGINS_KEY, []))
-      if (isSource(p)) await this.loadUser(p, { quiet: true });
+    for (const p of readJson<unknown[]>(USER_PLUGINS_KEY, [])) if (isSource(p)) await this.loadUser(p, { quiet: true });
   }
 
   /** Install a bundled plugin (by package name or folder); its blocks join the palette. */
@@ -69,7 +70,8 @@ export class PluginMenu {
   /** Install a user plugin module; a broken one is refused with its error and changes nothing. */
   async loadUser(src: UserPluginSource, options: { quiet?: boolean } = {}): Promise<boolean> {
     if (this.user.some((u) => u.id === src.id)) {
-      if (!options.quiet) this.host.problem(`Plugin ${src.id} is already loaded`, ['Reload the page to load a new version of it.']);
+      if (!options.quiet)
+        this.host.problem(`Plugin ${src.id} is already loaded`, ['Reload the page to load a new version of it.']);
       return false;
     }
     try {
@@ -147,9 +149,8 @@ export class PluginMenu {
         </p>
         <p>
           A plugin is one ES module exporting <code>apiVersion</code>, <code>name</code> and <code>blocks</code> (see
-          docs/plugins.md). It may import <code>cortexflow/core</code>; other imports must be bundled into the file.
-          The pipeline's <code>plugins</code> list remembers it; the CLI loads the same file with
-          <code>--plugin</code>.
+          docs/plugins.md). It may import <code>cortexflow/core</code>; other imports must be bundled into the file. The
+          pipeline's <code>plugins</code> list remembers it; the CLI loads the same file with <code>--plugin</code>.
         </p>
         <label class="plugin-row"
           >From a file
@@ -166,12 +167,15 @@ export class PluginMenu {
         /></label>
         <label class="plugin-row"
           >From a URL
-          <input type="url" placeholder="https://…/plugin.js" data-testid="plugin-url" @input=${(e: Event) => (url = (e.target as HTMLInputElement).value)} />
+          <input
+            type="url"
+            placeholder="https://…/plugin.js"
+            data-testid="plugin-url"
+            @input=${(e: Event) => (url = (e.target as HTMLInputElement).value)}
+          />
           <button @click=${() => url && void this.loadUrl(url)}>Load</button>
         </label>
-        ${this.user.length
-          ? html`<p>Loaded: ${this.user.map((u) => html`<code>${u.id}</code> `)}</p>`
-          : nothing}
+        ${this.user.length ? html`<p>Loaded: ${this.user.map((u) => html`<code>${u.id}</code> `)}</p>` : nothing}
         <button @click=${close}>Close</button>
       </div>
     </div>`;
@@ -188,7 +192,12 @@ function readJson<T>(key: string, fallback: T): T {
 }
 
 function isSource(v: unknown): v is UserPluginSource {
-  return typeof v === 'object' && v !== null && typeof (v as UserPluginSource).id === 'string' && typeof (v as UserPluginSource).code === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as UserPluginSource).id === 'string' &&
+    typeof (v as UserPluginSource).code === 'string'
+  );
 }
 
 function messageOf(e: unknown): string {

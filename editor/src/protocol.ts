@@ -33,9 +33,18 @@ export type Preview =
 /** A RunEvent as sent to the page: `values` replaced by previews. */
 export type WireEvent =
   | Exclude<RunEvent, { type: 'node-done' | 'node-cached' | 'node-error' }>
-  | { type: 'node-done'; data: Omit<Extract<RunEvent, { type: 'node-done' }>['data'], 'values'> & { previews: Record<string, Preview> } }
-  | { type: 'node-cached'; data: Omit<Extract<RunEvent, { type: 'node-cached' }>['data'], 'values'> & { previews: Record<string, Preview> } }
-  | { type: 'node-error'; data: Omit<Extract<RunEvent, { type: 'node-error' }>['data'], 'values'> & { previews?: Record<string, Preview> } };
+  | {
+      type: 'node-done';
+      data: Omit<Extract<RunEvent, { type: 'node-done' }>['data'], 'values'> & { previews: Record<string, Preview> };
+    }
+  | {
+      type: 'node-cached';
+      data: Omit<Extract<RunEvent, { type: 'node-cached' }>['data'], 'values'> & { previews: Record<string, Preview> };
+    }
+  | {
+      type: 'node-error';
+      data: Omit<Extract<RunEvent, { type: 'node-error' }>['data'], 'values'> & { previews?: Record<string, Preview> };
+    };
 
 export type FromWorker =
   | { type: 'ready'; backend: string }
@@ -63,7 +72,9 @@ export function previewsOf(values: Record<string, unknown> | undefined): Record<
         kind: 'history',
         loss: (r['loss'] as unknown[]).filter((x): x is number => typeof x === 'number'),
         steps: (r['steps'] as unknown[]).filter((x): x is number => typeof x === 'number'),
-        valLoss: Array.isArray(r['valLoss']) ? (r['valLoss'] as unknown[]).filter((x): x is number => typeof x === 'number') : [],
+        valLoss: Array.isArray(r['valLoss'])
+          ? (r['valLoss'] as unknown[]).filter((x): x is number => typeof x === 'number')
+          : [],
       };
   }
   return out;

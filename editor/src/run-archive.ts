@@ -136,7 +136,11 @@ export class RunArchive {
     }
   }
 
-  private keep(nodeId: string, outputs: Record<string, { type: string; summary: string }>, values: Record<string, unknown>): void {
+  private keep(
+    nodeId: string,
+    outputs: Record<string, { type: string; summary: string }>,
+    values: Record<string, unknown>,
+  ): void {
     const node = this.pipeline.byId.get(nodeId);
     if (!node) return;
     const n = this.node(nodeId);
@@ -162,7 +166,12 @@ export class RunArchive {
     const pt = node?.block.outputs[port] as PortType | undefined;
     if (value === undefined || !pt?.artifacts) return undefined;
     const arts: Artifact[] = await pt.artifacts(value);
-    return arts.map((a) => ({ path: `${nodeId}/${port}${a.suffix}`, data: a.data, mediaType: a.mediaType ?? 'application/octet-stream', portType: pt.name }));
+    return arts.map((a) => ({
+      path: `${nodeId}/${port}${a.suffix}`,
+      data: a.data,
+      mediaType: a.mediaType ?? 'application/octet-stream',
+      portType: pt.name,
+    }));
   }
 
   /**

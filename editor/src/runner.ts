@@ -93,7 +93,11 @@ export class Runner {
         if (r.error) reject(new Error(r.error));
         else resolve({ files: r.files, ...(r.manifest ? { manifest: r.manifest } : {}) });
       });
-      this.worker?.postMessage({ type: 'export', requestId, ...(node !== undefined && port !== undefined ? { node, port } : {}) } satisfies ToWorker);
+      this.worker?.postMessage({
+        type: 'export',
+        requestId,
+        ...(node !== undefined && port !== undefined ? { node, port } : {}),
+      } satisfies ToWorker);
     });
   }
 

@@ -61,26 +61,26 @@ export function handleShortcut(e: KeyboardEvent, a: ShortcutActions): boolean {
     e.preventDefault();
     return true;
   };
-  if (ctrl && k === 's') return a.save(), stop();
-  if (ctrl && k === 'o') return a.open(), stop();
-  if (ctrl && k === 'enter') return (e.shiftKey ? a.runToSelected() : a.run()), stop();
-  if (k === 'escape') return a.escape(), true;
+  if (ctrl && k === 's') return (a.save(), stop());
+  if (ctrl && k === 'o') return (a.open(), stop());
+  if (ctrl && k === 'enter') return (e.shiftKey ? a.runToSelected() : a.run(), stop());
+  if (k === 'escape') return (a.escape(), true);
   // Undo/redo stay graph-wide in the params panel: its edits are committed, so the native
   // text-field undo has nothing useful to do there.
   if (typing && ctrl && (k === 'z' || k === 'y') && t?.closest('cf-params')) t.blur();
   else if (typing) return false;
-  if (ctrl && k === 'z' && !e.shiftKey) return a.undo(), stop();
-  if (ctrl && (k === 'y' || (k === 'z' && e.shiftKey))) return a.redo(), stop();
-  if (ctrl && k === 'c') return a.copy(), true;
-  if (ctrl && k === 'v') return a.paste(), true;
-  if (ctrl && k === 'd') return a.duplicate(), stop();
-  if (ctrl && k === 'a') return a.selectAll(), stop();
-  if (k === 'delete' || k === 'backspace') return a.deleteSelected(), true;
+  if (ctrl && k === 'z' && !e.shiftKey) return (a.undo(), stop());
+  if (ctrl && (k === 'y' || (k === 'z' && e.shiftKey))) return (a.redo(), stop());
+  if (ctrl && k === 'c') return (a.copy(), true);
+  if (ctrl && k === 'v') return (a.paste(), true);
+  if (ctrl && k === 'd') return (a.duplicate(), stop());
+  if (ctrl && k === 'a') return (a.selectAll(), stop());
+  if (k === 'delete' || k === 'backspace') return (a.deleteSelected(), true);
   if (ctrl || e.altKey) return false;
-  if (k === 'f') return a.fit(), true;
-  if (k === 'l') return a.arrange(), true;
-  if (k === 'm') return a.toggleMinimap(), true;
-  if (e.key === '?') return a.toggleHelp(), true;
+  if (k === 'f') return (a.fit(), true);
+  if (k === 'l') return (a.arrange(), true);
+  if (k === 'm') return (a.toggleMinimap(), true);
+  if (e.key === '?') return (a.toggleHelp(), true);
   return false;
 }
 
@@ -90,7 +90,13 @@ export function helpPanel(close: () => void) {
     <div class="help-card" @click=${(e: Event) => e.stopPropagation()}>
       <h2>Keyboard shortcuts</h2>
       <table>
-        ${SHORTCUTS.map(([k, d]) => html`<tr><td><kbd>${k}</kbd></td><td>${d}</td></tr>`)}
+        ${SHORTCUTS.map(
+          ([k, d]) =>
+            html`<tr>
+              <td><kbd>${k}</kbd></td>
+              <td>${d}</td>
+            </tr>`,
+        )}
       </table>
       <p>
         Drag blocks from the palette onto the canvas; drag from an output socket to an input socket to connect (only

@@ -52,7 +52,9 @@ export function trainingPanel(n: CfNode) {
   return html`<section class="train-view" data-testid="training-view">
     <div class="train-head">
       <span>Training</span>
-      <span data-testid="train-steps">step ${n.progress ? `${n.progress.value} / ${n.progress.max}` : (steps[steps.length - 1] ?? 0)}</span>
+      <span data-testid="train-steps"
+        >step ${n.progress ? `${n.progress.value} / ${n.progress.max}` : (steps[steps.length - 1] ?? 0)}</span
+      >
     </div>
     <svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="training loss against step">
       ${svg`
@@ -69,11 +71,21 @@ export function trainingPanel(n: CfNode) {
       `}
     </svg>
     <dl class="train-stats">
-      <div><dt>loss</dt><dd data-testid="train-loss">${last !== undefined ? formatNum(last) : '–'}</dd></div>
-      <div><dt>time left</dt><dd data-testid="train-eta">${running ? (eta !== undefined ? `~${formatMs(eta)}` : 'estimating…') : n.status}</dd></div>
+      <div>
+        <dt>loss</dt>
+        <dd data-testid="train-loss">${last !== undefined ? formatNum(last) : '–'}</dd>
+      </div>
+      <div>
+        <dt>time left</dt>
+        <dd data-testid="train-eta">
+          ${running ? (eta !== undefined ? `~${formatMs(eta)}` : 'estimating…') : n.status}
+        </dd>
+      </div>
       <div>
         <dt>criterion</dt>
-        <dd data-testid="train-criterion">${passed !== undefined && total !== undefined ? `${passed} / ${total} conditions` : 'not checked yet'}</dd>
+        <dd data-testid="train-criterion">
+          ${passed !== undefined && total !== undefined ? `${passed} / ${total} conditions` : 'not checked yet'}
+        </dd>
       </div>
     </dl>
   </section>`;

@@ -31,7 +31,8 @@ const shimUrls = new Map<Specifier, string>();
 function shimUrl(spec: Specifier): string {
   const known = shimUrls.get(spec);
   if (known) return known;
-  const modules = (globalThis as Record<string, unknown>)[GLOBAL] as Record<Specifier, Record<string, unknown>> | undefined;
+  const modules = (globalThis as Record<string, unknown>)[GLOBAL] as
+    Record<Specifier, Record<string, unknown>> | undefined;
   const ns = modules?.[spec];
   if (!ns) throw new Error(`"${spec}" is not available to plugins here`);
   const names = Object.keys(ns).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');

@@ -82,11 +82,18 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   }
   const loaded = loadPipeline(msg.document, registry);
   if (!loaded.ok) {
-    scope.postMessage({ type: 'invalid', runId: msg.runId, errors: loaded.errors.map(({ path, message }) => ({ path, message })) });
+    scope.postMessage({
+      type: 'invalid',
+      runId: msg.runId,
+      errors: loaded.errors.map(({ path, message }) => ({ path, message })),
+    });
     return;
   }
   const abort = new AbortController();
-  const rec = new RunArchive(loaded.pipeline, { file: msg.file ?? 'pipeline.json', plugins: msg.document.plugins ?? [] });
+  const rec = new RunArchive(loaded.pipeline, {
+    file: msg.file ?? 'pipeline.json',
+    plugins: msg.document.plugins ?? [],
+  });
   archive = rec;
   try {
     const sub = execute(loaded.pipeline, {
@@ -115,7 +122,8 @@ async function exportFiles(msg: Extract<ToWorker, { type: 'export' }>): Promise<
   try {
     if (msg.node !== undefined && msg.port !== undefined) {
       const files = await archive.portFiles(msg.node, msg.port);
-      if (!files) return reply({ files: [], error: `${msg.node}.${msg.port} has no result to download (run it first)` });
+      if (!files)
+        return reply({ files: [], error: `${msg.node}.${msg.port} has no result to download (run it first)` });
       return reply({ files });
     }
     const files = await archive.files();
