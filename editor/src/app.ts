@@ -415,7 +415,7 @@ export class CfApp extends LitElement {
           class="doc-name"
           data-testid="doc-name"
           .value=${this.store.name}
-          title="Pipeline name"
+          title=${`Pipeline name: ${this.store.name}`}
           @change=${(e: Event) => {
             this.store.name = (e.target as HTMLInputElement).value || 'Untitled pipeline';
             this.changed('params');
