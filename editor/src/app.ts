@@ -10,14 +10,13 @@ import { formatErrors, loadPipeline, Registry, type PipelineDocument } from '../
 import * as nodesModule from '../../nodes/index.ts';
 import { registerBuiltins } from '../../nodes/index.ts';
 import { Canvas } from './canvas.ts';
-import { DocumentStore } from './document-store.ts';
+import { DocumentStore, installDrop } from './document-store.ts';
+import { nodeIssues } from './validation.ts';
 import { slug } from './download.ts';
 import { examples, type Example } from './examples.ts';
 import './figure-viewer.ts';
 import type { ViewedFigure } from './figure-viewer.ts';
-import { formatMs, svgDataUrl } from './format.ts';
 import type { CfNode } from './graph.ts';
-import { BLOCK_MIME } from './palette.ts';
 import './palette.ts';
 import './params.ts';
 import { PluginMenu } from './plugin-menu.ts';
@@ -25,7 +24,9 @@ import type { WireEvent } from './protocol.ts';
 import { Results } from './results.ts';
 import { Runner } from './runner.ts';
 import { RunView, runSummary } from './run-view.ts';
-import { handleShortcut, helpPanel } from './shortcuts.ts';
+import { handleShortcut } from './shortcuts.ts';
+import { overlays, statusBar, toolbar } from './toolbar.ts';
+import { outputsPanel } from './outputs-panel.ts';
 import { trainingPanel } from './training-panel.ts';
 import { provideModules } from './user-plugins.ts';
 
@@ -36,9 +37,6 @@ interface Problem {
   title: string;
   lines: string[];
 }
-
-/** Output port types whose files can be downloaded from the node and the side panel. */
-const DOWNLOADABLE = new Set(['Figure', 'Model', 'Dataset', 'Report']);
 
 export class CfApp extends LitElement {
   static override properties = {
@@ -75,7 +73,7 @@ export class CfApp extends LitElement {
   private results!: Results;
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
   private validity = new Map<string, Array<{ param: string; message: string }>>();
-  private readonly examples: Example[] = examples();
+  readonly examples: Example[] = examples();
   private blocks: ReturnType<Registry['list']> = [];
   /** Resolves when the first graph is on the canvas (tests and benchmarks wait for it). */
   ready: Promise<void>;
@@ -187,8 +185,17 @@ export class CfApp extends LitElement {
       },
     });
     this.runner.onBackend = (b) => (this.backend = b);
-    this.results = new Results(this.runner, () => this.store.name);
-    this.installDrop(host);
+    this.results = new Results(
+      this.runner,
+      () => this.store.name,
+      (title, lines) => (this.problem = { title, lines }),
+    );
+    installDrop(host, {
+      block: (type, e) => {
+        if (this.registry.has(type)) void this.canvas.addNodeAtEvent(type, e);
+      },
+      file: (f) => void this.store.openFile(f),
+    });
     host.addEventListener('node-download', (e) => {
       const d = (e as CustomEvent<{ node: string; port: string; format?: 'svg' | 'png' }>).detail;
       void this.downloadOutput(d.node, d.port, d.format);
@@ -243,26 +250,7 @@ export class CfApp extends LitElement {
     for (const ex of order) if (await this.store.openValue(ex.document, `example ${ex.file}`, { quiet: true })) return;
   }
 
-  private installDrop(host: HTMLElement): void {
-    host.addEventListener('dragover', (e) => {
-      e.preventDefault();
-      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-    });
-    host.addEventListener('drop', (e) => {
-      e.preventDefault();
-      const dt = e.dataTransfer;
-      if (!dt) return;
-      const type = dt.getData(BLOCK_MIME);
-      if (type && this.registry.has(type)) {
-        void this.canvas.addNodeAtEvent(type, e);
-        return;
-      }
-      const file = dt.files[0];
-      if (file) void this.store.openFile(file);
-    });
-  }
-
-  private changed(kind: 'structure' | 'params' | 'position'): void {
+  changed(kind: 'structure' | 'params' | 'position'): void {
     if (kind !== 'position') this.validate();
     this.store.autosaveSoon();
     // Moving nodes changes nothing the panels show: no page re-render per pointer move.
@@ -271,18 +259,7 @@ export class CfApp extends LitElement {
 
   /** Check the graph as the core would (incomplete inputs allowed) and attach issues to nodes. */
   private validate(): void {
-    const doc = this.document();
-    const r = loadPipeline(doc, this.registry, { allowIncomplete: true });
-    this.validity.clear();
-    if (r.ok) return;
-    for (const e of r.errors) {
-      const m = /^nodes\[(\d+)\](?:\.params\.([^.[]+))?/.exec(e.path);
-      const node = m ? doc.nodes[Number(m[1])] : undefined;
-      if (!node) continue;
-      const list = this.validity.get(node.id) ?? [];
-      list.push({ param: m?.[2] ?? '', message: e.message });
-      this.validity.set(node.id, list);
-    }
+    this.validity = nodeIssues(this.document(), this.registry);
   }
 
   // ---- running and results -------------------------------------------------------------------
@@ -332,30 +309,16 @@ export class CfApp extends LitElement {
     this.runView.event(e);
   }
 
-  private async guarded(what: string, task: () => Promise<void>): Promise<void> {
-    try {
-      await task();
-    } catch (e) {
-      this.problem = { title: `Could not download ${what}`, lines: [e instanceof Error ? e.message : String(e)] };
-    }
-  }
-
   downloadRun(): Promise<void> {
-    return this.guarded('the run', () => this.results.downloadRun());
+    return this.results.downloadRun();
   }
 
-  /** The HTML of the (first) report node, as the CLI writes it. */
   downloadReport(): Promise<void> {
-    return this.guarded('the report', async () => {
-      for (const n of this.canvas.nodes())
-        for (const [port, o] of Object.entries(n.results))
-          if (o.type === 'Report') return this.results.downloadOutput(n.id, port);
-      throw new Error('no report in the last run: add a report.html block and run it');
-    });
+    return this.results.downloadReport(this.canvas.nodes());
   }
 
   downloadOutput(node: string, port: string, format?: 'svg' | 'png'): Promise<void> {
-    return this.guarded(`${node}.${port}`, () => this.results.downloadOutput(node, port, format));
+    return this.results.downloadOutput(node, port, format);
   }
 
   // ---- ui -------------------------------------------------------------------------------------
@@ -409,119 +372,7 @@ export class CfApp extends LitElement {
     const node = this.selectedNode();
     const panel = this.selected.length > 0;
     return html`
-      <header class="toolbar">
-        <span class="brand"><span class="logo" aria-hidden="true"></span>cortexflow</span>
-        <input
-          class="doc-name"
-          data-testid="doc-name"
-          .value=${this.store.name}
-          title=${`Pipeline name: ${this.store.name}`}
-          @change=${(e: Event) => {
-            this.store.name = (e.target as HTMLInputElement).value || 'Untitled pipeline';
-            this.changed('params');
-          }}
-        />
-        <div class="group">
-          <button
-            data-testid="run"
-            class="primary"
-            ?disabled=${this.running}
-            title="Run the whole pipeline (Ctrl+Enter)"
-            @click=${() => this.run()}
-          >
-            ▶ Run
-          </button>
-          <button
-            data-testid="run-to"
-            ?disabled=${this.running || this.selected.length === 0}
-            title="Run up to the selected node (Shift+Ctrl+Enter)"
-            @click=${() => this.runToSelected()}
-          >
-            ▶ to selected
-          </button>
-          <button data-testid="stop" ?disabled=${!this.running} title="Stop (Esc)" @click=${() => this.stop()}>
-            ■ Stop
-          </button>
-        </div>
-        <div class="group">
-          <button data-testid="undo" class="icon" title="Undo (Ctrl+Z)" @click=${() => this.canvas.undo()}>↶</button>
-          <button data-testid="redo" class="icon" title="Redo (Ctrl+Y)" @click=${() => this.canvas.redo()}>↷</button>
-          <button data-testid="arrange" title="Auto-arrange (L)" @click=${() => this.canvas.arrange()}>Arrange</button>
-          <button
-            data-testid="fit"
-            title="Zoom to fit, never below a readable zoom (F)"
-            @click=${() => this.canvas.zoomToFit()}
-          >
-            Fit
-          </button>
-        </div>
-        <div class="group">
-          <button data-testid="new" title="New empty pipeline" @click=${() => this.store.newPipeline()}>New</button>
-          <button
-            data-testid="open"
-            title="Open a pipeline file (Ctrl+O)"
-            @click=${() => this.querySelector<HTMLInputElement>('[data-testid="open-input"]')?.click()}
-          >
-            Open…
-          </button>
-          <input
-            type="file"
-            accept=".json,application/json"
-            data-testid="open-input"
-            hidden
-            @change=${async (e: Event) => {
-              const input = e.target as HTMLInputElement;
-              const f = input.files?.[0];
-              if (f) await this.store.openFile(f);
-              input.value = '';
-            }}
-          />
-          <button data-testid="save" title="Save: download the pipeline JSON (Ctrl+S)" @click=${() => this.save()}>
-            Save
-          </button>
-          <select
-            data-testid="examples"
-            title="Open an example pipeline"
-            @change=${async (e: Event) => {
-              const sel = e.target as HTMLSelectElement;
-              const ex = this.examples.find((x) => x.file === sel.value);
-              sel.value = '';
-              if (ex) await this.store.openValue(ex.document, `example ${ex.file}`);
-            }}
-          >
-            <option value="">Examples…</option>
-            ${this.examples.map((x) => html`<option value=${x.file}>${x.name}</option>`)}
-          </select>
-          ${this.pluginMenu.menu()}
-        </div>
-        <div class="group">
-          <button
-            data-testid="download-run"
-            ?disabled=${!this.hasRun}
-            title="Download the whole last run as a zip: manifest.json and NODE/PORT files, like cortexflow run --out"
-            @click=${() => this.downloadRun()}
-          >
-            ⤓ Run
-          </button>
-          <button
-            data-testid="download-report"
-            ?disabled=${!this.hasRun}
-            title="Download the report alone (self-contained HTML)"
-            @click=${() => this.downloadReport()}
-          >
-            ⤓ Report
-          </button>
-        </div>
-        <span class="grow"></span>
-        <button
-          data-testid="help"
-          class="icon"
-          title="Keyboard shortcuts (?)"
-          @click=${() => (this.showHelp = !this.showHelp)}
-        >
-          ?
-        </button>
-      </header>
+      ${toolbar(this)}
       <main class="layout ${panel ? 'with-side' : ''}">
         <aside class="palette">
           <cf-palette
@@ -545,109 +396,18 @@ export class CfApp extends LitElement {
             @params-change=${(e: CustomEvent<{ id: string; params: Record<string, unknown> }>) =>
               this.canvas.setParams(e.detail.id, e.detail.params)}
           ></cf-params>
-          ${node ? this.outputsPanel(node) : nothing}
+          ${
+            node
+              ? outputsPanel(node, {
+                  download: (id, port, format) => void this.downloadOutput(id, port, format),
+                  view: (v) => (this.viewing = v),
+                })
+              : nothing
+          }
         </aside>
       </main>
-      <footer class="statusbar" data-testid="statusbar">
-        <span class="run-status ${this.running ? 'running' : ''}" data-testid="run-status"
-          >${this.runStatus || 'ready'}</span
-        >
-        <span class="grow"></span>
-        ${this.backend ? html`<span class="backend" data-testid="backend">${this.backend}</span>` : nothing}
-        <button class="link" data-testid="toggle-minimap" @click=${() => (this.showMinimap = !this.showMinimap)}>
-          ${this.showMinimap ? 'Hide' : 'Show'} minimap
-        </button>
-      </footer>
-      ${
-        this.problem
-          ? html`<div class="problem" role="alert" data-testid="problem">
-              <div class="problem-title">${this.problem.title}</div>
-              <ul>
-                ${this.problem.lines.map((l) => html`<li>${l}</li>`)}
-              </ul>
-              <button @click=${() => (this.problem = undefined)}>Dismiss</button>
-            </div>`
-          : nothing
-      }
-      ${this.toast ? html`<div class="toast" role="status" data-testid="toast">${this.toast}</div>` : nothing}
-      ${this.showHelp ? helpPanel(() => (this.showHelp = false)) : nothing} ${this.pluginMenu.dialog()}
-      <cf-figure-viewer
-        .shown=${this.viewing}
-        @close=${() => (this.viewing = undefined)}
-        @download-output=${(e: CustomEvent<{ node: string; port: string; format: 'svg' | 'png' }>) =>
-          void this.downloadOutput(e.detail.node, e.detail.port, e.detail.format)}
-      ></cf-figure-viewer>
+      ${statusBar(this)} ${overlays(this)}
     `;
-  }
-
-  private outputsPanel(n: CfNode) {
-    const outs = Object.entries(n.results);
-    return html`<div class="outputs" data-testid="outputs">
-      ${
-        n.status !== 'idle'
-          ? html`<div class="out-status">
-              <span class="badge badge-${n.status}">${n.status}</span
-              >${n.durationMs !== undefined ? ` ${formatMs(n.durationMs)}` : ''}
-            </div>`
-          : nothing
-      }
-      ${n.message ? html`<div class="node-msg ${n.status}">${n.message}</div>` : nothing}
-      ${
-        outs.length
-          ? html`<div class="out-title">Outputs</div>
-              <ul class="out-list">
-                ${outs.map(
-                  ([port, o]) =>
-                    html`<li>
-                      <b>${port}</b> <small>${o.type}</small>
-                      ${
-                        DOWNLOADABLE.has(o.type) && o.type !== 'Figure'
-                          ? html`<button
-                              class="mini"
-                              data-testid="download-output"
-                              data-port=${port}
-                              title="Download ${port} (${o.type})"
-                              @click=${() => this.downloadOutput(n.id, port)}
-                            >
-                              ⤓
-                            </button>`
-                          : nothing
-                      }
-                      <br />${o.summary}
-                    </li>`,
-                )}
-              </ul>`
-          : nothing
-      }
-      ${n.figures.map(
-        (f) =>
-          html`<figure class="figure" data-testid="figure">
-            <button
-              class="figure-open"
-              title="Open full size (zoom, pan)"
-              @click=${() => (this.viewing = { node: n.id, figure: f })}
-            >
-              <img src=${svgDataUrl(f.svg)} alt=${f.title} />
-            </button>
-            <figcaption><b>${f.title}</b> ${f.caption}</figcaption>
-            <div class="figure-actions">
-              <button
-                class="mini"
-                data-testid="figure-enlarge"
-                @click=${() => (this.viewing = { node: n.id, figure: f })}
-              >
-                Enlarge
-              </button>
-              <button class="mini" data-testid="figure-svg" @click=${() => this.downloadOutput(n.id, f.port, 'svg')}>
-                ⤓ SVG
-              </button>
-              <button class="mini" data-testid="figure-png" @click=${() => this.downloadOutput(n.id, f.port, 'png')}>
-                ⤓ PNG
-              </button>
-            </div>
-          </figure>`,
-      )}
-    </div>`;
   }
 
   private async addAtCentre(type: string): Promise<void> {

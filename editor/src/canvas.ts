@@ -17,11 +17,12 @@ import {
   type PresetHost,
 } from './canvas-presets.ts';
 import { installBoxSelect } from './box-select.ts';
+import { ensureVisible, resolveOverlaps, zoomToFit } from './viewport.ts';
+import { Clipboard } from './clipboard.ts';
 import { defaultParams, layeredPositions } from './canvas-layout.ts';
 import { CfConnection, CfNode, edgeProblem, freshId, toDocument, type Schemes } from './graph.ts';
 
-/** Lowest zoom at which a 14 px node title is still >= 11 px on screen. */
-export const READABLE_ZOOM = 0.8;
+export { READABLE_ZOOM } from './viewport.ts';
 
 export interface CanvasCallbacks {
   /** The graph changed (structure, params or positions). */
@@ -32,11 +33,6 @@ export interface CanvasCallbacks {
   refused(reason: string): void;
   /** Context menu "Run up to here". */
   runTo(nodeId: string): void;
-}
-
-interface Clip {
-  nodes: Array<{ id: string; type: string; params: Record<string, unknown>; label: string; x: number; y: number }>;
-  edges: Array<{ from: string; fromPort: string; to: string; toPort: string }>;
 }
 
 class ParamsAction {
@@ -64,7 +60,7 @@ export class Canvas implements PresetHost {
   private connectionSeq = 0;
   /** The last load ignored the file's overlapping positions. */
   relaidOut = false;
-  private clip: Clip | undefined;
+  private readonly clipboard = new Clipboard(this);
   private arranging: Promise<unknown> | undefined;
 
   constructor(
@@ -232,47 +228,14 @@ export class Canvas implements PresetHost {
     await this.removeNodes(this.selectedIds());
   }
 
+  /** Copy the selected nodes (and the edges between them); returns how many. */
   copySelected(): number {
-    const ids = new Set(this.selectedIds());
-    if (ids.size === 0) return 0;
-    this.clip = {
-      nodes: [...ids].map((id) => {
-        const n = this.node(id) as CfNode;
-        const p = this.position(id) ?? { x: 0, y: 0 };
-        return { id, type: n.type, params: structuredClone(n.params), label: n.label, x: p.x, y: p.y };
-      }),
-      edges: this.editor
-        .getConnections()
-        .filter((c) => ids.has(c.source) && ids.has(c.target))
-        .map((c) => ({ from: c.source, fromPort: c.sourceOutput, to: c.target, toPort: c.targetInput })),
-    };
-    return ids.size;
+    return this.clipboard.copy(this.selectedIds());
   }
 
+  /** Paste the copied nodes, shifted by `offset`, and select them. */
   async paste(offset = 40): Promise<string[]> {
-    const clip = this.clip;
-    if (!clip) return [];
-    const map = new Map<string, string>();
-    for (const n of clip.nodes) {
-      if (!this.registry.has(n.type)) continue;
-      const node = await this.addNode(
-        n.type,
-        { x: n.x + offset, y: n.y + offset },
-        { params: n.params, label: n.label },
-      );
-      map.set(n.id, node.id);
-    }
-    for (const e of clip.edges) {
-      const s = map.get(e.from);
-      const t = map.get(e.to);
-      if (s && t) await this.connect(s, e.fromPort, t, e.toPort);
-    }
-    // Paste again shifts further.
-    for (const n of clip.nodes) {
-      n.x += offset;
-      n.y += offset;
-    }
-    const ids = [...map.values()];
+    const ids = await this.clipboard.paste(offset);
     await this.select(ids);
     return ids;
   }
@@ -317,94 +280,19 @@ export class Canvas implements PresetHost {
     void this.area.update('node', node.id);
   }
 
-  /** The bounding box of every node, in graph coordinates. */
-  private bounds(): { x0: number; y0: number; x1: number; y1: number } | undefined {
-    let x0 = Infinity;
-    let y0 = Infinity;
-    let x1 = -Infinity;
-    let y1 = -Infinity;
-    for (const n of this.nodes()) {
-      const p = this.position(n.id);
-      if (!p) continue;
-      x0 = Math.min(x0, p.x);
-      y0 = Math.min(y0, p.y);
-      x1 = Math.max(x1, p.x + n.width);
-      y1 = Math.max(y1, p.y + n.height);
-    }
-    return Number.isFinite(x0) ? { x0, y0, x1, y1 } : undefined;
+  /** Fit the graph in view, never below {@link READABLE_ZOOM} (see {@link zoomToFit}). */
+  zoomToFit(): Promise<void> {
+    return zoomToFit(this);
   }
 
-  /**
-   * Fit the graph in view, but never below {@link READABLE_ZOOM}: a graph too large to fit legibly
-   * opens at that zoom on its start (top left; inputs come first), the rest a pan or a minimap
-   * click away. Computed from the node model's sizes rather than measured from the DOM
-   * (AreaExtensions.zoomAt measures every node: a quarter second at 200 nodes).
-   */
-  async zoomToFit(): Promise<void> {
-    const b = this.bounds();
-    if (!b) return;
-    const w = this.container.clientWidth;
-    const h = this.container.clientHeight;
-    const pad = 24;
-    const fit = Math.min((w - 2 * pad) / (b.x1 - b.x0 || 1), (h - 2 * pad) / (b.y1 - b.y0 || 1));
-    const k = Math.min(1, Math.max(READABLE_ZOOM, fit));
-    await this.area.area.zoom(k, 0, 0);
-    const gw = (b.x1 - b.x0) * k;
-    const gh = (b.y1 - b.y0) * k;
-    const tx = gw <= w - 2 * pad ? (w - gw) / 2 - b.x0 * k : pad - b.x0 * k;
-    const ty = gh <= h - 2 * pad ? (h - gh) / 2 - b.y0 * k : pad - b.y0 * k;
-    await this.area.area.translate(tx, ty);
+  /** Pan so node `id` is inside the canvas. */
+  ensureVisible(id: string, margin = 24): Promise<void> {
+    return ensureVisible(this, id, margin);
   }
 
-  /** Pan (at the same zoom) so node `id` is inside the canvas, if it is not. */
-  async ensureVisible(id: string, margin = 24): Promise<void> {
-    const n = this.node(id);
-    const p = this.position(id);
-    if (!n || !p) return;
-    const { x, y, k } = this.area.area.transform;
-    const w = this.container.clientWidth;
-    const h = this.container.clientHeight;
-    let dx = 0;
-    let dy = 0;
-    const right = x + (p.x + n.width) * k;
-    const left = x + p.x * k;
-    if (right > w - margin) dx = w - margin - right;
-    if (left + dx < margin) dx = margin - left;
-    const top = y + p.y * k;
-    if (top < margin || top > h - margin - 40) dy = margin - top;
-    if (dx || dy) await this.area.area.translate(x + dx, y + dy);
-  }
-
-  /**
-   * Push nodes down until no two boxes overlap (with a gap), keeping their order from top to
-   * bottom. Run after nodes grow (thumbnails, loss curves, messages); returns how many moved.
-   */
-  async resolveOverlaps(gap = 20): Promise<number> {
-    const boxes = this.nodes()
-      .map((n) => ({ n, p: this.position(n.id) ?? { x: 0, y: 0 } }))
-      .sort((a, b) => a.p.y - b.p.y || a.p.x - b.p.x);
-    const placed: typeof boxes = [];
-    let moved = 0;
-    for (const b of boxes) {
-      let y = b.p.y;
-      for (let again = true; again;) {
-        again = false;
-        for (const a of placed) {
-          const xOverlap = a.p.x < b.p.x + b.n.width + gap && b.p.x < a.p.x + a.n.width + gap;
-          if (xOverlap && a.p.y < y + b.n.height + gap && y < a.p.y + a.n.height + gap) {
-            y = a.p.y + a.n.height + gap;
-            again = true;
-          }
-        }
-      }
-      if (y !== b.p.y) {
-        b.p = { x: b.p.x, y };
-        await this.area.translate(b.n.id, b.p);
-        moved++;
-      }
-      placed.push(b);
-    }
-    return moved;
+  /** Push nodes apart after they grew; returns how many moved. */
+  resolveOverlaps(gap = 20): Promise<number> {
+    return resolveOverlaps(this, gap);
   }
 
   /** ELK layered layout; the library (1.5 MB) is only loaded on first use. */

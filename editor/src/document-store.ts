@@ -15,6 +15,7 @@ import {
 } from '../../core/index.ts';
 import type { Canvas } from './canvas.ts';
 import { downloadBlob, slug } from './download.ts';
+import { BLOCK_MIME } from './palette.ts';
 
 export const AUTOSAVE_KEY = 'cortexflow.editor.autosave.v1';
 
@@ -128,4 +129,24 @@ export class DocumentStore {
   private refuse(source: string, errors: readonly DocumentError[]): void {
     this.host.refused(`Could not open ${source}; the graph was left unchanged`, formatErrors(errors).split('\n'));
   }
+}
+
+/** Drops on the canvas: a palette block (added where dropped) or a pipeline file (opened). */
+export function installDrop(
+  host: HTMLElement,
+  on: { block(type: string, e: DragEvent): void; file(f: File): void },
+): void {
+  host.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+  });
+  host.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const dt = e.dataTransfer;
+    if (!dt) return;
+    const type = dt.getData(BLOCK_MIME);
+    if (type) return on.block(type, e);
+    const file = dt.files[0];
+    if (file) on.file(file);
+  });
 }

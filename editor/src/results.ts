@@ -77,18 +77,45 @@ export class Results {
   constructor(
     private readonly runner: Runner,
     private readonly name: () => string,
+    /** A download failed: say so (never thrown at the page). */
+    private readonly failed: (title: string, lines: string[]) => void,
   ) {}
 
+  private async guarded(what: string, task: () => Promise<void>): Promise<void> {
+    try {
+      await task();
+    } catch (e) {
+      this.failed(`Could not download ${what}`, [e instanceof Error ? e.message : String(e)]);
+    }
+  }
+
   /** The whole last run: `manifest.json` and every output's files, like `cortexflow run --out`. */
-  async downloadRun(): Promise<void> {
+  downloadRun(): Promise<void> {
+    return this.guarded('the run', () => this.zipRun());
+  }
+
+  /** The HTML of the (first) report among `nodes`, exactly as the CLI writes it. */
+  downloadReport(nodes: ReadonlyArray<{ id: string; results: Record<string, { type: string }> }>): Promise<void> {
+    return this.guarded('the report', async () => {
+      for (const n of nodes)
+        for (const [port, o] of Object.entries(n.results)) if (o.type === 'Report') return this.output(n.id, port);
+      throw new Error('no report in the last run: add a report.html block and run it');
+    });
+  }
+
+  /** One output: a single file as itself, several (a model folder, a dataset) as a zip. */
+  downloadOutput(node: string, port: string, only?: 'svg' | 'png'): Promise<void> {
+    return this.guarded(`${node}.${port}`, () => this.output(node, port, only));
+  }
+
+  private async zipRun(): Promise<void> {
     const { files, manifest } = await this.runner.exportFiles();
     const all = await withPngs(files, manifest);
     const zip = zipFiles(all, manifest ? { 'manifest.json': `${JSON.stringify(manifest, null, 2)}\n` } : {});
     downloadBlob(`${slug(this.name())}-run.zip`, new Blob([zip as BlobPart], { type: 'application/zip' }));
   }
 
-  /** One output: a single file as itself, several (a model folder, a dataset) as a zip. */
-  async downloadOutput(node: string, port: string, only?: 'svg' | 'png'): Promise<void> {
+  private async output(node: string, port: string, only?: 'svg' | 'png'): Promise<void> {
     let { files } = await this.runner.exportFiles(node, port);
     if (files.some((f) => f.portType === 'Figure')) files = await withPngs(files);
     if (only) files = files.filter((f) => f.path.endsWith(`.${only}`));

@@ -284,6 +284,35 @@ describe.skipIf(!hasBrowser)('editor results, readability and user plugins (Chro
     await p.context().close();
   }, 300_000);
 
+  it('shows a training node live in the side panel: loss curve, steps, time left, criterion', async () => {
+    const p = await page(1440, 900);
+    const and = shrink(examples.find((e) => e.file === 'and-task.json')!.doc);
+    const train = and.nodes.find((n) => n.id === 'train')!;
+    Object.assign(train.params, { maxSteps: 120, criterionEvery: 20 });
+    await open(p, and);
+    await p.click('cf-node[data-node-id="train"] .node-head');
+    await p.click('[data-testid="run"]');
+    await expect
+      .poll(async () => (await p.locator('[data-testid="train-steps"]').textContent())?.trim(), {
+        timeout: 60_000,
+        interval: 100,
+      })
+      .toMatch(/^step \d+ \/ 120$/);
+    expect((await p.locator('[data-testid="train-eta"]').textContent())?.trim()).toMatch(/^(~\d|estimating)/);
+    await expect.poll(() => p.locator('[data-testid="training-view"] path.loss-line').count()).toBe(1);
+    await p.screenshot({ path: join(shots, 'training-live.png') });
+    await expect
+      .poll(async () => (await p.locator('[data-testid="train-criterion"]').textContent())?.trim(), {
+        timeout: 90_000,
+        interval: 250,
+      })
+      .toMatch(/^\d+ \/ \d+ conditions$/);
+    await expect
+      .poll(() => p.locator('[data-testid="run-status"]').textContent(), { timeout: 90_000 })
+      .toMatch(/^done in /);
+    await p.context().close();
+  }, 200_000);
+
   it('loads a user plugin from a file after a warning; it runs in the worker; a broken one is refused', async () => {
     const p = await page(1440, 900);
     await p.click('[data-testid="new"]');
