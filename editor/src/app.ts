@@ -147,10 +147,14 @@ export class CfApp extends LitElement {
         changed: (kind) => this.changed(kind),
         selection: (ids) => {
           const opening = this.selected.length === 0 && ids.length > 0;
+          const changed = ids[ids.length - 1] !== this.selected[this.selected.length - 1];
           this.selected = ids;
-          // The side panel takes the canvas's right edge: keep the picked node in view.
           const last = ids[ids.length - 1];
-          if (opening && last) void this.updateComplete.then(() => this.canvas.ensureVisible(last));
+          if (!changed || !last) return;
+          // A newly selected node's panel starts at its top; when the panel opens it takes the
+          // canvas's right edge, so the node is kept in view (only then: no pan under a drag).
+          this.querySelector('.side')?.scrollTo(0, 0);
+          if (opening) void this.updateComplete.then(() => this.canvas.ensureVisible(last, 40));
         },
         refused: (reason) => this.flash(`Connection refused: ${reason}`),
         runTo: (id) => this.run([id]),
