@@ -53,7 +53,7 @@ export async function zoomToFit(c: ViewportHost): Promise<void> {
   await c.area.area.translate(tx, ty);
 }
 
-/** Pan (at the same zoom) so node `id` is inside the canvas, if it is not. */
+/** Pan (at the same zoom) so node `id` is inside the canvas, if it is not (then `margin` px inside). */
 export async function ensureVisible(c: ViewportHost, id: string, margin = 24): Promise<void> {
   const n = c.node(id);
   const p = c.position(id);
@@ -65,10 +65,11 @@ export async function ensureVisible(c: ViewportHost, id: string, margin = 24): P
   let dy = 0;
   const right = x + (p.x + n.width) * k;
   const left = x + p.x * k;
-  if (right > w - margin) dx = w - margin - right;
-  if (left + dx < margin) dx = margin - left;
+  // Only a node that is (partly) out of view moves the view; `margin` is the room it then gets.
+  if (right > w) dx = w - margin - right;
+  if (left + dx < 0) dx = margin - left;
   const top = y + p.y * k;
-  if (top < margin || top > h - margin - 40) dy = margin - top;
+  if (top < 0 || top > h - 40) dy = margin - top;
   if (dx || dy) await c.area.area.translate(x + dx, y + dy);
 }
 
