@@ -29,6 +29,50 @@ export interface StripGroup {
   values: Array<{ run: string; value: number }>;
 }
 
+/** Human titles and axis labels (with units) of the headline numbers, by the column's last part(s). */
+const METRIC_TITLES: Record<string, { title: string; axis: string }> = {
+  radius: { title: 'Spectral radius of W_rec', axis: 'spectral radius |λ|max (dimensionless)' },
+  outside: { title: 'Eigenvalues outside the unit circle', axis: 'eigenvalues with |λ| > 1 (count)' },
+  henrici: { title: 'Henrici non-normality of W_rec', axis: 'Henrici departure from normality (dimensionless)' },
+  dominantAbs: { title: 'Modulus of the dominant eigenvalue', axis: '|λ| dominant (dimensionless)' },
+  referenceRadius: { title: 'Spectral radius before training', axis: 'spectral radius |λ|max (dimensionless)' },
+  referenceOutside: {
+    title: 'Eigenvalues outside the unit circle before training',
+    axis: 'eigenvalues with |λ| > 1 (count)',
+  },
+  finalLoss: { title: 'Final training loss', axis: 'loss (masked MSE)' },
+  steps: { title: 'Training steps', axis: 'optimiser steps (count)' },
+  seconds: { title: 'Training time', axis: 'training time (s)' },
+  criterionMetAt: { title: 'Step at which the criterion was met', axis: 'optimiser step (count)' },
+  meanDistance: { title: 'Mean distance to the target', axis: 'mean distance (output units)' },
+  maxDistance: { title: 'Largest distance to the target', axis: 'max distance (output units)' },
+  accuracy: { title: 'Accuracy over conditions', axis: 'fraction of conditions correct' },
+  top1: { title: 'Variance explained by PC1', axis: 'fraction of variance' },
+  top3: { title: 'Variance explained by PCs 1–3', axis: 'fraction of variance' },
+  points: { title: 'Fixed points found', axis: 'fixed points (count)' },
+  stable: { title: 'Stable fixed points', axis: 'stable fixed points (count)' },
+  saddle: { title: 'Saddle points', axis: 'saddle points (count)' },
+  unstable: { title: 'Unstable fixed points', axis: 'unstable fixed points (count)' },
+  baselineDistance: { title: 'Distance to the target before pruning', axis: 'mean distance (output units)' },
+  mean: { title: 'Mean weight', axis: 'mean weight (dimensionless)' },
+  std: { title: 'Weight standard deviation', axis: 'std of weights (dimensionless)' },
+  skewness: { title: 'Weight skewness', axis: 'skewness (dimensionless)' },
+  excessKurtosis: { title: 'Weight excess kurtosis', axis: 'excess kurtosis (dimensionless)' },
+  stdTimesSqrtN: { title: 'Weight std × N^(1/2)', axis: 'std · √N (dimensionless)' },
+  maxFractionOk: { title: 'Largest fraction pruned within the criterion', axis: 'fraction of weights removed' },
+};
+
+/** Title and y-axis label of a sweep column `node.port.metric[.sub]`: "Spectral radius of W_rec (eigen)". */
+export function columnTitle(column: string): { title: string; axis: string } {
+  const parts = column.split('.');
+  const metric = parts[parts.length - 1] ?? column;
+  const known = METRIC_TITLES[metric];
+  if (!known) return { title: column, axis: metric };
+  // Weight statistics and pruning variants carry a qualifier (W_rec.std, magnitude.maxFractionOk).
+  const qualifier = parts.length > 3 ? ` (${parts.slice(2, -1).join('.')})` : '';
+  return { title: `${known.title}${qualifier}, node ${parts[0] ?? ''}`, axis: known.axis };
+}
+
 /** Quartiles by linear interpolation (numpy's default), of sorted values. */
 export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -83,7 +127,7 @@ export async function renderStripPlot(
   const canvas = new Canvas(doc, {
     width,
     height,
-    title: column,
+    title: columnTitle(column).title,
     kind: 'sweep-strip',
     description: `Distribution of ${column} over the runs of a sweep (one point per run).`,
   });
@@ -112,7 +156,7 @@ export async function renderStripPlot(
       showTickLabels: false,
       nice: false,
     },
-    y: { label: column.split('.').slice(-1)[0] ?? column, domain: [lo, hi], ticks: 6 },
+    y: { label: columnTitle(column).axis, domain: [lo, hi], ticks: 6 },
     grid: true,
   });
   const { x, y, plot } = panel;

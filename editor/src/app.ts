@@ -1,94 +1,82 @@
 /**
- * The editor page: toolbar, palette, canvas, side panel (params, outputs, the selected node's full
- * figure), errors, shortcuts help. It owns the document metadata, autosave, files and examples, and
- * relays run events from the worker onto the nodes.
+ * The editor page: toolbar, palette (with the minimap docked under it), canvas, side panel (only
+ * while something is selected), status bar, overlays. It wires the parts together; each part lives
+ * in its own module: the document store (open, save, autosave), the run view (events onto nodes),
+ * results (downloads), shortcuts, the plugin menu.
  */
 import { LitElement, html, nothing } from 'lit';
-import {
-  formatErrors,
-  loadPipeline,
-  parsePipelineText,
-  Registry,
-  type DocumentError,
-  type PipelineDocument,
-} from '../../core/index.ts';
+import * as core from '../../core/index.ts';
+import { formatErrors, loadPipeline, Registry, type PipelineDocument } from '../../core/index.ts';
+import * as nodesModule from '../../nodes/index.ts';
 import { registerBuiltins } from '../../nodes/index.ts';
 import { Canvas } from './canvas.ts';
+import { DocumentStore, installDrop } from './document-store.ts';
+import { nodeIssues } from './validation.ts';
+import { slug } from './download.ts';
+import { examples, type Example } from './examples.ts';
+import './figure-viewer.ts';
+import type { ViewedFigure } from './figure-viewer.ts';
 import type { CfNode } from './graph.ts';
-import { BLOCK_MIME } from './palette.ts';
 import './palette.ts';
 import './params.ts';
-import { Runner } from './runner.ts';
+import { PluginMenu } from './plugin-menu.ts';
 import type { WireEvent } from './protocol.ts';
-import { formatMs, svgDataUrl } from './node-view.ts';
-import { examples, type Example } from './examples.ts';
-import { bundledPlugins, installBundled } from './plugins.ts';
+import { Results } from './results.ts';
+import { Runner } from './runner.ts';
+import { RunView, runSummary } from './run-view.ts';
+import { handleShortcut } from './shortcuts.ts';
+import { overlays, statusBar, toolbar } from './toolbar.ts';
+import { outputsPanel } from './outputs-panel.ts';
+import { trainingPanel } from './training-panel.ts';
+import { provideModules } from './user-plugins.ts';
 import { openShared } from './share.ts';
 import './status-bar.ts';
 
-export const AUTOSAVE_KEY = 'cortexflow.editor.autosave.v1';
-export const PLUGINS_KEY = 'cortexflow.editor.plugins.v1';
+export { AUTOSAVE_KEY } from './document-store.ts';
+export { PLUGINS_KEY } from './plugin-menu.ts';
 
 interface Problem {
   title: string;
   lines: string[];
 }
 
-const SHORTCUTS: Array<[string, string]> = [
-  ['Ctrl+Enter', 'Run the whole pipeline'],
-  ['Shift+Ctrl+Enter', 'Run up to the selected node'],
-  ['Esc', 'Stop the run / close panels'],
-  ['Ctrl+Z', 'Undo'],
-  ['Ctrl+Y, Shift+Ctrl+Z', 'Redo'],
-  ['Ctrl+C / Ctrl+V', 'Copy / paste the selected nodes'],
-  ['Ctrl+D', 'Duplicate the selected nodes'],
-  ['Delete, Backspace', 'Delete the selected nodes'],
-  ['Ctrl+A', 'Select every node'],
-  ['Ctrl+click, Shift+drag', 'Add to the selection / box-select'],
-  ['Ctrl+S', 'Save (download the pipeline JSON)'],
-  ['Ctrl+O', 'Open a pipeline file'],
-  ['F', 'Zoom to fit'],
-  ['L', 'Auto-arrange (ELK)'],
-  ['?', 'This help'],
-  ['Right click', 'Add a block (canvas) / node actions (node)'],
-];
-
 export class CfApp extends LitElement {
   static override properties = {
-    name: { state: true },
     selected: { state: true },
     problem: { state: true },
     toast: { state: true },
     running: { state: true },
     runStatus: { state: true },
     showHelp: { state: true },
+    showMinimap: { state: true },
     rev: { state: true },
     backend: { state: true },
+    viewing: { state: true },
+    hasRun: { state: true },
   };
-  declare name: string;
   declare selected: string[];
   declare problem: Problem | undefined;
   declare toast: string;
   declare running: boolean;
   declare runStatus: string;
   declare showHelp: boolean;
+  declare showMinimap: boolean;
   declare rev: number;
   declare backend: string;
+  declare viewing: ViewedFigure | undefined;
+  declare hasRun: boolean;
 
   readonly registry = new Registry({ onWarning: (m) => console.warn(m) });
   canvas!: Canvas;
-  private description: string | undefined;
+  readonly store: DocumentStore;
+  readonly pluginMenu: PluginMenu;
   private runner!: Runner;
-  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private runView!: RunView;
+  private results!: Results;
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
-  private dirty = new Set<string>();
-  private frame = 0;
   private validity = new Map<string, Array<{ param: string; message: string }>>();
-  private readonly examples: Example[] = examples();
+  readonly examples: Example[] = examples();
   private blocks: ReturnType<Registry['list']> = [];
-  /** Bundled plugins installed in this page (package names), sent with every run. */
-  private plugins: string[] = [];
-  private readonly available = bundledPlugins();
   /** Resolves when the first graph is on the canvas (tests and benchmarks wait for it). */
   ready: Promise<void>;
   private resolveReady!: () => void;
@@ -96,17 +84,52 @@ export class CfApp extends LitElement {
   constructor() {
     super();
     registerBuiltins(this.registry);
+    provideModules({ 'cortexflow/core': core, 'cortexflow/nodes': nodesModule });
     this.blocks = this.registry.list();
-    this.name = 'Untitled pipeline';
     this.selected = [];
     this.problem = undefined;
     this.toast = '';
     this.running = false;
     this.runStatus = '';
     this.showHelp = false;
+    this.showMinimap = true;
     this.rev = 0;
     this.backend = '';
+    this.viewing = undefined;
+    this.hasRun = false;
     this.ready = new Promise((r) => (this.resolveReady = r));
+    this.pluginMenu = new PluginMenu({
+      registry: this.registry,
+      changed: () => {
+        this.blocks = this.registry.list();
+        this.rev++;
+      },
+      flash: (m) => this.flash(m),
+      problem: (title, lines) => (this.problem = { title, lines }),
+    });
+    this.store = new DocumentStore({
+      registry: this.registry,
+      canvas: () => this.canvas,
+      pluginsFor: (doc) => this.pluginMenu.pluginsFor(doc),
+      refused: (title, lines) => (this.problem = { title, lines }),
+      opening: () => {
+        this.runner?.stop();
+        this.problem = undefined;
+        this.hasRun = false;
+        this.runStatus = '';
+      },
+      opened: (source: string) => {
+        this.dispatchEvent(new CustomEvent('cf-opened', { detail: source }));
+        this.validate();
+        this.rev++;
+      },
+      flash: (m) => this.flash(m),
+    });
+  }
+
+  /** The pipeline's name. */
+  get name(): string {
+    return this.store.name;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -119,27 +142,76 @@ export class CfApp extends LitElement {
 
   private async init(): Promise<void> {
     const host = this.querySelector<HTMLElement>('.canvas') as HTMLElement;
-    this.canvas = new Canvas(host, this.registry, {
-      changed: (kind) => this.changed(kind),
-      selection: (ids) => (this.selected = ids),
-      refused: (reason) => this.flash(`Connection refused: ${reason}`),
-      runTo: (id) => this.run([id]),
+    const dock = this.querySelector<HTMLElement>('.minimap-dock') ?? undefined;
+    this.canvas = new Canvas(
+      host,
+      this.registry,
+      {
+        changed: (kind) => this.changed(kind),
+        selection: (ids) => {
+          const opening = this.selected.length === 0 && ids.length > 0;
+          const changed = ids[ids.length - 1] !== this.selected[this.selected.length - 1];
+          this.selected = ids;
+          const last = ids[ids.length - 1];
+          if (!changed || !last) return;
+          // A newly selected node's panel starts at its top; when the panel opens it takes the
+          // canvas's right edge, so the node is kept in view (only then: no pan under a drag).
+          this.querySelector('.side')?.scrollTo(0, 0);
+          if (opening) void this.updateComplete.then(() => this.canvas.ensureVisible(last, 40));
+        },
+        refused: (reason) => this.flash(`Connection refused: ${reason}`),
+        runTo: (id) => this.run([id]),
+      },
+      dock,
+    );
+    this.runView = new RunView({
+      canvas: this.canvas,
+      isSelected: (id) => this.selected.includes(id),
+      redrawn: (selectedChanged) => {
+        if (selectedChanged) this.rev++;
+      },
     });
     this.runner = new Runner({
       event: (e) => this.onRunEvent(e),
       invalid: (errors) => {
-        this.problem = { title: 'The pipeline cannot run', lines: errors.map((e) => `${e.path || '(document)'}: ${e.message}`) };
+        this.problem = {
+          title: 'The pipeline cannot run',
+          lines: errors.map((e) => `${e.path || '(document)'}: ${e.message}`),
+        };
       },
       crashed: (message) => {
         this.problem = { title: 'The run failed', lines: [message] };
-        for (const n of this.canvas.nodes()) if (n.status === 'running' || n.status === 'queued') this.setStatus(n, 'cancelled');
+        for (const n of this.canvas.nodes())
+          if (n.status === 'running' || n.status === 'queued') {
+            n.status = 'cancelled';
+            this.runView.touch(n);
+          }
       },
       ended: () => {
         this.running = false;
       },
     });
     this.runner.onBackend = (b) => (this.backend = b);
-    this.installDrop(host);
+    this.results = new Results(
+      this.runner,
+      () => this.store.name,
+      (title, lines) => (this.problem = { title, lines }),
+    );
+    installDrop(host, {
+      block: (type, e) => {
+        if (this.registry.has(type)) void this.canvas.addNodeAtEvent(type, e);
+      },
+      file: (f) => void this.store.openFile(f),
+    });
+    host.addEventListener('node-download', (e) => {
+      const d = (e as CustomEvent<{ node: string; port: string; format?: 'svg' | 'png' }>).detail;
+      void this.downloadOutput(d.node, d.port, d.format);
+    });
+    host.addEventListener('figure-open', (e) => {
+      const d = (e as CustomEvent<{ node: string; port: string }>).detail;
+      const figure = this.canvas.node(d.node)?.figures.find((f) => f.port === d.port);
+      if (figure) this.viewing = { node: d.node, figure };
+    });
     window.addEventListener('keydown', (e) => this.onKey(e));
     (window as unknown as { cortexflow: unknown }).cortexflow = this;
     await this.restore();
@@ -150,171 +222,56 @@ export class CfApp extends LitElement {
     setTimeout(() => this.runner.warmUp(), 300);
   }
 
-  // ---- document, autosave, files -------------------------------------------------------------
+  // ---- document --------------------------------------------------------------------------------
 
   document(): PipelineDocument {
-    const doc = this.canvas.document({ name: this.name, description: this.description });
-    // Name the plugins whose blocks the graph uses, so the CLI knows what to load (--plugin).
-    const used = new Set(doc.nodes.map((n) => n.type));
-    const needed = this.plugins.filter((p) => this.pluginBlocks(p).some((t) => used.has(t)));
-    return needed.length ? { ...doc, plugins: needed } : doc;
+    return this.store.document();
   }
 
-  private pluginTypes = new Map<string, string[]>();
-  private pluginBlocks(name: string): string[] {
-    return this.pluginTypes.get(name) ?? [];
+  openText(text: string, source: string, options: { quiet?: boolean } = {}): Promise<boolean> {
+    return this.store.openText(text, source, options);
   }
 
-  private async restore(): Promise<void> {
-    let remembered: unknown = [];
-    try {
-      remembered = JSON.parse(safeLocalStorage()?.getItem(PLUGINS_KEY) ?? '[]');
-    } catch {
-      remembered = [];
-    }
-    if (Array.isArray(remembered))
-      for (const name of remembered) if (typeof name === 'string') await this.loadPlugin(name, { quiet: true });
-    const saved = safeLocalStorage()?.getItem(AUTOSAVE_KEY);
-    if (saved) {
-      const ok = await this.openText(saved, 'the autosaved graph', { quiet: true });
-      if (ok) {
-        this.flash('Restored the autosaved graph');
-        return;
-      }
-    }
-    // First visit: the first example that opens with the blocks at hand (built-ins before plugins).
-    const order = [...this.examples].sort((a, b) => Number(a.file.startsWith('plugin')) - Number(b.file.startsWith('plugin')));
-    for (const ex of order) if (await this.openValue(ex.document, `example ${ex.file}`, { quiet: true })) return;
+  openValue(value: unknown, source: string, options: { quiet?: boolean } = {}): Promise<boolean> {
+    return this.store.openValue(value, source, options);
   }
 
   /** Install a bundled plugin (by package name or folder); its blocks join the palette. */
-  async loadPlugin(name: string, options: { quiet?: boolean } = {}): Promise<boolean> {
-    const p = this.available.find((x) => x.packageName === name || x.id === name);
-    if (p && this.plugins.includes(p.packageName)) return true;
-    try {
-      const installed = await installBundled(name, this.registry);
-      this.plugins = [...this.plugins, installed.name];
-      this.pluginTypes.set(installed.name, installed.blocks);
-      this.blocks = this.registry.list();
-      safeLocalStorage()?.setItem(PLUGINS_KEY, JSON.stringify(this.plugins));
-      if (!options.quiet) this.flash(`Loaded plugin ${installed.name}: ${installed.blocks.join(', ')}`);
-      this.rev++;
-      return true;
-    } catch (e) {
-      if (!options.quiet) this.problem = { title: `Could not load plugin ${name}`, lines: [e instanceof Error ? e.message : String(e)] };
-      return false;
-    }
-  }
-
-  /** Open a pipeline from text; on any problem show it and leave the graph untouched. */
-  async openText(text: string, source: string, options: { quiet?: boolean } = {}): Promise<boolean> {
-    const parsed = parsePipelineText(text);
-    if (!parsed.ok) {
-      if (!options.quiet) this.showErrors(source, [parsed.error]);
-      return false;
-    }
-    return this.openValue(parsed.value, source, options);
-  }
-
-  async openValue(value: unknown, source: string, options: { quiet?: boolean } = {}): Promise<boolean> {
-    const loaded = loadPipeline(value, this.registry, { allowIncomplete: true });
-    if (!loaded.ok) {
-      if (!options.quiet) this.showErrors(source, loaded.errors);
-      return false;
-    }
-    this.runner?.stop();
-    this.problem = undefined;
-    this.name = loaded.pipeline.name;
-    this.description = loaded.pipeline.document.description;
-    await this.canvas.load(loaded.pipeline);
-    if (this.canvas.relaidOut) this.flash('The saved positions made nodes overlap: laid out by depth instead');
-    await this.canvas.zoomToFit();
-    this.dispatchEvent(new CustomEvent('cf-opened', { detail: source }));
-    // Checks and autosave after the graph is on screen.
-    setTimeout(() => {
-      this.validate();
-      this.autosaveNow();
-      this.rev++;
-    }, 0);
-    return true;
-  }
-
-  private showErrors(source: string, errors: readonly DocumentError[]): void {
-    this.problem = {
-      title: `Could not open ${source}; the graph was left unchanged`,
-      lines: formatErrors(errors).split('\n'),
-    };
+  loadPlugin(name: string, options: { quiet?: boolean } = {}): Promise<boolean> {
+    return this.pluginMenu.loadBundled(name, options);
   }
 
   save(): void {
-    const doc = this.document();
-    const blob = new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${slug(this.name)}.json`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    this.store.save();
   }
 
-  private async openFile(file: File): Promise<void> {
-    await this.openText(await file.text(), `"${file.name}"`);
+  private async restore(): Promise<void> {
+    await this.pluginMenu.restore();
+    const saved = this.store.autosaved();
+    if (saved && (await this.store.openText(saved, 'the autosaved graph', { quiet: true }))) {
+      this.flash('Restored the autosaved graph');
+      return;
+    }
+    // First visit: the first example that opens with the blocks at hand (built-ins before plugins).
+    const order = [...this.examples].sort(
+      (a, b) => Number(a.file.startsWith('plugin')) - Number(b.file.startsWith('plugin')),
+    );
+    for (const ex of order) if (await this.store.openValue(ex.document, `example ${ex.file}`, { quiet: true })) return;
   }
 
-  private installDrop(host: HTMLElement): void {
-    host.addEventListener('dragover', (e) => {
-      e.preventDefault();
-      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-    });
-    host.addEventListener('drop', (e) => {
-      e.preventDefault();
-      const dt = e.dataTransfer;
-      if (!dt) return;
-      const type = dt.getData(BLOCK_MIME);
-      if (type && this.registry.has(type)) {
-        void this.canvas.addNodeAtEvent(type, e);
-        return;
-      }
-      const file = dt.files[0];
-      if (file) void this.openFile(file);
-    });
-  }
-
-  private changed(kind: 'structure' | 'params' | 'position'): void {
+  changed(kind: 'structure' | 'params' | 'position'): void {
     if (kind !== 'position') this.validate();
-    clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => this.autosaveNow(), 250);
+    this.store.autosaveSoon();
     // Moving nodes changes nothing the panels show: no page re-render per pointer move.
     if (kind !== 'position') this.rev++;
   }
 
-  private autosaveNow(): void {
-    clearTimeout(this.saveTimer);
-    try {
-      safeLocalStorage()?.setItem(AUTOSAVE_KEY, JSON.stringify(this.document()));
-    } catch {
-      // Storage full or disabled: autosave is a comfort, not a requirement.
-    }
-  }
-
   /** Check the graph as the core would (incomplete inputs allowed) and attach issues to nodes. */
   private validate(): void {
-    const doc = this.document();
-    const r = loadPipeline(doc, this.registry, { allowIncomplete: true });
-    this.validity.clear();
-    if (r.ok) return;
-    for (const e of r.errors) {
-      const m = /^nodes\[(\d+)\](?:\.params\.([^.[]+))?/.exec(e.path);
-      const node = m ? doc.nodes[Number(m[1])] : undefined;
-      if (!node) continue;
-      const list = this.validity.get(node.id) ?? [];
-      list.push({ param: m?.[2] ?? '', message: e.message });
-      this.validity.set(node.id, list);
-    }
+    this.validity = nodeIssues(this.document(), this.registry);
   }
 
-  // ---- running --------------------------------------------------------------------------------
+  // ---- running and results -------------------------------------------------------------------
 
   run(targets?: string[]): void {
     const doc = this.document();
@@ -330,7 +287,12 @@ export class CfApp extends LitElement {
     this.problem = undefined;
     this.running = true;
     this.runStatus = targets ? `running up to ${targets.join(', ')}…` : 'running…';
-    this.runner.run(doc, targets, this.plugins);
+    this.runner.run(doc, {
+      targets,
+      plugins: this.pluginMenu.bundled,
+      userPlugins: this.pluginMenu.user,
+      file: `${slug(this.store.name)}.json`,
+    });
   }
 
   runToSelected(): void {
@@ -347,94 +309,26 @@ export class CfApp extends LitElement {
     this.runStatus = 'stopping…';
   }
 
-  private setStatus(n: CfNode, status: CfNode['status']): void {
-    n.status = status;
-    this.touch(n);
-  }
-
-  private touch(n: CfNode): void {
-    this.dirty.add(n.id);
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      let selectedChanged = false;
-      for (const id of this.dirty) {
-        const node = this.canvas.node(id);
-        if (node) this.canvas.refresh(node);
-        if (this.selected.includes(id)) selectedChanged = true;
-      }
-      this.dirty.clear();
-      // The side panel only shows the selected node: leave the page alone otherwise.
-      if (selectedChanged) this.rev++;
-    });
-  }
-
   private onRunEvent(e: WireEvent): void {
     this.dispatchEvent(new CustomEvent('cf-run-event', { detail: e }));
-    if (e.type === 'run-started') {
-      for (const id of e.data.nodes) {
-        const n = this.canvas.node(id);
-        if (n) {
-          n.resetRun();
-          this.touch(n);
-        }
-      }
-      return;
-    }
     if (e.type === 'run-finished') {
-      const c = e.data.counts;
-      this.runStatus = `${e.data.status} in ${formatMs(e.data.durationMs)}: ${c.done} ran, ${c.cached} cached, ${c.failed} failed, ${c.skipped} skipped${c.cancelled ? `, ${c.cancelled} stopped` : ''}`;
+      this.runStatus = runSummary(e);
+      this.hasRun = true;
       return;
     }
-    const n = this.canvas.node(e.data.node);
-    if (!n) return;
-    switch (e.type) {
-      case 'node-queued':
-        n.status = 'queued';
-        break;
-      case 'node-running': {
-        n.status = 'running';
-        if (e.data.progress) n.progress = e.data.progress;
-        const loss = e.data.metrics?.['loss'];
-        if (typeof loss === 'number') n.losses.push(loss);
-        if (e.data.message) n.message = e.data.message;
-        break;
-      }
-      case 'node-warning':
-        n.message = `warning: ${e.data.message}`;
-        break;
-      case 'node-done':
-      case 'node-cached': {
-        n.status = e.type === 'node-done' ? 'done' : 'cached';
-        n.results = e.data.outputs;
-        n.progress = undefined;
-        if (e.type === 'node-done') n.durationMs = e.data.durationMs;
-        n.figures = [];
-        for (const [port, p] of Object.entries(e.data.previews)) {
-          if (p.kind === 'figure') n.figures.push({ port, title: p.title, caption: p.caption, svg: p.svg });
-          else if (p.kind === 'history' && p.loss.length > 1) n.losses = p.loss;
-        }
-        if (!n.message.startsWith('warning')) n.message = '';
-        break;
-      }
-      case 'node-error':
-        n.status = 'error';
-        n.message = e.data.message;
-        n.progress = undefined;
-        n.durationMs = e.data.durationMs;
-        if (e.data.outputs) n.results = e.data.outputs;
-        break;
-      case 'node-skipped':
-        n.status = 'skipped';
-        n.message = e.data.reason;
-        break;
-      case 'node-cancelled':
-        n.status = 'cancelled';
-        n.progress = undefined;
-        n.message = 'stopped';
-        break;
-    }
-    this.touch(n);
+    this.runView.event(e);
+  }
+
+  downloadRun(): Promise<void> {
+    return this.results.downloadRun();
+  }
+
+  downloadReport(): Promise<void> {
+    return this.results.downloadReport(this.canvas.nodes());
+  }
+
+  downloadOutput(node: string, port: string, format?: 'svg' | 'png'): Promise<void> {
+    return this.results.downloadOutput(node, port, format);
   }
 
   // ---- ui -------------------------------------------------------------------------------------
@@ -446,62 +340,37 @@ export class CfApp extends LitElement {
   }
 
   private onKey(e: KeyboardEvent): void {
-    const t = e.target as HTMLElement | null;
-    const typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
-    const ctrl = e.ctrlKey || e.metaKey;
-    const k = e.key.toLowerCase();
-    if (ctrl && k === 's') {
-      e.preventDefault();
-      this.save();
-      return;
-    }
-    if (ctrl && k === 'o') {
-      e.preventDefault();
-      this.querySelector<HTMLInputElement>('[data-testid="open-input"]')?.click();
-      return;
-    }
-    if (ctrl && k === 'enter') {
-      e.preventDefault();
-      if (e.shiftKey) this.runToSelected();
-      else this.run();
-      return;
-    }
-    if (k === 'escape') {
-      if (this.showHelp) this.showHelp = false;
-      else if (this.running) this.stop();
-      else this.problem = undefined;
-      return;
-    }
-    // Undo/redo stay graph-wide in the params panel: its edits are committed, so the native
-    // text-field undo has nothing useful to do there.
-    if (typing && ctrl && (k === 'z' || k === 'y') && t?.closest('cf-params')) (t).blur();
-    else if (typing) return;
-    if (ctrl && k === 'z' && !e.shiftKey) {
-      e.preventDefault();
-      void this.canvas.undo();
-    } else if (ctrl && (k === 'y' || (k === 'z' && e.shiftKey))) {
-      e.preventDefault();
-      void this.canvas.redo();
-    } else if (ctrl && k === 'c') {
-      const n = this.canvas.copySelected();
-      if (n) this.flash(`Copied ${n} node${n > 1 ? 's' : ''}`);
-    } else if (ctrl && k === 'v') {
-      void this.canvas.paste();
-    } else if (ctrl && k === 'd') {
-      e.preventDefault();
-      if (this.canvas.copySelected()) void this.canvas.paste();
-    } else if (ctrl && k === 'a') {
-      e.preventDefault();
-      void this.canvas.selectAll();
-    } else if (k === 'delete' || k === 'backspace') {
-      void this.canvas.deleteSelected();
-    } else if (k === 'f' && !ctrl) {
-      void this.canvas.zoomToFit();
-    } else if (k === 'l' && !ctrl) {
-      void this.canvas.arrange();
-    } else if (e.key === '?') {
-      this.showHelp = !this.showHelp;
-    }
+    handleShortcut(e, {
+      save: () => this.save(),
+      open: () => this.querySelector<HTMLInputElement>('[data-testid="open-input"]')?.click(),
+      run: () => this.run(),
+      runToSelected: () => this.runToSelected(),
+      escape: () => {
+        if (this.viewing) this.viewing = undefined;
+        else if (this.pluginMenu.dialogOpen) {
+          this.pluginMenu.dialogOpen = false;
+          this.rev++;
+        } else if (this.showHelp) this.showHelp = false;
+        else if (this.running) this.stop();
+        else this.problem = undefined;
+      },
+      undo: () => void this.canvas.undo(),
+      redo: () => void this.canvas.redo(),
+      copy: () => {
+        const n = this.canvas.copySelected();
+        if (n) this.flash(`Copied ${n} node${n > 1 ? 's' : ''}`);
+      },
+      paste: () => void this.canvas.paste(),
+      duplicate: () => {
+        if (this.canvas.copySelected()) void this.canvas.paste();
+      },
+      selectAll: () => void this.canvas.selectAll(),
+      deleteSelected: () => void this.canvas.deleteSelected(),
+      fit: () => void this.canvas.zoomToFit(),
+      arrange: () => void this.canvas.arrange(),
+      toggleMinimap: () => (this.showMinimap = !this.showMinimap),
+      toggleHelp: () => (this.showHelp = !this.showHelp),
+    });
   }
 
   private selectedNode(): CfNode | undefined {
@@ -511,88 +380,25 @@ export class CfApp extends LitElement {
 
   override render() {
     const node = this.selectedNode();
+    const panel = this.selected.length > 0;
     return html`
-      <header class="toolbar">
-        <span class="brand">cortexflow</span>
-        <input
-          class="doc-name"
-          data-testid="doc-name"
-          .value=${this.name}
-          title="Pipeline name"
-          @change=${(e: Event) => {
-            this.name = (e.target as HTMLInputElement).value || 'Untitled pipeline';
-            this.changed('params');
-          }}
-        />
-        <span class="sep"></span>
-        <button data-testid="run" class="primary" ?disabled=${this.running} title="Run the whole pipeline (Ctrl+Enter)" @click=${() => this.run()}>▶ Run</button>
-        <button data-testid="run-to" ?disabled=${this.running || this.selected.length === 0} title="Run up to the selected node (Shift+Ctrl+Enter)" @click=${() => this.runToSelected()}>▶ to selected</button>
-        <button data-testid="stop" ?disabled=${!this.running} title="Stop (Esc)" @click=${() => this.stop()}>■ Stop</button>
-        <span class="sep"></span>
-        <button data-testid="undo" title="Undo (Ctrl+Z)" @click=${() => this.canvas.undo()}>↶</button>
-        <button data-testid="redo" title="Redo (Ctrl+Y)" @click=${() => this.canvas.redo()}>↷</button>
-        <button data-testid="arrange" title="Auto-arrange (L)" @click=${() => this.canvas.arrange()}>Arrange</button>
-        <button data-testid="fit" title="Zoom to fit (F)" @click=${() => this.canvas.zoomToFit()}>Fit</button>
-        <span class="sep"></span>
-        <button data-testid="new" title="New empty pipeline" @click=${() => this.newPipeline()}>New</button>
-        <button data-testid="open" title="Open a pipeline file (Ctrl+O)" @click=${() => this.querySelector<HTMLInputElement>('[data-testid="open-input"]')?.click()}>Open…</button>
-        <input
-          type="file"
-          accept=".json,application/json"
-          data-testid="open-input"
-          hidden
-          @change=${async (e: Event) => {
-            const input = e.target as HTMLInputElement;
-            const f = input.files?.[0];
-            if (f) await this.openFile(f);
-            input.value = '';
-          }}
-        />
-        <button data-testid="save" title="Save: download the pipeline JSON (Ctrl+S)" @click=${() => this.save()}>Save</button>
-        <select
-          data-testid="examples"
-          title="Open an example pipeline"
-          @change=${async (e: Event) => {
-            const sel = e.target as HTMLSelectElement;
-            const ex = this.examples.find((x) => x.file === sel.value);
-            sel.value = '';
-            if (ex) await this.openValue(ex.document, `example ${ex.file}`);
-          }}
-        >
-          <option value="">Examples…</option>
-          ${this.examples.map((x) => html`<option value=${x.file}>${x.name}</option>`)}
-        </select>
-        <select
-          data-testid="plugins"
-          title="Load one of the bundled example plugins: its blocks join the palette"
-          @change=${async (e: Event) => {
-            const sel = e.target as HTMLSelectElement;
-            const name = sel.value;
-            sel.value = '';
-            if (name) await this.loadPlugin(name);
-          }}
-        >
-          <option value="">Plugins…</option>
-          ${this.available.map(
-            (p) =>
-              html`<option value=${p.packageName} ?disabled=${this.plugins.includes(p.packageName)} title=${p.description}>
-                ${p.packageName}${this.plugins.includes(p.packageName) ? ' (loaded)' : ''}
-              </option>`,
-          )}
-        </select>
-        <button data-testid="help" title="Keyboard shortcuts (?)" @click=${() => (this.showHelp = !this.showHelp)}>?</button>
-        <span class="run-status" data-testid="run-status" title=${this.runStatus}>${this.runStatus}${this.backend ? html` <small>(${this.backend})</small>` : nothing}</span>
-      </header>
-      <main class="layout">
+      ${toolbar(this)}
+      <main class="layout ${panel ? 'with-side' : ''}">
         <aside class="palette">
           <cf-palette
             .blocks=${this.blocks}
             @add-block=${(e: CustomEvent<string>) => void this.addAtCentre(e.detail)}
           ></cf-palette>
+          <div
+            class="minimap-dock ${this.showMinimap ? '' : 'hidden'}"
+            data-testid="minimap-dock"
+            title="Minimap: click or drag to move the view (M hides it)"
+          ></div>
         </aside>
         <section class="canvas" data-testid="canvas"></section>
-        <aside class="side" data-testid="side-panel">
+        <aside class="side" data-testid="side-panel" ?hidden=${!panel}>
           ${this.selected.length > 1 ? html`<p class="empty">${this.selected.length} nodes selected.</p>` : nothing}
+          ${node ? trainingPanel(node) : nothing}
           <cf-params
             .node=${node}
             .issues=${node ? (this.validity.get(node.id) ?? []) : []}
@@ -600,58 +406,18 @@ export class CfApp extends LitElement {
             @params-change=${(e: CustomEvent<{ id: string; params: Record<string, unknown> }>) =>
               this.canvas.setParams(e.detail.id, e.detail.params)}
           ></cf-params>
-          ${node ? this.outputsPanel(node) : nothing}
+          ${
+            node
+              ? outputsPanel(node, {
+                  download: (id, port, format) => void this.downloadOutput(id, port, format),
+                  view: (v) => (this.viewing = v),
+                })
+              : nothing
+          }
         </aside>
       </main>
-      <cf-status-bar .host=${this} .backend=${this.backend}></cf-status-bar>
-      ${this.problem
-        ? html`<div class="problem" role="alert" data-testid="problem">
-            <div class="problem-title">${this.problem.title}</div>
-            <ul>
-              ${this.problem.lines.map((l) => html`<li>${l}</li>`)}
-            </ul>
-            <button @click=${() => (this.problem = undefined)}>Dismiss</button>
-          </div>`
-        : nothing}
-      ${this.toast ? html`<div class="toast" role="status" data-testid="toast">${this.toast}</div>` : nothing}
-      ${this.showHelp ? this.helpPanel() : nothing}
+      ${statusBar(this)} ${overlays(this)}
     `;
-  }
-
-  private outputsPanel(n: CfNode) {
-    const outs = Object.entries(n.results);
-    return html`<div class="outputs" data-testid="outputs">
-      ${n.status !== 'idle'
-        ? html`<div class="out-status">Status: <b>${n.status}</b>${n.durationMs !== undefined ? ` · ${formatMs(n.durationMs)}` : ''}</div>`
-        : nothing}
-      ${n.message ? html`<div class="node-msg ${n.status}">${n.message}</div>` : nothing}
-      ${outs.length
-        ? html`<div class="out-title">Outputs</div>
-            <ul class="out-list">
-              ${outs.map(([port, o]) => html`<li><b>${port}</b> <small>${o.type}</small><br />${o.summary}</li>`)}
-            </ul>`
-        : nothing}
-      ${n.figures.map(
-        (f) => html`<figure class="figure" data-testid="figure">
-          <img src=${svgDataUrl(f.svg)} alt=${f.title} />
-          <figcaption><b>${f.title}</b> ${f.caption}</figcaption>
-          <a download=${`${n.id}-${f.port}.svg`} href=${svgDataUrl(f.svg)}>Download SVG</a>
-        </figure>`,
-      )}
-    </div>`;
-  }
-
-  private helpPanel() {
-    return html`<div class="help" data-testid="help-panel" @click=${() => (this.showHelp = false)}>
-      <div class="help-card" @click=${(e: Event) => e.stopPropagation()}>
-        <h2>Keyboard shortcuts</h2>
-        <table>
-          ${SHORTCUTS.map(([k, d]) => html`<tr><td><kbd>${k}</kbd></td><td>${d}</td></tr>`)}
-        </table>
-        <p>Drag blocks from the palette onto the canvas; drag from an output socket to an input socket to connect (only compatible inputs light up). Drop a pipeline file on the canvas to open it.</p>
-        <button @click=${() => (this.showHelp = false)}>Close</button>
-      </div>
-    </div>`;
   }
 
   private async addAtCentre(type: string): Promise<void> {
@@ -659,22 +425,6 @@ export class CfApp extends LitElement {
     const { x, y, k } = this.canvas.area.area.transform;
     const node = await this.canvas.addNode(type, { x: (el.width / 2 - x) / k - 115, y: (el.height / 2 - y) / k - 60 });
     await this.canvas.select([node.id]);
-  }
-
-  private async newPipeline(): Promise<void> {
-    await this.openValue({ format: 'cortexflow/pipeline', version: 1, name: 'Untitled pipeline', nodes: [], edges: [] }, 'a new pipeline');
-  }
-}
-
-function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';
-}
-
-function safeLocalStorage(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
   }
 }
 

@@ -20,6 +20,11 @@ export function examples(): Example[] {
           : file;
       return { file, name, document: doc };
     })
-    .filter((e) => typeof e.document === 'object' && e.document !== null && (e.document as Record<string, unknown>)['format'] === 'cortexflow/pipeline')
+    .filter(
+      (e) =>
+        typeof e.document === 'object' &&
+        e.document !== null &&
+        (e.document as Record<string, unknown>)['format'] === 'cortexflow/pipeline',
+    )
     .sort((a, b) => a.file.localeCompare(b.file));
 }

@@ -48,6 +48,12 @@ export class CfNode extends ClassicPreset.Node<Record<string, PortSocket>, Recor
   progress: { value: number; max: number } | undefined;
   /** Training loss values reported while running (live curve). */
   losses: number[] = [];
+  /** Optimiser step of each loss value. */
+  lossSteps: number[] = [];
+  /** Last metrics reported while running (loss, lr, criterionPassed/Total, ...). */
+  metrics: Record<string, number> = {};
+  /** When the page saw the node start running (performance.now), for the ETA. */
+  startedAt: number | undefined;
   results: Record<string, OutputSummary> = {};
   figures: FigurePreview[] = [];
   durationMs: number | undefined;
@@ -94,6 +100,9 @@ export class CfNode extends ClassicPreset.Node<Record<string, PortSocket>, Recor
     this.message = '';
     this.progress = undefined;
     this.losses = [];
+    this.lossSteps = [];
+    this.metrics = {};
+    this.startedAt = undefined;
     this.results = {};
     this.figures = [];
     this.durationMs = undefined;
@@ -132,16 +141,13 @@ export function edgeProblem(
     return `${from.id}.${fromPort} is already connected to ${to.id}.${toPort}`;
   if (!inp.multiple && !options.replacing && existing.some((c) => c.target === to.id && c.targetInput === toPort))
     return `input "${toPort}" of node "${to.id}" takes a single edge and already has one`;
-  if (reaches(to.id, from.id, existing)) return `connecting ${from.id} -> ${to.id} would make a cycle; a pipeline must be acyclic`;
+  if (reaches(to.id, from.id, existing))
+    return `connecting ${from.id} -> ${to.id} would make a cycle; a pipeline must be acyclic`;
   return null;
 }
 
 /** Is `target` reachable from `start` along existing connections? */
-function reaches(
-  start: string,
-  target: string,
-  conns: ReadonlyArray<{ target: string; source: string }>,
-): boolean {
+function reaches(start: string, target: string, conns: ReadonlyArray<{ target: string; source: string }>): boolean {
   const seen = new Set<string>();
   const stack = [start];
   while (stack.length) {

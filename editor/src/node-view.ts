@@ -5,6 +5,7 @@
  */
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import type { CfNode, PortSocket } from './graph.ts';
+import { formatMs, formatNum, svgDataUrl } from './format.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Emit = (data: any) => void;
@@ -43,10 +44,20 @@ export function sparkPath(values: readonly number[], w: number, h: number): stri
   return d;
 }
 
-/** `data:` URL of an SVG document, for <img> thumbnails (scripts in it never run). */
-export function svgDataUrl(svgText: string): string {
-  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgText)}`;
-}
+/** Accent colour of each palette category (the node's title stripe). */
+export const CATEGORY_COLORS: Record<string, string> = {
+  Tasks: '#0ea5e9',
+  Model: '#e11d48',
+  Training: '#d97706',
+  Simulation: '#16a34a',
+  Analysis: '#9333ea',
+  Plots: '#ea580c',
+  Report: '#2563eb',
+  Context: '#0891b2',
+};
+
+/** Output types a node offers to download from its header. */
+const NODE_DOWNLOADS = new Set(['Figure', 'Model']);
 
 export class CfNodeView extends LitElement {
   static override properties = { data: { attribute: false }, emit: { attribute: false } };
@@ -65,6 +76,29 @@ export class CfNodeView extends LitElement {
     this.dataset['blockType'] = n.type;
     this.classList.toggle('selected', n.selected === true);
     this.style.width = `${n.width}px`;
+    this.style.setProperty('--cat', CATEGORY_COLORS[n.block.category] ?? '#64748b');
+  }
+
+  private send(name: string, detail: unknown, e: Event): void {
+    e.stopPropagation();
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+
+  /** The download button: the node's first figure (SVG) or model output, once it has run. */
+  private download() {
+    const n = this.data as CfNode;
+    const entry = Object.entries(n.results).find(([, o]) => NODE_DOWNLOADS.has(o.type));
+    if (!entry) return nothing;
+    const [port, o] = entry;
+    return html`<button
+      class="node-dl"
+      data-testid="node-download"
+      title=${`Download ${port} (${o.type === 'Figure' ? 'SVG' : 'model folder, zip'})`}
+      @pointerdown=${(e: Event) => e.stopPropagation()}
+      @click=${(e: Event) => this.send('node-download', { node: n.id, port, ...(o.type === 'Figure' ? { format: 'svg' } : {}) }, e)}
+    >
+      ⤓
+    </button>`;
   }
 
   private socket(side: 'input' | 'output', key: string, socket: PortSocket) {
@@ -87,16 +121,21 @@ export class CfNodeView extends LitElement {
     return html`
       <div class="node-head" title=${n.block.description}>
         <span class="node-title">${n.label}</span>
-        ${n.status !== 'idle'
-          ? html`<span class="badge badge-${n.status}" data-testid="status">${STATUS_TEXT[n.status]}</span>`
-          : nothing}
+        ${this.download()}
+        ${
+          n.status !== 'idle'
+            ? html`<span class="badge badge-${n.status}" data-testid="status">${STATUS_TEXT[n.status]}</span>`
+            : nothing
+        }
       </div>
       <div class="node-sub">${n.id} · ${n.type}</div>
-      ${n.status === 'running' || pct !== undefined
-        ? html`<div class="progress" data-testid="progress" title=${p ? `${p.value} / ${p.max}` : ''}>
-            <div class="bar" style="width:${pct ?? 0}%"></div>
-          </div>`
-        : html`<div class="node-meta">${n.durationMs !== undefined ? `${formatMs(n.durationMs)}` : ''}</div>`}
+      ${
+        n.status === 'running' || pct !== undefined
+          ? html`<div class="progress" data-testid="progress" title=${p ? `${p.value} / ${p.max}` : ''}>
+              <div class="bar" style="width:${pct ?? 0}%"></div>
+            </div>`
+          : html`<div class="node-meta">${n.durationMs !== undefined ? `${formatMs(n.durationMs)}` : ''}</div>`
+      }
       <div class="ports">
         ${outputs.map(
           ([key, o]) =>
@@ -113,21 +152,33 @@ export class CfNodeView extends LitElement {
             </div>`,
         )}
       </div>
-      ${n.losses.length > 1
-        ? html`<div class="loss" data-testid="loss-curve" title="training loss">
-            <svg viewBox="0 0 200 40" preserveAspectRatio="none" width="100%" height="40">
-              ${svg`<path d=${sparkPath(n.losses, 200, 40)}></path>`}
-            </svg>
-            <div class="loss-label">loss ${last !== undefined ? formatNum(last) : ''} (${n.losses.length})</div>
-          </div>`
-        : nothing}
-      ${n.figures.length > 0
-        ? html`<div class="thumbs">
-            ${n.figures.map(
-              (f) => html`<img class="thumb" data-testid="thumbnail" alt=${f.title} title=${f.title} src=${svgDataUrl(f.svg)} />`,
-            )}
-          </div>`
-        : nothing}
+      ${
+        n.losses.length > 1
+          ? html`<div class="loss" data-testid="loss-curve" title="training loss">
+              <svg viewBox="0 0 200 40" preserveAspectRatio="none" width="100%" height="40">
+                ${svg`<path d=${sparkPath(n.losses, 200, 40)}></path>`}
+              </svg>
+              <div class="loss-label">loss ${last !== undefined ? formatNum(last) : ''} (${n.losses.length})</div>
+            </div>`
+          : nothing
+      }
+      ${
+        n.figures.length > 0
+          ? html`<div class="thumbs">
+              ${n.figures.map(
+                (f) =>
+                  html`<img
+                    class="thumb"
+                    data-testid="thumbnail"
+                    alt=${f.title}
+                    title=${`${f.title} (double-click: full size)`}
+                    src=${svgDataUrl(f.svg)}
+                    @dblclick=${(e: Event) => this.send('figure-open', { node: n.id, port: f.port }, e)}
+                  />`,
+              )}
+            </div>`
+          : nothing
+      }
       ${n.message ? html`<div class="node-msg ${n.status}" data-testid="node-message" title=${n.message}>${n.message}</div>` : nothing}
     `;
   }
@@ -152,18 +203,6 @@ export class CfSocketView extends LitElement {
       title=${`${s.port.name}: ${s.port.description}`}
     ></div>`;
   }
-}
-
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
-export function formatNum(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(2);
-  return String(Number(v.toPrecision(4)));
 }
 
 if (!customElements.get('cf-node')) customElements.define('cf-node', CfNodeView);

@@ -45,35 +45,38 @@ export class CfPalette extends LitElement {
         .value=${this.query}
         @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)}
       />
-      ${this.blocks.length === 0
-        ? html`<p class="empty">No blocks are registered.</p>`
-        : groups.size === 0
-          ? html`<p class="empty">No block matches "${this.query}".</p>`
-          : nothing}
+      ${
+        this.blocks.length === 0
+          ? html`<p class="empty">No blocks are registered.</p>`
+          : groups.size === 0
+            ? html`<p class="empty">No block matches "${this.query}".</p>`
+            : nothing
+      }
       ${[...groups].map(
         ([cat, blocks]) => html`
           <div class="palette-group">
             <div class="palette-cat">${cat}</div>
             ${blocks.map(
-              (b) => html`<div
-                class="palette-item"
-                draggable="true"
-                data-block-type=${b.type}
-                title=${`${b.type}\n${b.description}\nin: ${portList(b.inputs as Record<string, InputSpec>, true)}\nout: ${portList(b.outputs as Record<string, PortType>, false)}`}
-                @dragstart=${(e: DragEvent) => {
-                  e.dataTransfer?.setData(BLOCK_MIME, b.type);
-                  e.dataTransfer?.setData('text/plain', b.type);
-                  if (e.dataTransfer) e.dataTransfer.effectAllowed = 'copy';
-                }}
-                @dblclick=${() => this.dispatchEvent(new CustomEvent('add-block', { detail: b.type, bubbles: true }))}
-              >
-                <span class="pi-title">${b.title}</span>
-                <span class="pi-ports">
-                  ${Object.values(b.outputs as Record<string, PortType>).map(
-                    (p) => html`<i class="dot" style="background:${p.color}" title=${p.name}></i>`,
-                  )}
-                </span>
-              </div>`,
+              (b) =>
+                html`<div
+                  class="palette-item"
+                  draggable="true"
+                  data-block-type=${b.type}
+                  title=${`${b.type}\n${b.description}\nin: ${portList(b.inputs as Record<string, InputSpec>, true)}\nout: ${portList(b.outputs as Record<string, PortType>, false)}`}
+                  @dragstart=${(e: DragEvent) => {
+                    e.dataTransfer?.setData(BLOCK_MIME, b.type);
+                    e.dataTransfer?.setData('text/plain', b.type);
+                    if (e.dataTransfer) e.dataTransfer.effectAllowed = 'copy';
+                  }}
+                  @dblclick=${() => this.dispatchEvent(new CustomEvent('add-block', { detail: b.type, bubbles: true }))}
+                >
+                  <span class="pi-title">${b.title}</span>
+                  <span class="pi-ports">
+                    ${Object.values(b.outputs as Record<string, PortType>).map(
+                      (p) => html`<i class="dot" style="background:${p.color}" title=${p.name}></i>`,
+                    )}
+                  </span>
+                </div>`,
             )}
           </div>
         `,

@@ -10,6 +10,15 @@ import type { CfNode } from './graph.ts';
 
 type Schema = Record<string, unknown>;
 
+/**
+ * A number as the form shows it: integers exactly, others at 6 significant digits (a derived
+ * value like 0.0033222591362126247 reads 0.00332226; the exact value is in the field's tooltip and
+ * stays in the document until the field is edited).
+ */
+export function shown(v: number): string {
+  return Number.isInteger(v) || !Number.isFinite(v) ? String(v) : String(Number(v.toPrecision(6)));
+}
+
 export class CfParams extends LitElement {
   static override properties = { node: { attribute: false }, issues: { attribute: false }, rev: { attribute: false } };
   declare node: CfNode | undefined;
@@ -46,7 +55,10 @@ export class CfParams extends LitElement {
     const byParam = new Map<string, string[]>();
     for (const i of issues) {
       const root = i.path.split(/[.[]/)[0] ?? '';
-      byParam.set(root, [...(byParam.get(root) ?? []), i.path.includes('.') || i.path.includes('[') ? `${i.path}: ${i.message}` : i.message]);
+      byParam.set(root, [
+        ...(byParam.get(root) ?? []),
+        i.path.includes('.') || i.path.includes('[') ? `${i.path}: ${i.message}` : i.message,
+      ]);
     }
     for (const i of this.issues) {
       const list = byParam.get(i.param) ?? [];
@@ -111,7 +123,8 @@ export class CfParams extends LitElement {
         min=${typeof s['minimum'] === 'number' ? String(s['minimum']) : nothing}
         max=${typeof s['maximum'] === 'number' ? String(s['maximum']) : nothing}
         aria-invalid=${invalid}
-        .value=${typeof value === 'number' ? String(value) : ''}
+        title=${typeof value === 'number' ? String(value) : ''}
+        .value=${typeof value === 'number' ? shown(value) : ''}
         @change=${(e: Event) => {
           const t = (e.target as HTMLInputElement).value.trim();
           this.commit(key, t === '' ? undefined : Number(t));
@@ -139,8 +152,14 @@ export class CfParams extends LitElement {
           .value=${text}
           @change=${(e: Event) => {
             const raw = (e.target as HTMLInputElement).value;
-            const parts = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
-            this.commit(key, item['type'] === 'string' ? parts : parts.map((p) => (Number.isNaN(Number(p)) ? p : Number(p))));
+            const parts = raw
+              .split(',')
+              .map((p) => p.trim())
+              .filter((p) => p !== '');
+            this.commit(
+              key,
+              item['type'] === 'string' ? parts : parts.map((p) => (Number.isNaN(Number(p)) ? p : Number(p))),
+            );
           }}
         />`;
       }

@@ -36,6 +36,13 @@ export function bundledPlugins(): BundledPlugin[] {
 /** Install a bundled plugin (by folder id or package name) into a registry. */
 export async function installBundled(idOrName: string, registry: Registry): Promise<InstalledPlugin> {
   const p = bundledPlugins().find((x) => x.id === idOrName || x.packageName === idOrName);
-  if (!p) throw new Error(`no bundled plugin "${idOrName}"; available: ${bundledPlugins().map((x) => x.packageName).join(', ') || 'none'}`);
+  if (!p)
+    throw new Error(
+      `no bundled plugin "${idOrName}"; available: ${
+        bundledPlugins()
+          .map((x) => x.packageName)
+          .join(', ') || 'none'
+      }`,
+    );
   return installPlugin(p.packageName, await p.load(), registry);
 }

@@ -5,6 +5,17 @@
  */
 import type { PipelineDocument } from '../../core/index.ts';
 import type { FromWorker, ToWorker, WireEvent } from './protocol.ts';
+import type { ArchiveFile, ArchiveManifest } from './run-archive.ts';
+import type { UserPluginSource } from './user-plugins.ts';
+
+/** What a run is sent with besides its document. */
+export interface RunOptions {
+  targets?: string[] | undefined;
+  plugins?: string[];
+  userPlugins?: UserPluginSource[];
+  /** File name recorded in the run manifest. */
+  file?: string;
+}
 
 export interface RunnerListener {
   event(e: WireEvent): void;
@@ -21,6 +32,8 @@ export class Runner {
   private runId = 0;
   private active = false;
   private stopTimer: ReturnType<typeof setTimeout> | undefined;
+  private requestId = 0;
+  private readonly requests = new Map<number, (r: Extract<FromWorker, { type: 'exported' }>) => void>();
   backend = '';
   onBackend: ((b: string) => void) | undefined;
 
@@ -52,12 +65,40 @@ export class Runner {
     return this.active;
   }
 
-  run(document: PipelineDocument, targets?: string[], plugins: string[] = []): void {
+  run(document: PipelineDocument, o: RunOptions = {}): void {
     if (this.active) this.stop();
     this.runId += 1;
     this.active = true;
-    const msg: ToWorker = { type: 'run', runId: this.runId, document, plugins, ...(targets ? { targets } : {}) };
+    const msg: ToWorker = {
+      type: 'run',
+      runId: this.runId,
+      document,
+      plugins: o.plugins ?? [],
+      userPlugins: o.userPlugins ?? [],
+      ...(o.file ? { file: o.file } : {}),
+      ...(o.targets ? { targets: o.targets } : {}),
+    };
     this.ensure().postMessage(msg);
+  }
+
+  /**
+   * The last run's files from the worker: one output's (`node` and `port`), or every output's with
+   * the run manifest. Rejects with a readable message when there is nothing to export.
+   */
+  exportFiles(node?: string, port?: string): Promise<{ files: ArchiveFile[]; manifest?: ArchiveManifest }> {
+    if (!this.worker) return Promise.reject(new Error('nothing has run yet: run the pipeline first'));
+    const requestId = ++this.requestId;
+    return new Promise((resolve, reject) => {
+      this.requests.set(requestId, (r) => {
+        if (r.error) reject(new Error(r.error));
+        else resolve({ files: r.files, ...(r.manifest ? { manifest: r.manifest } : {}) });
+      });
+      this.worker?.postMessage({
+        type: 'export',
+        requestId,
+        ...(node !== undefined && port !== undefined ? { node, port } : {}),
+      } satisfies ToWorker);
+    });
   }
 
   stop(): void {
@@ -86,6 +127,11 @@ export class Runner {
     if (msg.type === 'ready') {
       this.backend = msg.backend;
       this.onBackend?.(msg.backend);
+      return;
+    }
+    if (msg.type === 'exported') {
+      this.requests.get(msg.requestId)?.(msg);
+      this.requests.delete(msg.requestId);
       return;
     }
     if (msg.runId !== this.runId) return;

@@ -1,16 +1,15 @@
 /**
  * The editor's status bar: where the open pipeline came from, how many threads this page may use
  * (and why), a "Share link" button (the pipeline in the link, see share.ts), the opt-in service
- * worker that makes a header-less host cross-origin isolated (coi-sw.js), and the download of the
- * last run's HTML report.
+ * worker that makes a header-less host cross-origin isolated (coi-sw.js). It sits inside the
+ * editor's status bar (toolbar.ts); the report and run downloads are the toolbar's.
  *
- * It only listens to two events of the editor element (`cf-opened`, `cf-run-event`) and reads its
- * `document()`, so the editor needs no knowledge of it beyond placing it.
+ * It only listens to one event of the editor element (`cf-opened`) and reads its `document()`, so
+ * the editor needs no knowledge of it beyond placing it.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import type { PipelineDocument } from '../../core/index.ts';
 import { threadSupport, threadsInBackend, type ThreadSupport } from './isolation.ts';
-import type { WireEvent } from './protocol.ts';
 import { shareLink } from './share.ts';
 
 /** The editor as the status bar sees it. */
@@ -21,26 +20,18 @@ export interface StatusHost extends EventTarget {
 /** File name of the service worker, next to the editor page. */
 export const COI_SW = 'coi-sw.js';
 
-interface ReportFile {
-  node: string;
-  title: string;
-  html: string;
-}
-
 export class CfStatusBar extends LitElement {
   static override properties = {
     host: { attribute: false },
     backend: { type: String },
     source: { state: true },
     link: { state: true },
-    report: { state: true },
     coiBusy: { state: true },
   };
   declare host: StatusHost | undefined;
   declare backend: string;
   declare source: string;
   declare link: string;
-  declare report: ReportFile | undefined;
   declare coiBusy: boolean;
 
   private readonly support: ThreadSupport = threadSupport();
@@ -52,7 +43,6 @@ export class CfStatusBar extends LitElement {
     this.backend = '';
     this.source = '';
     this.link = '';
-    this.report = undefined;
     this.coiBusy = false;
   }
 
@@ -61,27 +51,16 @@ export class CfStatusBar extends LitElement {
     this.link = '';
   };
 
-  private readonly onRunEvent = (e: Event): void => {
-    const ev = (e as CustomEvent<WireEvent>).detail;
-    if (ev.type === 'run-started') this.report = undefined;
-    if (ev.type !== 'node-done' && ev.type !== 'node-cached') return;
-    for (const p of Object.values(ev.data.previews))
-      if (p.kind === 'report') this.report = { node: ev.data.node, title: p.title, html: p.html };
-  };
-
   override updated(): void {
     if (this.host === this.listening) return;
     this.listening?.removeEventListener('cf-opened', this.onOpened);
-    this.listening?.removeEventListener('cf-run-event', this.onRunEvent);
     this.host?.addEventListener('cf-opened', this.onOpened);
-    this.host?.addEventListener('cf-run-event', this.onRunEvent);
     this.listening = this.host;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.listening?.removeEventListener('cf-opened', this.onOpened);
-    this.listening?.removeEventListener('cf-run-event', this.onRunEvent);
     this.listening = undefined;
   }
 
@@ -95,18 +74,6 @@ export class CfStatusBar extends LitElement {
     }
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLInputElement>('input.link')?.select();
-  }
-
-  private downloadReport(): void {
-    const r = this.report;
-    if (!r) return;
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([r.html], { type: 'text/html' }));
-    a.download = `${slug(r.title || r.node)}.html`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   }
 
   /** Register the isolating service worker and reload once it controls the page. */
@@ -170,17 +137,6 @@ export class CfStatusBar extends LitElement {
           : nothing
       }
       ${viaSw ? html`<button data-testid="coi-disable" title="Remove the service worker and reload" @click=${() => void this.disableCoi()}>Single thread</button>` : nothing}
-      ${
-        this.report
-          ? html`<button
-              data-testid="download-report"
-              title="Download the report made by node ${this.report.node}"
-              @click=${() => this.downloadReport()}
-            >
-              Download report
-            </button>`
-          : nothing
-      }
       <button
         data-testid="share"
         title="A link that opens this pipeline (it travels in the link itself; nothing is uploaded)"
@@ -197,10 +153,8 @@ export class CfStatusBar extends LitElement {
       display: flex;
       align-items: center;
       gap: 10px;
-      padding: 3px 10px;
-      background: #f0f2f5;
-      border-top: 1px solid #d7dae0;
-      color: #475467;
+      padding: 0;
+      color: inherit;
       font:
         12px system-ui,
         -apple-system,
@@ -221,17 +175,18 @@ export class CfStatusBar extends LitElement {
       white-space: nowrap;
     }
     .threads.single {
-      color: #b76e00;
+      color: var(--warn, #b45309);
     }
     .threads.multi {
-      color: #1a7f37;
+      color: var(--ok, #15803d);
     }
     button {
       font: inherit;
       padding: 1px 8px;
-      border: 1px solid #c4c9d2;
+      border: 1px solid var(--border, #c4c9d2);
       border-radius: 4px;
-      background: #fff;
+      background: var(--panel, #fff);
+      color: inherit;
       cursor: pointer;
     }
     input.link {
@@ -240,15 +195,6 @@ export class CfStatusBar extends LitElement {
       padding: 1px 4px;
     }
   `;
-}
-
-function slug(s: string): string {
-  return (
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '') || 'report'
-  );
 }
 
 if (!customElements.get('cf-status-bar')) customElements.define('cf-status-bar', CfStatusBar);

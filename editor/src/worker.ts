@@ -10,12 +10,16 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { Subscription } from 'rxjs';
+import * as core from '../../core/index.ts';
 import { execute, loadPipeline, Registry, RunCache } from '../../core/index.ts';
+import * as nodes from '../../nodes/index.ts';
 import { registerBuiltins } from '../../nodes/index.ts';
 import { configureWasmPaths, describeBackend, tf, useBackend } from '../../nodes/lib/tf.ts';
 import { installBundled } from './plugins.ts';
 import { poolThreads, threadsNote } from './isolation.ts';
 import { previewsOf, type FromWorker, type ToWorker, type WireEvent } from './protocol.ts';
+import { RunArchive } from './run-archive.ts';
+import { installUserPlugin, provideModules } from './user-plugins.ts';
 
 interface WorkerScope {
   postMessage(message: FromWorker): void;
@@ -27,6 +31,9 @@ const registry = new Registry({ onWarning: () => {} });
 registerBuiltins(registry);
 const cache = new RunCache(512);
 const installedPlugins = new Set<string>();
+provideModules({ 'cortexflow/core': core, 'cortexflow/nodes': nodes });
+/** The last run, for downloads. */
+let archive: RunArchive | undefined;
 let backend = 'cpu';
 
 const ready = (async (): Promise<void> => {
@@ -66,11 +73,15 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   await ready;
   current?.abort.abort();
   current?.sub.unsubscribe();
-  for (const id of msg.plugins ?? []) {
-    if (installedPlugins.has(id)) continue;
+  const wanted = [
+    ...(msg.plugins ?? []).map((id) => ({ id, install: () => installBundled(id, registry) })),
+    ...(msg.userPlugins ?? []).map((p) => ({ id: p.id, install: () => installUserPlugin(p, registry) })),
+  ];
+  for (const p of wanted) {
+    if (installedPlugins.has(p.id)) continue;
     try {
-      await installBundled(id, registry);
-      installedPlugins.add(id);
+      await p.install();
+      installedPlugins.add(p.id);
     } catch (e) {
       scope.postMessage({ type: 'crashed', runId: msg.runId, message: e instanceof Error ? e.message : String(e) });
       return;
@@ -78,10 +89,19 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   }
   const loaded = loadPipeline(msg.document, registry);
   if (!loaded.ok) {
-    scope.postMessage({ type: 'invalid', runId: msg.runId, errors: loaded.errors.map(({ path, message }) => ({ path, message })) });
+    scope.postMessage({
+      type: 'invalid',
+      runId: msg.runId,
+      errors: loaded.errors.map(({ path, message }) => ({ path, message })),
+    });
     return;
   }
   const abort = new AbortController();
+  const rec = new RunArchive(loaded.pipeline, {
+    file: msg.file ?? 'pipeline.json',
+    plugins: msg.document.plugins ?? [],
+  });
+  archive = rec;
   try {
     const sub = execute(loaded.pipeline, {
       cache,
@@ -89,7 +109,10 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       env: { platform: 'browser', backend },
       ...(msg.targets ? { targets: msg.targets } : {}),
     }).subscribe({
-      next: (event) => scope.postMessage({ type: 'event', runId: msg.runId, event: toWire(event) }),
+      next: (event) => {
+        rec.record(event);
+        scope.postMessage({ type: 'event', runId: msg.runId, event: toWire(event) });
+      },
       error: (e: unknown) =>
         scope.postMessage({ type: 'crashed', runId: msg.runId, message: e instanceof Error ? e.message : String(e) }),
     });
@@ -99,9 +122,28 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   }
 }
 
+async function exportFiles(msg: Extract<ToWorker, { type: 'export' }>): Promise<void> {
+  const reply = (r: Omit<Extract<FromWorker, { type: 'exported' }>, 'type' | 'requestId'>): void =>
+    scope.postMessage({ type: 'exported', requestId: msg.requestId, ...r });
+  if (!archive) return reply({ files: [], error: 'nothing has run yet: run the pipeline first' });
+  try {
+    if (msg.node !== undefined && msg.port !== undefined) {
+      const files = await archive.portFiles(msg.node, msg.port);
+      if (!files)
+        return reply({ files: [], error: `${msg.node}.${msg.port} has no result to download (run it first)` });
+      return reply({ files });
+    }
+    const files = await archive.files();
+    return reply({ files, manifest: archive.manifest });
+  } catch (e) {
+    return reply({ files: [], error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
   if (msg.type === 'run') void run(msg);
+  else if (msg.type === 'export') void exportFiles(msg);
   else if (msg.type === 'stop') {
     if (current && current.runId === msg.runId) current.abort.abort(new Error('stopped from the editor'));
   } else if (msg.type === 'clear-cache') cache.clear();

@@ -11,7 +11,12 @@ const pipeline: NonNullable<RunEnvironment['pipeline']> = {
   name: 'Context <multitask> test',
   nodes: [
     { id: 'eig', type: 'plot.eigenvalues', label: 'eig', params: { width: 600 } },
-    { id: 'hist', type: 'plot.histogram', label: 'Weights', params: { matrix: 'W_rec' } },
+    {
+      id: 'hist',
+      type: 'plot.histogram',
+      label: 'Weights',
+      params: { matrix: 'W_rec', scale: 0.0033222591362126247, bins: 40 },
+    },
     { id: 'rep', type: 'report.html', label: 'rep', params: {} },
   ],
 };
@@ -52,6 +57,10 @@ describe('report.html', () => {
     const rows = [...doc.querySelectorAll('table.params tbody tr')] as Element[];
     expect(rows).toHaveLength(3);
     expect(rows[1]?.textContent).toContain('matrix=W_rec');
+    // Derived floats at a readable precision; integers exact.
+    expect(rows[1]?.textContent).toContain('scale=0.003322');
+    expect(rows[1]?.textContent).not.toContain('0.0033222591362126247');
+    expect(rows[1]?.textContent).toContain('bins=40');
     // Self-contained: nothing is loaded from anywhere.
     expect(report.html).not.toMatch(/<script|<link|src=|@import|https?:\/\/(?!www\.w3\.org)/);
   });

@@ -44,8 +44,12 @@ export function orderFigures(figures: Figure[], pipeline: RunEnvironment['pipeli
     .map((x) => x.f);
 }
 
+/** Non-integers at 4 significant digits (a run's derived values, e.g. 0.0033222591362126247). */
+const readable = (_k: string, x: unknown): unknown =>
+  typeof x === 'number' && Number.isFinite(x) && !Number.isInteger(x) ? Number(x.toPrecision(4)) : x;
+
 function formatParam(v: unknown): string {
-  const s = typeof v === 'string' && v !== '' && !/\s/.test(v) ? v : JSON.stringify(v);
+  const s = typeof v === 'string' && v !== '' && !/\s/.test(v) ? v : JSON.stringify(v, readable);
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 

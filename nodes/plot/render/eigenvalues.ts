@@ -12,7 +12,7 @@ import {
   TITLE_BAND,
   type LegendItem,
 } from './frame.ts';
-import { COLORS, FONT } from './theme.ts';
+import { COLORS, FONT, textWidth } from './theme.ts';
 
 export interface ComplexPoint {
   re: number;
@@ -143,22 +143,94 @@ export function renderEigenvalues(doc: Document, spec: EigenvaluesSpec): string 
         transparent: true,
         strokeWidth: 2,
       });
-    const tx = x(d.re);
-    const ty = y(Math.abs(d.im));
-    const rightHalf = tx > left + side / 2;
+    // The label goes where no eigenvalue is: the first spot around the ringed point whose box
+    // stays inside the plot and clear of every drawn point (outward first, where |λ| > |dominant|
+    // and so no eigenvalue can be).
+    const text = fitText(d.label, side * 0.7, FONT.annotation);
+    const spot = labelSpot(
+      { x: x(d.re), y: y(Math.abs(d.im)) },
+      Math.atan2(Math.abs(d.im), d.re),
+      { w: textWidth(text, FONT.annotation) + 6, h: FONT.annotation + 4 },
+      { left, top, right: left + side, bottom: top + side },
+      [...spec.main.points, ...(spec.reference?.points ?? [])].map((p) => ({ x: x(p.re), y: y(p.im) })),
+    );
+    if (spot.leader)
+      plot
+        .append('line')
+        .attr('class', 'dominant-leader')
+        .attr('x1', round(spot.leader.x1))
+        .attr('y1', round(spot.leader.y1))
+        .attr('x2', round(spot.leader.x2))
+        .attr('y2', round(spot.leader.y2))
+        .attr('stroke', COLORS.accent)
+        .attr('stroke-width', 1);
     plot
       .append('text')
       .attr('class', 'dominant-label')
-      .attr('x', round(tx + (rightHalf ? -12 : 12)))
-      .attr('y', round(ty - 12))
-      .attr('text-anchor', rightHalf ? 'end' : 'start')
+      .attr('x', round(spot.x))
+      .attr('y', round(spot.y + FONT.annotation * 0.35))
+      .attr('text-anchor', 'middle')
       .attr('font-size', FONT.annotation)
       .attr('font-weight', 'bold')
       .attr('fill', COLORS.accent)
       .attr('paint-order', 'stroke')
       .attr('stroke', '#ffffff')
       .attr('stroke-width', 3)
-      .text(fitText(d.label, side * 0.7, FONT.annotation));
+      .text(text);
   }
   return canvas.toString();
+}
+
+/**
+ * Centre of a w x h label near `at` (screen px) that lies inside `box` and keeps 10 px clear of every
+ * point in `avoid`: tries directions from `angle` (radians, counter-clockwise) outward, then
+ * around, at growing distances; falls back to just above `at`. A leader line joins far labels.
+ */
+export function labelSpot(
+  at: { x: number; y: number },
+  angle: number,
+  size: { w: number; h: number },
+  box: { left: number; top: number; right: number; bottom: number },
+  avoid: ReadonlyArray<{ x: number; y: number }>,
+): { x: number; y: number; leader?: { x1: number; y1: number; x2: number; y2: number } } {
+  const clear = 10;
+  const free = (l: number, r: number, t: number, b: number): boolean =>
+    l >= box.left + 2 &&
+    r <= box.right - 2 &&
+    t >= box.top + 2 &&
+    b <= box.bottom - 2 &&
+    !avoid.some((p) => p.x > l - clear && p.x < r + clear && p.y > t - clear && p.y < b + clear);
+  const withLeader = (
+    cx: number,
+    cy: number,
+  ): { x: number; y: number; leader: { x1: number; y1: number; x2: number; y2: number } } => {
+    const ex = Math.max(cx - size.w / 2, Math.min(cx + size.w / 2, at.x));
+    const ey = Math.max(cy - size.h / 2, Math.min(cy + size.h / 2, at.y));
+    const len = Math.hypot(ex - at.x, ey - at.y) || 1;
+    // From the ring (radius ~9 px) to the label's nearest edge.
+    return {
+      x: cx,
+      y: cy,
+      leader: { x1: at.x + ((ex - at.x) / len) * 10, y1: at.y + ((ey - at.y) / len) * 10, x2: ex, y2: ey },
+    };
+  };
+  // The plot's corner on the dominant's side first: a square panel's corners lie outside the disc
+  // every eigenvalue is in, and the leader to it only moves away from the origin.
+  const right = Math.cos(angle) >= 0;
+  const cx = right ? box.right - 8 - size.w / 2 : box.left + 8 + size.w / 2;
+  const cy = box.top + 8 + size.h / 2;
+  if (free(cx - size.w / 2, cx + size.w / 2, cy - size.h / 2, cy + size.h / 2)) return withLeader(cx, cy);
+  const turns = [0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6].map((i) => angle + (i * Math.PI) / 6);
+  for (const dist of [24, 34, 48, 66, 90, 120]) {
+    for (const a of turns) {
+      const dx = Math.cos(a);
+      const dy = -Math.sin(a);
+      // Offset so the box's near edge, not its centre, is `dist` away.
+      const cx = at.x + dx * (dist + (Math.abs(dx) * size.w) / 2);
+      const cy = at.y + dy * (dist + (Math.abs(dy) * size.h) / 2);
+      if (!free(cx - size.w / 2, cx + size.w / 2, cy - size.h / 2, cy + size.h / 2)) continue;
+      return dist > 30 ? withLeader(cx, cy) : { x: cx, y: cy };
+    }
+  }
+  return { x: at.x, y: at.y - 18 };
 }

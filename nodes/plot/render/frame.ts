@@ -102,6 +102,9 @@ export class Canvas {
       .attr('color', COLORS.ink)
       .attr('role', 'img');
     this.svg.append('title').text(options.title);
+    // A long title is set smaller (down to 13 px) before it is ever shortened.
+    let titleSize: number = FONT.title;
+    while (titleSize > 13 && textWidth(options.title, titleSize) > options.width - 20) titleSize--;
     if (options.description) this.svg.append('desc').text(options.description);
     this.svg
       .append('rect')
@@ -115,10 +118,10 @@ export class Canvas {
       .attr('x', options.width / 2)
       .attr('y', 23)
       .attr('text-anchor', 'middle')
-      .attr('font-size', FONT.title)
+      .attr('font-size', titleSize)
       .attr('font-weight', 'bold')
       .attr('fill', COLORS.ink)
-      .text(fitText(options.title, options.width - 20, FONT.title));
+      .text(fitText(options.title, options.width - 20, titleSize));
   }
 
   /** A new group on top of everything drawn so far. */

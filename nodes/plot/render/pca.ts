@@ -71,7 +71,7 @@ export function renderPca(doc: Document, spec: PcaSpec): string {
           strokeWidth: 2,
         }))
       : []),
-    { label: 'start', color: COLORS.muted, mark: 'point', shape: 'square', filled: true },
+    { label: 'start', color: COLORS.muted, mark: 'point', shape: 'square', filled: false },
     { label: 'end', color: COLORS.muted, mark: 'point', shape: 'triangle', filled: true },
   ];
   const kinds = new Set(spec.fixedPoints.map((f) => f.stability));
@@ -165,15 +165,8 @@ export function renderPca(doc: Document, spec: PcaSpec): string {
         const last = pts[pts.length - 1];
         if (first && last) ends.push({ first, last, color });
       }
-      for (const e of ends)
-        drawPoint(plot, x(e.first[0]), y(e.first[1]), {
-          className: 'start',
-          shape: 'square',
-          size: 42,
-          color: e.color,
-          filled: true,
-          strokeWidth: 1,
-        });
+      // Ends first, then starts as hollow squares on top: where a trajectory stays put (start
+      // = end) or several share a start, both markers still show.
       for (const e of ends)
         drawPoint(plot, x(e.last[0]), y(e.last[1]), {
           className: 'end',
@@ -182,6 +175,16 @@ export function renderPca(doc: Document, spec: PcaSpec): string {
           color: e.color,
           filled: true,
           strokeWidth: 1,
+        });
+      for (const e of ends)
+        drawPoint(plot, x(e.first[0]), y(e.first[1]), {
+          className: 'start',
+          shape: 'square',
+          size: 130,
+          color: e.color,
+          filled: false,
+          transparent: true,
+          strokeWidth: 1.8,
         });
     });
   });
