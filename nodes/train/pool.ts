@@ -142,12 +142,13 @@ export async function gradientPool(
   env: { platform: string; backend?: string; batchSize: number; warn?: (m: string) => void },
 ): Promise<GradientPool | undefined> {
   // 'All cores' never starts more threads than a batch has chunks; an explicit count is kept.
-  // In the browser, Web Workers started from the runtime's own worker are opt-in (workers > 1) until
-  // the built editor is shown to run them (docs/performance.md); Node uses every core by default.
-  if (choice === 0 && env.platform !== 'node') return undefined;
+  // In a browser page that is not cross-origin isolated, 'all cores' quietly means one thread (the
+  // status bar says why); an explicit count > 1 there warns below.
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  if (choice === 0 && env.platform !== 'node' && !isolated) return undefined;
   const threads = choice > 0 ? threadCount(choice) : Math.min(threadCount(choice), Math.max(1, chunkCount(env.batchSize)));
   if (threads < 2 || model.cell !== 'ctrnn') return undefined;
-  const shared = typeof SharedArrayBuffer !== 'undefined' && (env.platform === 'node' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true);
+  const shared = typeof SharedArrayBuffer !== 'undefined' && (env.platform === 'node' || isolated);
   if (!shared) {
     env.warn?.(
       'training on one thread: this page is not cross-origin isolated, so it cannot share memory with workers (it needs the COOP/COEP headers; docs/performance.md)',

@@ -156,7 +156,7 @@ describe.skipIf(!hasBrowser)('static site (dist/site) on plain static hosts, in 
       page.waitForEvent('download'),
       page.click('[data-testid="download-report"]'),
     ]);
-    expect(download.suggestedFilename()).toBe('and-task.html');
+    expect(download.suggestedFilename()).toMatch(/^report.*\.html$/);
     const file = join(out, '..', `${Date.now()}-report.html`);
     await download.saveAs(file);
     const html = readFileSync(file, 'utf8');
