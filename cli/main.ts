@@ -407,13 +407,20 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
     throw new UsageError(`--workers "${opts.workers}": expected an integer >= 1`);
   const out = resolve(opts.out ?? join('runs', `sweep-${slug(loaded.pipeline.name)}`));
   const controller = new AbortController();
+  const hard = new AbortController();
+  let stops = 0;
+  // SIGINT or SIGTERM: forwarded to the runs, which cancel; the table of what finished is written.
   const onSigint = (): void => {
-    process.stderr.write(
-      '\nstopping the sweep: running runs are cancelled, finished ones are kept; run the same command again to resume\n',
-    );
-    controller.abort();
+    stops++;
+    if (stops === 1) {
+      process.stderr.write(
+        '\nstopping the sweep: running runs are cancelled, finished ones are kept; run the same command again to resume (again to kill them at once)\n',
+      );
+      controller.abort();
+    } else hard.abort();
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   if (seeds !== undefined) process.stderr.write(`sweep: seeds set through ${seedKeys.join(', ')}\n`);
   const rows = await runSweep({
     pipeline: file,
@@ -425,8 +432,10 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
     ...(opts.backend ? { backend: opts.backend } : {}),
     log: (l) => process.stderr.write(`${l}\n`),
     signal: controller.signal,
+    kill: hard.signal,
   });
   process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigint);
   const summary = describeColumns(rows);
   const failed = rows.filter((r) => r.status !== 'done');
   for (const [k, v] of Object.entries(summary))

@@ -7,9 +7,9 @@
  * the folder removed when it is empty at the end of the run.
  */
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** A results folder that cannot be used (printed as a usage error, exit 2, nothing computed). */
 export class OutDirError extends Error {
@@ -77,11 +77,45 @@ function explain(e: unknown): string {
     EACCES: 'permission denied',
     EPERM: 'operation not permitted',
     EROFS: 'read-only file system',
-    ENOENT: 'a parent folder cannot be created there',
+    ENOENT: 'the file system does not allow creating it there',
     ENOTDIR: 'a parent of it is a file',
     ENOSPC: 'no space left on the device',
   };
   return (err.code && why[err.code]) ?? (err.code || String(e));
+}
+
+/**
+ * `mkdir -p`, one level at a time from the nearest existing ancestor. Node's recursive mkdir
+ * spins forever under /proc (`--out /proc/nope` used to hang at 95 % CPU); each plain mkdir fails.
+ */
+async function makeDirs(path: string): Promise<void> {
+  const missing: string[] = [];
+  let p = resolve(path);
+  for (;;) {
+    try {
+      const st = await stat(p);
+      if (!st.isDirectory()) throw Object.assign(new Error(`${p} is a file`), { code: 'ENOTDIR' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      missing.push(p);
+      const up = dirname(p);
+      if (up === p) break;
+      p = up;
+    }
+  }
+  for (const d of missing.reverse())
+    try {
+      await mkdir(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+}
+
+/** The live run holding DIR's lock, if any. */
+export async function lockHolder(dir: string): Promise<LockInfo | undefined> {
+  const info = await readLock(lockFile(dir));
+  return info && holderAlive(info) ? info : undefined;
 }
 
 /** A held lock on a results folder. */
@@ -100,7 +134,7 @@ export interface OutDirLock {
  */
 export async function lockOutDir(dir: string): Promise<OutDirLock> {
   try {
-    await mkdir(privateDir(dir), { recursive: true });
+    await makeDirs(privateDir(dir));
   } catch (e) {
     throw new OutDirError(`--out ${dir}: cannot create the results folder (${explain(e)})`);
   }

@@ -245,10 +245,10 @@ async function work(task: WorkerTask): Promise<void> {
   // The port must not keep this thread alive: an empty event loop is how a stalled block shows.
   port.unref();
   process.on('beforeExit', () => {
-    for (const [id, fail] of [...running])
+    for (const fail of [...running.values()])
       fail(
         new Error(
-          `node "${id}" never finished: its block returned a promise that can never settle ` +
+          `never finished: its block returned a promise that can never settle ` +
             '(nothing it waits on is left: no timer, I/O or worker)',
         ),
       );

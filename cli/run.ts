@@ -10,7 +10,7 @@
  * - `--node-timeout`: the worker fails a node whose time is up; a node that does not yield at
  *   all is stopped here by terminating the worker (its run then fails).
  * - With CORTEXFLOW_WATCH_PARENT=1 (set by `cortexflow sweep` for its runs) the end of stdin
- *   counts as a stop: a run never outlives a killed sweep.
+ *   counts as SIGTERM (bin/cortexflow.mjs): a run never outlives a killed sweep.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -124,16 +124,6 @@ export async function runInWorker(o: WorkerRunOptions): Promise<FinalStatus> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const watchParent = process.env['CORTEXFLOW_WATCH_PARENT'] === '1';
-  const onParentGone = (): void => {
-    if (signals === 0) onSignal();
-  };
-  if (watchParent) {
-    process.stdin.on('end', onParentGone);
-    process.stdin.on('error', onParentGone);
-    process.stdin.resume();
-  }
-
   // A node that does not yield cannot be stopped by the worker's own timer: stop the worker.
   const limit = o.task.nodeTimeoutMs;
   const watchdog =
@@ -158,11 +148,6 @@ export async function runInWorker(o: WorkerRunOptions): Promise<FinalStatus> {
     if (watchdog) clearInterval(watchdog);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (watchParent) {
-      process.stdin.off('end', onParentGone);
-      process.stdin.off('error', onParentGone);
-      process.stdin.destroy();
-    }
     worker.removeAllListeners('exit');
     // Whatever the blocks left behind (timers, open handles) ends with their thread.
     await worker.terminate();
