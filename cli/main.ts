@@ -30,7 +30,7 @@ import { registerBuiltins } from '../nodes/index.ts';
 import { RunRecorder, type Manifest } from './artifacts.ts';
 import { checkOutOption, cleanStaleTemps, lockOutDir, OutDirError, valuesDir } from './outdir.ts';
 import { barsDisplay, linesDisplay, type Display } from './progress.ts';
-import { readManifest, resumePlan, runInWorker } from './run.ts';
+import { prepareWorker, readManifest, resumePlan, runInWorker, type PreparedWorker } from './run.ts';
 import {
   defaultWorkers,
   expandRuns,
@@ -201,6 +201,35 @@ async function runCommand(fileArg: string | undefined, opts: RunOptions): Promis
       throw new UsageError(`--node-timeout "${opts.nodeTimeout}": expected a number of seconds > 0`);
     nodeTimeoutMs = Math.round(s * 1000);
   }
+  const envBackend = opts.backend ?? process.env['CORTEXFLOW_BACKEND'];
+  // The worker loads the same blocks and pipeline meanwhile (see cli/run.ts).
+  const prepared = prepareWorker({
+    file,
+    sets,
+    plugins: pluginSpecs,
+    targets,
+    ...(envBackend ? { backend: envBackend } : {}),
+  });
+  try {
+    return await runChecked(file, opts, { sets, pluginSpecs, targets, previous, nodeTimeoutMs, prepared });
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+async function runChecked(
+  file: string,
+  opts: RunOptions,
+  c: {
+    sets: string[];
+    pluginSpecs: string[];
+    targets: string[];
+    previous: Manifest | undefined;
+    nodeTimeoutMs: number;
+    prepared: PreparedWorker;
+  },
+): Promise<number> {
+  const { sets, pluginSpecs, targets, previous, nodeTimeoutMs, prepared } = c;
   const { registry, plugins } = await makeRegistry(pluginSpecs);
   const loaded = await readPipeline(file, registry, sets);
   if ('errors' in loaded) {
@@ -264,20 +293,10 @@ async function runCommand(fileArg: string | undefined, opts: RunOptions): Promis
       : process.stderr.isTTY
         ? barsDisplay(process.stderr)
         : linesDisplay(process.stderr);
-    const envBackend = opts.backend ?? process.env['CORTEXFLOW_BACKEND'];
     const heldLock = lock;
     const status = await runInWorker({
-      task: {
-        file,
-        sets,
-        plugins: pluginSpecs,
-        targets,
-        ...(envBackend ? { backend: envBackend } : {}),
-        nodeTimeoutMs,
-        maxValueBytes: maxArtifactBytes,
-        reuseKeys: reuse,
-        valuesDir: valuesDir(dir),
-      },
+      prepared,
+      start: { nodeTimeoutMs, maxValueBytes: maxArtifactBytes, reuseKeys: reuse, valuesDir: valuesDir(dir) },
       recorder,
       display,
       json: (e) => {

@@ -29,13 +29,17 @@ import {
   type RunEvent,
 } from '../core/index.ts';
 
-/** What the main thread asks the worker to run. */
-export interface WorkerTask {
+/** What the worker loads as soon as it starts (in parallel with the main thread's own checks). */
+export interface WorkerLoad {
   file: string;
   sets: string[];
   plugins: string[];
   targets: string[];
   backend?: string;
+}
+
+/** How to run, sent once the main thread has validated the pipeline and locked the folder. */
+export interface WorkerStart {
   /** Per-node time limit in ms; 0 = none. */
   nodeTimeoutMs: number;
   /** Output values larger than this (serialised) are not kept for --resume; 0 = no limit. */
@@ -74,7 +78,7 @@ export type FromWorker =
   | { kind: 'event'; event: WireEvent; payload?: NodePayload }
   | { kind: 'fatal'; message: string };
 
-export type ToWorker = { kind: 'cancel' };
+export type ToWorker = { kind: 'cancel' } | { kind: 'start'; start: WorkerStart };
 
 /** Only plain data survives v8 (de)serialisation unchanged; a class instance would lose its prototype. */
 export function isPlainData(v: unknown, seen = new Set<object>()): boolean {
@@ -218,7 +222,7 @@ function strip(e: RunEvent): WireEvent {
 }
 
 /** Load the previous run's output values for the keys it may reuse. */
-async function preload(task: WorkerTask, cache: RunCache): Promise<Set<string>> {
+async function preload(task: WorkerStart, cache: RunCache): Promise<Set<string>> {
   const reused = new Set<string>();
   for (const key of task.reuseKeys) {
     if (!/^[0-9a-f]{16}$/.test(key)) continue;
@@ -234,16 +238,19 @@ async function preload(task: WorkerTask, cache: RunCache): Promise<Set<string>> 
 }
 
 /** The worker's main: load, run, post. */
-async function work(task: WorkerTask): Promise<void> {
+async function work(load: WorkerLoad): Promise<void> {
   const port = parentPort;
   if (!port) return;
   const post = (m: FromWorker): void => port.postMessage(m);
   const controller = new AbortController();
+  let begin: (s: WorkerStart) => void = () => undefined;
+  const started = new Promise<WorkerStart>((r) => {
+    begin = r;
+  });
   port.on('message', (m: ToWorker) => {
     if (m.kind === 'cancel') controller.abort(new Error('cancelled by the user'));
+    else begin(m.start);
   });
-  // The port must not keep this thread alive: an empty event loop is how a stalled block shows.
-  port.unref();
   process.on('beforeExit', () => {
     for (const fail of [...running.values()])
       fail(
@@ -255,8 +262,12 @@ async function work(task: WorkerTask): Promise<void> {
   });
 
   const { makeRegistry, readPipeline } = await import('./main.ts');
-  const { registry } = await makeRegistry(task.plugins, () => undefined);
-  const loaded = await readPipeline(task.file, registry, task.sets);
+  const { registry } = await makeRegistry(load.plugins, () => undefined);
+  const loaded = await readPipeline(load.file, registry, load.sets);
+  const task = await started;
+  // From here the port must not keep this thread alive: an empty event loop is how a stalled
+  // block shows (beforeExit above).
+  port.unref();
   if ('errors' in loaded) {
     post({ kind: 'fatal', message: `the pipeline did not load in the worker: ${loaded.errors.length} error(s)` });
     return;
@@ -272,8 +283,8 @@ async function work(task: WorkerTask): Promise<void> {
     execute(pipeline, {
       signal: controller.signal,
       cache,
-      ...(task.targets.length ? { targets: task.targets } : {}),
-      env: { platform: 'node', ...(task.backend ? { backend: task.backend } : {}) },
+      ...(load.targets.length ? { targets: load.targets } : {}),
+      env: { platform: 'node', ...(load.backend ? { backend: load.backend } : {}) },
     }).subscribe({
       next: (e) => {
         // Posted strictly in order; a node's files are serialised before later events go out.
@@ -301,7 +312,7 @@ async function work(task: WorkerTask): Promise<void> {
 }
 
 if (!isMainThread && parentPort) {
-  work(workerData as WorkerTask).catch((e: unknown) => {
+  work(workerData as WorkerLoad).catch((e: unknown) => {
     parentPort?.postMessage({ kind: 'fatal', message: message(e) } satisfies FromWorker);
   });
 }

@@ -20,13 +20,42 @@ import { plan, type ResolvedPipeline } from '../core/index.ts';
 import type { Manifest, RunRecorder } from './artifacts.ts';
 import { valuesDir } from './outdir.ts';
 import type { Display } from './progress.ts';
-import type { FromWorker, NodePayload, ToWorker, WireEvent, WorkerTask } from './run-worker.ts';
+import type { FromWorker, NodePayload, ToWorker, WireEvent, WorkerLoad, WorkerStart } from './run-worker.ts';
 
 /** How long a cancelled worker gets to stop by itself before it is terminated. */
 export const CANCEL_GRACE_MS = 2000;
 
+/** A run's worker thread, started early so that it loads while the main thread checks things. */
+export interface PreparedWorker {
+  readonly worker: Worker;
+  /** Messages that arrived before the run started (a load failure). */
+  readonly early: FromWorker[];
+  dispose(): Promise<void>;
+}
+
+/**
+ * Start the worker thread now; it loads the blocks, plugins and pipeline and waits for
+ * {@link runInWorker}. Unreferenced until then, so an early exit (invalid pipeline, locked
+ * folder) is not held up by it; `dispose` terminates it.
+ */
+export function prepareWorker(load: WorkerLoad): PreparedWorker {
+  const worker = new Worker(new URL('./run-worker.mjs', import.meta.url), { workerData: load });
+  worker.unref();
+  const early: FromWorker[] = [];
+  worker.on('message', (m: FromWorker) => early.push(m));
+  worker.on('error', () => undefined); // reported by runInWorker's own listener, or irrelevant
+  return {
+    worker,
+    early,
+    dispose: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
 export interface WorkerRunOptions {
-  task: WorkerTask;
+  prepared: PreparedWorker;
+  start: WorkerStart;
   recorder: RunRecorder;
   display: Display | undefined;
   /** Print each event as an NDJSON line. */
@@ -42,7 +71,9 @@ type FinalStatus = Exclude<Manifest['status'], 'running'>;
 export async function runInWorker(o: WorkerRunOptions): Promise<FinalStatus> {
   const { recorder } = o;
   const t0 = Date.now();
-  const worker = new Worker(new URL('./run-worker.mjs', import.meta.url), { workerData: o.task });
+  const worker = o.prepared.worker;
+  worker.removeAllListeners('message');
+  worker.ref();
   let finished: FinalStatus | undefined;
   let plan: string[] = [];
   const runningSince = new Map<string, number>();
@@ -88,13 +119,15 @@ export async function runInWorker(o: WorkerRunOptions): Promise<FinalStatus> {
     deliver({ type: 'run-finished', data: { status, durationMs: Date.now() - t0, counts: recorder.counts() } });
   };
 
-  worker.on('message', (m: FromWorker) => {
+  const onMessage = (m: FromWorker): void => {
     if (m.kind === 'event') deliver(m.event, m.payload);
     else {
       o.log(`error: ${m.message}`);
       abandon('failed', `the run stopped: ${m.message}`);
     }
-  });
+  };
+  for (const m of o.prepared.early) onMessage(m);
+  worker.on('message', onMessage);
   worker.on('error', (e: Error) => {
     o.log(`error: the run's worker thread failed: ${e.message}`);
     abandon('failed', `the run's worker thread failed: ${e.message}`);
@@ -102,6 +135,8 @@ export async function runInWorker(o: WorkerRunOptions): Promise<FinalStatus> {
   worker.on('exit', (code) => {
     abandon('failed', `the run's worker thread ended unexpectedly (exit code ${code})`);
   });
+
+  worker.postMessage({ kind: 'start', start: o.start } satisfies ToWorker);
 
   let grace: NodeJS.Timeout | undefined;
   let signals = 0;
@@ -125,7 +160,7 @@ export async function runInWorker(o: WorkerRunOptions): Promise<FinalStatus> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // A node that does not yield cannot be stopped by the worker's own timer: stop the worker.
-  const limit = o.task.nodeTimeoutMs;
+  const limit = o.start.nodeTimeoutMs;
   const watchdog =
     limit > 0
       ? setInterval(() => {
