@@ -204,7 +204,10 @@ export class RunRecorder {
         break;
       case 'node-running': {
         const n = this.node(e.data.node);
-        n.status = 'running';
+        if (n.status !== 'running') {
+          n.status = 'running';
+          this.scheduleManifest(); // the manifest shows what is running (progress updates are not written)
+        }
         if (e.data.metrics) n.metrics = e.data.metrics;
         break;
       }
