@@ -12,6 +12,7 @@
  * - `--node-timeout`: the node's AbortSignal fires and the node fails when its time is up (a
  *   block that never yields is stopped by the main thread's watchdog instead).
  */
+import { setMaxListeners } from 'node:events';
 import v8 from 'node:v8';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -243,6 +244,8 @@ async function work(load: WorkerLoad): Promise<void> {
   if (!port) return;
   const post = (m: FromWorker): void => port.postMessage(m);
   const controller = new AbortController();
+  // The runtime listens to the run's signal once per running node: 2,000 nodes are not a leak.
+  setMaxListeners(0, controller.signal);
   let begin: (s: WorkerStart) => void = () => undefined;
   const started = new Promise<WorkerStart>((r) => {
     begin = r;
