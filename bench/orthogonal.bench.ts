@@ -51,7 +51,13 @@ const suite: BenchSuite = async ({ quick }) => {
   }
   for (const n of quick ? [2048] : [2048, 4096]) {
     const t = seconds(() => orthogonal(n, 1, new Rng(7)));
-    rows.push({ suite: 'orthogonal', name: `orthogonal init units=${n}`, value: t, unit: 's', note: 'no peer (too slow)' });
+    rows.push({
+      suite: 'orthogonal',
+      name: `orthogonal init units=${n}`,
+      value: t,
+      unit: 's',
+      note: 'no peer (too slow)',
+    });
   }
   return rows;
 };

@@ -186,7 +186,10 @@ async function runCommand(fileArg: string | undefined, opts: RunOptions): Promis
     if (!previous) throw new UsageError(`--resume ${opts.resume}: no readable manifest.json there, nothing to resume`);
     if (file === undefined) {
       const c = previous.command;
-      if (!c) throw new UsageError(`--resume ${opts.resume}: the manifest does not record its command; give the pipeline file too`);
+      if (!c)
+        throw new UsageError(
+          `--resume ${opts.resume}: the manifest does not record its command; give the pipeline file too`,
+        );
       file = c.file;
       if (sets.length === 0) sets = c.sets;
       if (pluginSpecs.length === 0) pluginSpecs = c.plugins;
@@ -233,8 +236,7 @@ async function runChecked(
   const { registry, plugins } = await makeRegistry(pluginSpecs);
   const loaded = await readPipeline(file, registry, sets);
   if ('errors' in loaded) {
-    if (opts.json)
-      writeOut(`${JSON.stringify({ type: 'invalid-pipeline', data: { file, errors: loaded.errors } })}\n`);
+    if (opts.json) writeOut(`${JSON.stringify({ type: 'invalid-pipeline', data: { file, errors: loaded.errors } })}\n`);
     process.stderr.write(`${file}: invalid pipeline, nothing was run:\n${formatErrors(loaded.errors)}\n`);
     return 2;
   }

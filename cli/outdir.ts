@@ -25,7 +25,8 @@ const lockFile = (dir: string): string => join(privateDir(dir), 'lock');
 /** Check an `--out` value before the pipeline is even read: not empty, not an existing file. */
 export function checkOutOption(out: string | undefined, option = '--out'): void {
   if (out === undefined) return;
-  if (out.trim() === '') throw new OutDirError(`${option} "": expected a folder path (give a name, or leave ${option} out)`);
+  if (out.trim() === '')
+    throw new OutDirError(`${option} "": expected a folder path (give a name, or leave ${option} out)`);
   let st;
   try {
     st = statSync(out);

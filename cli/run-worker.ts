@@ -76,8 +76,7 @@ export interface NodePayload {
 }
 
 export type FromWorker =
-  | { kind: 'event'; event: WireEvent; payload?: NodePayload }
-  | { kind: 'fatal'; message: string };
+  { kind: 'event'; event: WireEvent; payload?: NodePayload } | { kind: 'fatal'; message: string };
 
 export type ToWorker = { kind: 'cancel' } | { kind: 'start'; start: WorkerStart };
 
@@ -87,7 +86,7 @@ export function isPlainData(v: unknown, seen = new Set<object>()): boolean {
   const t = typeof v;
   if (t === 'number' || t === 'string' || t === 'boolean' || t === 'bigint') return true;
   if (t !== 'object') return false; // functions, symbols
-  const o = v as object;
+  const o = v;
   if (seen.has(o)) return true;
   seen.add(o);
   if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer || o instanceof Date) return true;
@@ -171,7 +170,7 @@ function guarded(node: ResolvedNode, timeoutMs: number): ResolvedNode {
         inner?.unsubscribe();
       };
     });
-  return { ...node, block: { ...block, run } as unknown as AnyBlock };
+  return { ...node, block: { ...block, run } };
 }
 
 /** Serialise a node's outputs for the main thread. */
@@ -219,7 +218,7 @@ function strip(e: RunEvent): WireEvent {
     const { values: _values, ...rest } = e.data as Record<string, unknown>;
     return { type: e.type, data: rest } as WireEvent;
   }
-  return e as WireEvent;
+  return e;
 }
 
 /** Load the previous run's output values for the keys it may reuse. */

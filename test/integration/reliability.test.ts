@@ -187,24 +187,35 @@ describe('SIGKILL mid-run, then --resume', () => {
     const m = manifest(out);
     expect(m.status).toBe('running'); // killed: "running", with the pid that no longer runs
     expect(typeof m.pid).toBe('number');
-    const done = Object.entries(m.nodes as Record<string, { status: string; outputs: Record<string, { files: string[] }> }>)
+    const done = Object.entries(
+      m.nodes as Record<string, { status: string; outputs: Record<string, { files: string[] }> }>,
+    )
       .filter(([, n]) => n.status === 'done')
       .map(([id, n]) => {
-        for (const o of Object.values(n.outputs)) for (const f of o.files) expect(existsSync(join(out, f)), f).toBe(true);
+        for (const o of Object.values(n.outputs))
+          for (const f of o.files) expect(existsSync(join(out, f)), f).toBe(true);
         return id;
       });
     expect(done.length).toBeGreaterThanOrEqual(2);
 
     const resumed = await runCli(['run', '--resume', out, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toContain(`(its run (pid ${m.pid}) was interrupted): ${done.length} finished node(s) reused`);
+    expect(resumed.stderr).toContain(
+      `(its run (pid ${m.pid}) was interrupted): ${done.length} finished node(s) reused`,
+    );
     const events = resumed.stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { type: string; data: { node?: string } });
     for (const id of done) {
-      expect(events.some((e) => e.type === 'node-cached' && e.data.node === id), id).toBe(true);
-      expect(events.some((e) => e.type === 'node-running' && e.data.node === id), id).toBe(false);
+      expect(
+        events.some((e) => e.type === 'node-cached' && e.data.node === id),
+        id,
+      ).toBe(true);
+      expect(
+        events.some((e) => e.type === 'node-running' && e.data.node === id),
+        id,
+      ).toBe(false);
     }
     const after = manifest(out);
     expect(after.status).toBe('done');
