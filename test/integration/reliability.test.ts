@@ -198,8 +198,11 @@ describe('SIGKILL mid-run, then --resume', () => {
       });
     expect(done.length).toBeGreaterThanOrEqual(2);
 
+    // A temporary file as a write cut short by the kill leaves it: the next run removes it.
+    writeFileSync(join(out, 'manifest.json.tmp-999999-1'), '{"half": ');
     const resumed = await runCli(['run', '--resume', out, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('removed 1 temporary file(s) a killed run left');
     expect(resumed.stderr).toContain(
       `(its run (pid ${m.pid}) was interrupted): ${done.length} finished node(s) reused`,
     );
