@@ -4,7 +4,7 @@
  * Exit codes: 0 everything done; 1 a node failed; 2 invalid usage or invalid pipeline (nothing
  * ran); 130 cancelled with Ctrl-C (the manifest marks what was cancelled).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -12,10 +12,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import {
   applyOverrides,
-  execute,
   formatErrors,
   installPlugin,
   loadPipeline,
+  nodeKeys,
   pluginPackageEntry,
   PluginError,
   parsePipelineText,
@@ -25,16 +25,17 @@ import {
   type InputSpec,
   type PortType,
   type ResolvedPipeline,
-  type RunEvent,
 } from '../core/index.ts';
 import { registerBuiltins } from '../nodes/index.ts';
-import { RunRecorder } from './artifacts.ts';
+import { RunRecorder, type Manifest } from './artifacts.ts';
+import { checkOutOption, cleanStaleTemps, lockOutDir, OutDirError, valuesDir } from './outdir.ts';
 import { barsDisplay, linesDisplay, type Display } from './progress.ts';
 import { exportCommand, ExportUsageError } from './export.ts';
 import { explainImportError, folderEntryProblem, moduleTypeProblem } from './plugin-checks.ts';
 import { cortexflowVersion, pluginNew, PluginNewError } from './plugin-new.ts';
 import { resultsLines } from './summary.ts';
 import { ALLOW_URLS_ENV } from '../nodes/lib/files.ts';
+import { prepareWorker, readManifest, resumePlan, runInWorker, type PreparedWorker } from './run.ts';
 import {
   defaultWorkers,
   expandRuns,
@@ -123,13 +124,18 @@ async function loadPlugins(registry: Registry, specs: readonly string[]): Promis
   return names;
 }
 
-async function makeRegistry(plugins: readonly string[]): Promise<{ registry: Registry; plugins: string[] }> {
-  const registry = new Registry({ onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
+/** A registry with the built-ins and the `--plugin`s (also used by the run's worker thread). */
+export async function makeRegistry(
+  plugins: readonly string[],
+  onWarning: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`),
+): Promise<{ registry: Registry; plugins: string[] }> {
+  const registry = new Registry({ onWarning });
   registerBuiltins(registry);
   return { registry, plugins: await loadPlugins(registry, plugins) };
 }
 
-async function readPipeline(
+/** Read, override and validate a pipeline file (also used by the run's worker thread). */
+export async function readPipeline(
   file: string,
   registry: Registry,
   sets: readonly string[],
@@ -164,15 +170,6 @@ function stamp(): string {
   return new Date().toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
 }
 
-/** An event without in-process values, for NDJSON. */
-function serialisable(e: RunEvent): unknown {
-  if ('values' in e.data) {
-    const { values: _values, ...rest } = e.data as Record<string, unknown>;
-    return { type: e.type, data: rest };
-  }
-  return e;
-}
-
 interface RunOptions {
   out?: string;
   set: string[];
@@ -181,80 +178,172 @@ interface RunOptions {
   target: string[];
   backend?: string;
   maxArtifactMb: string;
+  resume?: string;
+  nodeTimeout?: string;
 }
 
-async function runCommand(file: string, opts: RunOptions): Promise<number> {
-  const { registry, plugins } = await makeRegistry(opts.plugin);
-  const loaded = await readPipeline(file, registry, opts.set);
+/** Write to stdout; a reader that went away (`| head`) is not an error. */
+function writeOut(text: string): void {
+  if (!process.stdout.destroyed) process.stdout.write(text);
+}
+
+async function runCommand(fileArg: string | undefined, opts: RunOptions): Promise<number> {
+  try {
+    checkOutOption(opts.out);
+    checkOutOption(opts.resume, '--resume');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  let file = fileArg;
+  let sets = opts.set;
+  let pluginSpecs = opts.plugin;
+  let targets = opts.target;
+  let previous: Manifest | undefined;
+  if (opts.resume !== undefined) {
+    if (opts.out !== undefined && resolve(opts.out) !== resolve(opts.resume))
+      throw new UsageError('--resume DIR is the results folder already; leave --out out');
+    previous = await readManifest(resolve(opts.resume));
+    if (!previous) throw new UsageError(`--resume ${opts.resume}: no readable manifest.json there, nothing to resume`);
+    if (file === undefined) {
+      const c = previous.command;
+      if (!c)
+        throw new UsageError(
+          `--resume ${opts.resume}: the manifest does not record its command; give the pipeline file too`,
+        );
+      file = c.file;
+      if (sets.length === 0) sets = c.sets;
+      if (pluginSpecs.length === 0) pluginSpecs = c.plugins;
+      if (targets.length === 0) targets = c.targets;
+    }
+  }
+  if (file === undefined) throw new UsageError('run needs a pipeline file (or --resume DIR)');
+  let nodeTimeoutMs = 0;
+  if (opts.nodeTimeout !== undefined) {
+    const s = Number(opts.nodeTimeout);
+    if (!Number.isFinite(s) || s <= 0)
+      throw new UsageError(`--node-timeout "${opts.nodeTimeout}": expected a number of seconds > 0`);
+    nodeTimeoutMs = Math.round(s * 1000);
+  }
+  const envBackend = opts.backend ?? process.env['CORTEXFLOW_BACKEND'];
+  // The worker loads the same blocks and pipeline meanwhile (see cli/run.ts).
+  const prepared = prepareWorker({
+    file,
+    sets,
+    plugins: pluginSpecs,
+    targets,
+    ...(envBackend ? { backend: envBackend } : {}),
+  });
+  try {
+    return await runChecked(file, opts, { sets, pluginSpecs, targets, previous, nodeTimeoutMs, prepared });
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+async function runChecked(
+  file: string,
+  opts: RunOptions,
+  c: {
+    sets: string[];
+    pluginSpecs: string[];
+    targets: string[];
+    previous: Manifest | undefined;
+    nodeTimeoutMs: number;
+    prepared: PreparedWorker;
+  },
+): Promise<number> {
+  const { sets, pluginSpecs, targets, previous, nodeTimeoutMs, prepared } = c;
+  const { registry, plugins } = await makeRegistry(pluginSpecs);
+  const loaded = await readPipeline(file, registry, sets);
   if ('errors' in loaded) {
-    if (opts.json)
-      process.stdout.write(`${JSON.stringify({ type: 'invalid-pipeline', data: { file, errors: loaded.errors } })}\n`);
+    if (opts.json) writeOut(`${JSON.stringify({ type: 'invalid-pipeline', data: { file, errors: loaded.errors } })}\n`);
     process.stderr.write(`${file}: invalid pipeline, nothing was run:\n${formatErrors(loaded.errors)}\n`);
     return 2;
   }
   const { pipeline } = loaded;
   for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
-  for (const t of opts.target)
+  for (const t of targets)
     if (!pipeline.byId.has(t))
       throw new UsageError(`--target "${t}": no such node (nodes: ${[...pipeline.byId.keys()].join(', ')})`);
-  const dir = resolve(opts.out ?? join('runs', `${slug(pipeline.name)}-${stamp()}`));
   const maxMb = Number(opts.maxArtifactMb);
   if (!Number.isFinite(maxMb) || maxMb < 0)
     throw new UsageError(
       `--max-artifact-mb "${opts.maxArtifactMb}": expected a number of megabytes >= 0 (0 = no limit)`,
     );
-  const recorder = new RunRecorder(dir, pipeline, {
-    file,
-    overrides: opts.set,
-    plugins,
-    maxArtifactBytes: Math.round(maxMb * 2 ** 20),
-  });
-  const display: Display | undefined = opts.json
-    ? undefined
-    : process.stderr.isTTY
-      ? barsDisplay(process.stderr)
-      : linesDisplay(process.stderr);
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write('\ncancelling (Ctrl-C again to quit at once)...\n');
-      controller.abort(new Error('cancelled by the user'));
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  const final: { status: 'done' | 'failed' | 'cancelled' } = { status: 'done' };
-  const envBackend = opts.backend ?? process.env['CORTEXFLOW_BACKEND'];
-  await new Promise<void>((resolveRun, rejectRun) => {
-    execute(pipeline, {
-      signal: controller.signal,
-      ...(opts.target.length ? { targets: opts.target } : {}),
-      env: { platform: 'node', ...(envBackend ? { backend: envBackend } : {}) },
-    }).subscribe({
-      next: (e) => {
-        recorder.record(e);
-        display?.event(e);
-        if (opts.json) process.stdout.write(`${JSON.stringify(serialisable(e))}\n`);
-        if (e.type === 'run-finished') final.status = e.data.status;
+  const dir = resolve(opts.resume ?? opts.out ?? join('runs', `${slug(pipeline.name)}-${stamp()}`));
+  let lock;
+  try {
+    lock = await lockOutDir(dir);
+  } catch (e) {
+    if (e instanceof OutDirError) throw new UsageError(e.message);
+    throw e;
+  }
+  try {
+    const stale = await cleanStaleTemps(dir);
+    if (stale > 0) process.stderr.write(`removed ${stale} temporary file(s) a killed run left in ${dir}\n`);
+    const keys = nodeKeys(pipeline);
+    let reuse: string[] = [];
+    if (previous) {
+      const resumable = resumePlan(previous, pipeline, keys, targets, dir);
+      if (resumable.alreadyDone) {
+        process.stderr.write(`${dir}: this run is already done (same pipeline and params); nothing to resume\n`);
+        return 0;
+      }
+      reuse = resumable.keys;
+      const was =
+        previous.status === 'running'
+          ? `its run${previous.pid !== undefined ? ` (pid ${previous.pid})` : ''} was interrupted`
+          : `its run ended ${previous.status}`;
+      process.stderr.write(`resuming ${dir} (${was}): ${reuse.length} finished node(s) reused\n`);
+    } else await rm(valuesDir(dir), { recursive: true, force: true });
+    const maxArtifactBytes = Math.round(maxMb * 2 ** 20);
+    const recorder = new RunRecorder(dir, pipeline, {
+      file,
+      overrides: sets,
+      plugins,
+      maxArtifactBytes,
+      command: {
+        file: resolve(file),
+        sets,
+        plugins: pluginSpecs.map((p) => (looksLikePath(p) ? resolve(p) : p)),
+        targets,
       },
-      error: rejectRun,
-      complete: resolveRun,
+      ...(previous ? { previous } : {}),
     });
-  });
-  display?.stop();
-  await recorder.flush();
-  process.off('SIGINT', onSigint);
-  process.off('SIGTERM', onSigint);
-  for (const f of recorder.writeFailures) process.stderr.write(`error writing results: ${f}\n`);
-  if (recorder.skipped.length)
-    process.stderr.write(
-      `not written (over --max-artifact-mb ${opts.maxArtifactMb}; listed in manifest.json, 0 writes everything): ${recorder.skipped.join(', ')}\n`,
-    );
-  for (const line of resultsLines(dir)) process.stderr.write(`${line}\n`);
-  if (final.status === 'cancelled') return 130;
-  return final.status === 'failed' || recorder.writeFailures.length > 0 ? 1 : 0;
+    const display: Display | undefined = opts.json
+      ? undefined
+      : process.stderr.isTTY
+        ? barsDisplay(process.stderr)
+        : linesDisplay(process.stderr);
+    const heldLock = lock;
+    const status = await runInWorker({
+      prepared,
+      start: { nodeTimeoutMs, maxValueBytes: maxArtifactBytes, reuseKeys: reuse, valuesDir: valuesDir(dir) },
+      recorder,
+      display,
+      json: (e) => {
+        if (opts.json) writeOut(`${JSON.stringify(e)}\n`);
+      },
+      exitNow: () => {
+        display?.stop();
+        heldLock.releaseSync();
+        process.exit(130);
+      },
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
+    display?.stop();
+    await recorder.flush();
+    for (const f of recorder.writeFailures) process.stderr.write(`error writing results: ${f}\n`);
+    if (recorder.skipped.length)
+      process.stderr.write(
+        `not written (over --max-artifact-mb ${opts.maxArtifactMb}; listed in manifest.json, 0 writes everything): ${recorder.skipped.join(', ')}\n`,
+      );
+    for (const line of resultsLines(dir)) process.stderr.write(`${line}\n`);
+    if (status === 'cancelled') return 130;
+    return status === 'failed' || recorder.writeFailures.length > 0 ? 1 : 0;
+  } finally {
+    await lock.release();
+  }
 }
 
 async function validateCommand(
@@ -372,13 +461,20 @@ async function sweepCommand(file: string, sweepId: string | undefined, opts: Swe
       options: opts,
     });
   const controller = new AbortController();
+  const hard = new AbortController();
+  let stops = 0;
+  // SIGINT or SIGTERM: forwarded to the runs, which cancel; the table of what finished is written.
   const onSigint = (): void => {
-    process.stderr.write(
-      '\nstopping the sweep: running runs are cancelled, finished ones are kept; run the same command again to resume\n',
-    );
-    controller.abort();
+    stops++;
+    if (stops === 1) {
+      process.stderr.write(
+        '\nstopping the sweep: running runs are cancelled, finished ones are kept; run the same command again to resume (again to kill them at once)\n',
+      );
+      controller.abort();
+    } else hard.abort();
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   if (seeds !== undefined) process.stderr.write(`sweep: seeds set through ${seedKeys.join(', ')}\n`);
   const rows = await runSweep({
     pipeline: file,
@@ -390,8 +486,10 @@ async function sweepCommand(file: string, sweepId: string | undefined, opts: Swe
     ...(opts.backend ? { backend: opts.backend } : {}),
     log: (l) => process.stderr.write(`${l}\n`),
     signal: controller.signal,
+    kill: hard.signal,
   });
   process.off('SIGINT', onSigint);
+  process.off('SIGTERM', onSigint);
   const summary = describeColumns(rows);
   const failed = rows.filter((r) => r.status !== 'done');
   for (const [k, v] of Object.entries(summary))
@@ -417,8 +515,13 @@ export function program(setExit: (code: number) => void): Command {
   };
   p.command('run')
     .description('run a pipeline; write artifacts and manifest.json to --out')
-    .argument('<pipeline>', 'pipeline JSON file')
-    .option('-o, --out <dir>', 'results folder (default runs/<pipeline-name>-<timestamp>/)')
+    .argument('[pipeline]', 'pipeline JSON file (with --resume: default, the one the run was started with)')
+    .option('-o, --out <dir>', 'results folder (default runs/<pipeline-name>-<timestamp>/); locked while the run lasts')
+    .option(
+      '--resume <dir>',
+      'continue the run in this results folder: nodes it finished (same type, version, params and inputs) are reused, the rest computed',
+    )
+    .option('--node-timeout <seconds>', 'fail a node that runs longer than this')
     .option(
       '-s, --set <node.param=value>',
       'override a param (repeatable); value parsed as JSON when it parses',
@@ -435,7 +538,7 @@ export function program(setExit: (code: number) => void): Command {
       '64',
     )
     .option('--allow-urls', 'let blocks fetch http(s) URLs named in the pipeline (model.load); off by default')
-    .action(async (file: string, o: RunOptions & { allowUrls?: boolean }) => {
+    .action(async (file: string | undefined, o: RunOptions & { allowUrls?: boolean }) => {
       if (o.allowUrls) allowUrls();
       setExit(await runCommand(file, o));
     });

@@ -3,10 +3,12 @@
  * otherwise (CI logs, pipes).
  */
 import cliProgress from 'cli-progress';
-import { formatNumber, type RunEvent } from '../core/index.ts';
+import { formatNumber } from '../core/index.ts';
+import type { WireEvent } from './run-worker.ts';
 
 export interface Display {
-  event(e: RunEvent): void;
+  /** Show one run event (in-process values are not needed, and not sent across threads). */
+  event(e: WireEvent): void;
   stop(): void;
 }
 

@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Manifest } from './artifacts.ts';
 import { writeAtomic } from './artifacts.ts';
+import { lockHolder } from './outdir.ts';
 import { writeSweepFigures } from './sweep-figures.ts';
 
 /** One run of the sweep: its id and the overrides that make it. */
@@ -114,8 +115,10 @@ export interface SweepOptions {
   sets: string[];
   backend?: string;
   log: (line: string) => void;
-  /** Stop launching new runs (Ctrl-C). */
+  /** Stop: no new runs; running ones get SIGTERM (they cancel and keep what they finished). */
   signal?: AbortSignal;
+  /** Stop at once: running ones get SIGKILL (the table is still written). */
+  kill?: AbortSignal;
 }
 
 export interface SweepRow {
@@ -130,31 +133,57 @@ export interface SweepRow {
 
 const BIN = fileURLToPath(new URL('../bin/cortexflow.mjs', import.meta.url));
 
-/** Run one pipeline as a child `cortexflow run`; resolves with its exit code. */
-function runChild(opts: SweepOptions, run: SweepRun, dir: string, signal?: AbortSignal): Promise<number> {
-  const args = [BIN, 'run', opts.pipeline, '--out', dir, '--json'];
+/**
+ * Run one pipeline as a child `cortexflow run`; resolves with its exit code. A run folder that
+ * already has a manifest (an interrupted run) is continued with `--resume`, so nodes it finished
+ * are not computed again. The child runs in its own process group (a terminal's Ctrl-C reaches
+ * only the sweep, which forwards one stop) and watches its stdin: if the sweep dies without
+ * forwarding anything (SIGKILL), the pipe closes and the child cancels itself.
+ */
+function runChild(opts: SweepOptions, run: SweepRun, dir: string): Promise<number> {
+  const resume = existsSync(join(dir, 'manifest.json'));
+  const args = [BIN, 'run', opts.pipeline, resume ? '--resume' : '--out', dir, '--json'];
   for (const p of opts.plugins) args.push('--plugin', p);
   for (const s of [...opts.sets, ...run.sets]) args.push('--set', s);
   if (opts.backend) args.push('--backend', opts.backend);
   return new Promise((resolvePromise) => {
     // Parallel runs share the cores: each child's trainer gets its share (unless the user set one).
     const threads = process.env['CORTEXFLOW_THREADS'] ?? String(Math.max(1, Math.floor(defaultWorkers() / Math.max(1, opts.workers))));
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CORTEXFLOW_THREADS: threads } });
+    const child = spawn(process.execPath, args, {
+      stdio: ['pipe', 'ignore', 'pipe'],
+      detached: true,
+      env: { ...process.env, CORTEXFLOW_WATCH_PARENT: '1', CORTEXFLOW_THREADS: threads },
+    });
+    children.add(child);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
     });
-    const onAbort = (): void => {
-      child.kill('SIGINT');
+    child.stdin.on('error', () => undefined); // the child may exit before reading anything
+    const onStop = (): void => {
+      child.kill('SIGTERM');
     };
-    signal?.addEventListener('abort', onAbort);
-    child.on('close', (code) => {
-      signal?.removeEventListener('abort', onAbort);
+    const onKill = (): void => {
+      child.kill('SIGKILL');
+    };
+    opts.signal?.addEventListener('abort', onStop);
+    opts.kill?.addEventListener('abort', onKill);
+    if (opts.signal?.aborted) onStop();
+    child.on('close', (code, sig) => {
+      children.delete(child);
+      opts.signal?.removeEventListener('abort', onStop);
+      opts.kill?.removeEventListener('abort', onKill);
       if (code === 2) opts.log(`[${run.id}] invalid: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
-      resolvePromise(code ?? 1);
+      resolvePromise(code ?? (sig ? 130 : 1)); // killed by a signal: stopped, not failed
     });
   });
 }
+
+/** The sweep's running child processes (a last-resort kill on exit). */
+const children = new Set<ReturnType<typeof spawn>>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
 
 /** Gather one run's numbers from its manifest: columns `node.port.metric`. */
 export function rowOf(run: SweepRun, dir: string): SweepRow {
@@ -243,7 +272,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepRow[]> {
       const run = todo[next++] as SweepRun;
       const dir = join(opts.out, 'runs', run.id);
       const t0 = Date.now();
-      const code = await runChild(opts, run, dir, opts.signal);
+      // A run of an earlier, killed sweep may still be cancelling itself in this folder.
+      for (let i = 0; i < 150 && (await lockHolder(dir)) && !opts.signal?.aborted; i++)
+        await new Promise((r) => setTimeout(r, 200));
+      const code = await runChild(opts, run, dir);
       finished++;
       const state = code === 0 ? 'done' : code === 130 ? 'cancelled' : code === 2 ? 'invalid' : 'failed';
       opts.log(`[${finished}/${todo.length}] ${run.id}: ${state} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
