@@ -11,10 +11,9 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import {
-  applyOverrides,
   execute,
   formatErrors,
-  installPlugin,
+  loadPlugin,
   loadPipeline,
   pluginPackageEntry,
   PluginError,
@@ -27,8 +26,9 @@ import {
   type ResolvedPipeline,
   type RunEvent,
 } from '../core/index.ts';
-import { registerBuiltins } from '../nodes/index.ts';
+import { builtinRegistry } from '../nodes/index.ts';
 import { RunRecorder } from './artifacts.ts';
+import { applyOverrides } from './overrides.ts';
 import { barsDisplay, linesDisplay, type Display } from './progress.ts';
 import {
   defaultWorkers,
@@ -88,14 +88,8 @@ async function loadPlugins(registry: Registry, specs: readonly string[]): Promis
         );
       }
     }
-    let mod: unknown;
     try {
-      mod = await import(url);
-    } catch (e) {
-      throw new UsageError(`plugin "${spec}": importing it threw: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    try {
-      names.push(installPlugin(spec, mod, registry).name);
+      names.push((await loadPlugin(spec, () => import(url), registry)).name);
     } catch (e) {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
@@ -104,8 +98,10 @@ async function loadPlugins(registry: Registry, specs: readonly string[]): Promis
 }
 
 async function makeRegistry(plugins: readonly string[]): Promise<{ registry: Registry; plugins: string[] }> {
-  const registry = new Registry({ onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
-  registerBuiltins(registry);
+  const registry = builtinRegistry({
+    onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    pluginHint: 'load them with --plugin PATH',
+  });
   return { registry, plugins: await loadPlugins(registry, plugins) };
 }
 
@@ -124,7 +120,9 @@ async function readPipeline(
   }
   const parsed = parsePipelineText(text);
   if (!parsed.ok) return { errors: [parsed.error] };
-  const over = applyOverrides(parsed.value, sets);
+  const over = applyOverrides(parsed.value, sets, (type) =>
+    registry.has(type) ? Object.keys((registry.get(type).params as { properties: object }).properties) : undefined,
+  );
   if (!over.ok) return { errors: over.errors };
   const r = loadPipeline(over.document, registry);
   return r.ok ? { pipeline: r.pipeline, warnings: r.warnings } : { errors: r.errors };

@@ -262,5 +262,6 @@ export function defaultWorkers(): number {
 
 /** Read a pipeline file as raw JSON (for seed param discovery). */
 export async function readRaw(file: string): Promise<unknown> {
-  return JSON.parse(await readFile(resolve(file), 'utf8')) as unknown;
+  // The same BOM rule as the run command (parsePipelineText).
+  return JSON.parse((await readFile(resolve(file), 'utf8')).replace(/^\uFEFF/, '')) as unknown;
 }
