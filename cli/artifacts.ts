@@ -5,7 +5,15 @@
  */
 import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import type { Artifact, PortType, ResolvedPipeline, RunEvent } from '../core/index.ts';
+import {
+  applyRunEvent,
+  createRunState,
+  type Artifact,
+  type NodeStatus,
+  type PortType,
+  type ResolvedPipeline,
+  type RunEvent,
+} from '../core/index.ts';
 
 let tmpCounter = 0;
 
@@ -22,7 +30,8 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
   }
 }
 
-export type NodeStatus = 'queued' | 'running' | 'done' | 'cached' | 'failed' | 'skipped' | 'cancelled';
+/** A node's status: the core run-state fold's (core/run-state.ts). */
+export type { NodeStatus };
 
 export interface ManifestOutput {
   type: string;
@@ -117,55 +126,45 @@ export class RunRecorder {
     });
   }
 
+  /** The run folded from its events (core/run-state.ts); the manifest's node entries mirror it. */
+  private readonly state = createRunState();
+
+  /** Copy the folded state of one node into its manifest entry. */
+  private sync(id: string): void {
+    const s = this.state.nodes.get(id);
+    if (!s) return;
+    const n = this.node(id);
+    n.status = s.status;
+    n.cached = s.cached;
+    n.warnings = s.warnings;
+    if (s.durationMs !== undefined) n.durationMs = s.durationMs;
+    if (s.error !== undefined) n.error = s.error;
+    if (s.reason !== undefined) n.reason = s.reason;
+    if (s.metrics !== undefined) n.metrics = s.metrics;
+  }
+
   /** Update the manifest for one event (and queue artifact writes). */
   record(e: RunEvent): void {
+    const changed = applyRunEvent(this.state, e);
+    if (changed !== undefined) this.sync(changed);
     switch (e.type) {
       case 'run-started':
         this.enqueue(() => this.writeManifest());
         break;
-      case 'node-queued':
-        this.node(e.data.node);
-        break;
-      case 'node-running': {
-        const n = this.node(e.data.node);
-        n.status = 'running';
-        if (e.data.metrics) n.metrics = e.data.metrics;
-        break;
-      }
-      case 'node-warning':
-        this.node(e.data.node).warnings.push(e.data.message);
-        break;
       case 'node-cached':
-      case 'node-done': {
-        const n = this.node(e.data.node);
-        n.status = e.type === 'node-cached' ? 'cached' : 'done';
-        n.cached = e.type === 'node-cached';
-        if (e.type === 'node-done') n.durationMs = e.data.durationMs;
+      case 'node-done':
         this.writeOutputs(e.data.node, e.data.outputs, e.data.values);
         break;
-      }
-      case 'node-error': {
-        const n = this.node(e.data.node);
-        n.status = 'failed';
-        n.error = e.data.message;
-        n.durationMs = e.data.durationMs;
+      case 'node-error':
         if (e.data.outputs && e.data.values) this.writeOutputs(e.data.node, e.data.outputs, e.data.values);
         else this.enqueue(() => this.writeManifest());
-        break;
-      }
-      case 'node-skipped': {
-        const n = this.node(e.data.node);
-        n.status = 'skipped';
-        n.reason = e.data.reason;
-        break;
-      }
-      case 'node-cancelled':
-        this.node(e.data.node).status = 'cancelled';
         break;
       case 'run-finished':
         this.manifest.status = e.data.status;
         this.manifest.finishedAt = new Date().toISOString();
         this.manifest.durationMs = e.data.durationMs;
+        break;
+      default:
         break;
     }
   }

@@ -19,12 +19,13 @@ import {
   PluginError,
   parsePipelineText,
   Registry,
+  serialiseEvent,
+  slug,
   toJsonSchema,
   type DocumentError,
   type InputSpec,
   type PortType,
   type ResolvedPipeline,
-  type RunEvent,
 } from '../core/index.ts';
 import { builtinRegistry } from '../nodes/index.ts';
 import { RunRecorder } from './artifacts.ts';
@@ -128,27 +129,8 @@ async function readPipeline(
   return r.ok ? { pipeline: r.pipeline, warnings: r.warnings } : { errors: r.errors };
 }
 
-function slug(s: string): string {
-  return (
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 48) || 'pipeline'
-  );
-}
-
 function stamp(): string {
   return new Date().toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
-}
-
-/** An event without in-process values, for NDJSON. */
-function serialisable(e: RunEvent): unknown {
-  if ('values' in e.data) {
-    const { values: _values, ...rest } = e.data as Record<string, unknown>;
-    return { type: e.type, data: rest };
-  }
-  return e;
 }
 
 interface RunOptions {
@@ -214,7 +196,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
       next: (e) => {
         recorder.record(e);
         display?.event(e);
-        if (opts.json) process.stdout.write(`${JSON.stringify(serialisable(e))}\n`);
+        if (opts.json) process.stdout.write(`${JSON.stringify(serialiseEvent(e))}\n`);
         if (e.type === 'run-finished') final.status = e.data.status;
       },
       error: rejectRun,

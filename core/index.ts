@@ -14,3 +14,4 @@ export * from './runtime/index.ts';
 export * from './run-state.ts';
 export * from './hash.ts';
 export * from './plugins.ts';
+export * from './text.ts';

@@ -3,8 +3,9 @@
  * (defaults filled in, params validated) and collects what it emitted; {@link expectBlock} runs it
  * and asserts its events (outputs, progress, warnings, failure), with any test runner.
  */
-import { isObservable, lastValueFrom, Observable, tap } from 'rxjs';
-import type { AnyBlock, BlockEmission, Metrics, RunEnvironment } from './block.ts';
+import { lastValueFrom, tap } from 'rxjs';
+import type { AnyBlock, Metrics, RunEnvironment } from './block.ts';
+import { fromBlockRun } from './runtime/from-block-run.ts';
 import type { PortType } from './ports.ts';
 import { checkValue, withDefaults } from './schema.ts';
 
@@ -66,44 +67,27 @@ export async function runBlock<Out = Record<string, unknown>>(
     record.warnings.push(m);
     record.events.push({ kind: 'warning', message: m });
   };
-  const result = block.run({
-    params,
-    inputs: options.inputs ?? {},
-    signal: options.signal ?? controller.signal,
-    nodeId: options.nodeId ?? 'test',
-    env,
-    progress: (value: number, max: number, metrics?: Metrics, message?: string) =>
-      onProgress({
-        value,
-        max,
-        ...(metrics !== undefined ? { metrics } : {}),
-        ...(message !== undefined ? { message } : {}),
+  let outputs: { value: Out } | undefined;
+  await lastValueFrom(
+    fromBlockRun<Out>(block, {
+      params,
+      inputs: options.inputs ?? {},
+      signal: options.signal ?? controller.signal,
+      nodeId: options.nodeId ?? 'test',
+      env,
+    }).pipe(
+      tap((e) => {
+        if (e.kind === 'progress') {
+          const { kind: _kind, ...p } = e;
+          onProgress(p);
+        } else if (e.kind === 'warning') onWarning(e.message);
+        else outputs = { value: e.outputs };
       }),
-    warn: onWarning,
-  });
-  if (isObservable(result)) {
-    let outputs: Out | undefined;
-    await lastValueFrom(
-      (result as Observable<BlockEmission<Out>>).pipe(
-        tap((e) => {
-          if (e.kind === 'progress')
-            onProgress({
-              value: e.value,
-              max: e.max,
-              ...(e.metrics !== undefined ? { metrics: e.metrics } : {}),
-              ...(e.message !== undefined ? { message: e.message } : {}),
-            });
-          else if (e.kind === 'warning') onWarning(e.message);
-          else outputs = e.outputs;
-        }),
-      ),
-      { defaultValue: undefined },
-    );
-    if (outputs === undefined) throw new Error(`${block.type}: completed without emitting outputs`);
-    record.outputs = outputs;
-  } else {
-    record.outputs = (await result) as Out;
-  }
+    ),
+    { defaultValue: undefined },
+  );
+  if (outputs === undefined) throw new Error(`${block.type}: completed without emitting outputs`);
+  record.outputs = outputs.value;
   return record;
 }
 

@@ -5,14 +5,17 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import {
+  applyRunEvent,
+  createRunState,
   formatErrors,
   loadPipeline,
   parsePipelineText,
-  Registry,
+  slug,
   type DocumentError,
   type PipelineDocument,
+  type Registry,
 } from '../../core/index.ts';
-import { registerBuiltins } from '../../nodes/index.ts';
+import { builtinRegistry } from '../../nodes/index.ts';
 import { Canvas } from './canvas.ts';
 import type { CfNode } from './graph.ts';
 import { BLOCK_MIME } from './palette.ts';
@@ -73,7 +76,9 @@ export class CfApp extends LitElement {
   declare rev: number;
   declare backend: string;
 
-  readonly registry = new Registry({ onWarning: (m) => console.warn(m) });
+  readonly registry = builtinRegistry({ onWarning: (m) => console.warn(m), pluginHint: 'load them from the "Plugins…" menu' });
+  /** The current run, folded by core (core/run-state.ts); the canvas nodes mirror it. */
+  private runState = createRunState();
   canvas!: Canvas;
   private description: string | undefined;
   private runner!: Runner;
@@ -93,7 +98,6 @@ export class CfApp extends LitElement {
 
   constructor() {
     super();
-    registerBuiltins(this.registry);
     this.blocks = this.registry.list();
     this.name = 'Untitled pipeline';
     this.selected = [];
@@ -126,7 +130,7 @@ export class CfApp extends LitElement {
     this.runner = new Runner({
       event: (e) => this.onRunEvent(e),
       invalid: (errors) => {
-        this.problem = { title: 'The pipeline cannot run', lines: errors.map((e) => `${e.path || '(document)'}: ${e.message}`) };
+        this.problem = { title: 'The pipeline cannot run', lines: formatErrors(errors).split('\n') };
       },
       crashed: (message) => {
         this.problem = { title: 'The run failed', lines: [message] };
@@ -246,7 +250,7 @@ export class CfApp extends LitElement {
     const blob = new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
-    a.download = `${slug(this.name)}.json`;
+    a.download = `${slug(this.name, Infinity)}.json`;
     document.body.appendChild(a);
     a.click();
     a.remove();
@@ -300,12 +304,11 @@ export class CfApp extends LitElement {
     this.validity.clear();
     if (r.ok) return;
     for (const e of r.errors) {
-      const m = /^nodes\[(\d+)\](?:\.params\.([^.[]+))?/.exec(e.path);
-      const node = m ? doc.nodes[Number(m[1])] : undefined;
-      if (!node) continue;
-      const list = this.validity.get(node.id) ?? [];
-      list.push({ param: m?.[2] ?? '', message: e.message });
-      this.validity.set(node.id, list);
+      // Errors name their node and param (core/document/errors.ts): no path parsing here.
+      if (e.node === undefined) continue;
+      const list = this.validity.get(e.node) ?? [];
+      list.push({ param: e.param ?? '', message: e.message });
+      this.validity.set(e.node, list);
     }
   }
 
@@ -365,9 +368,10 @@ export class CfApp extends LitElement {
   }
 
   private onRunEvent(e: WireEvent): void {
+    const id = applyRunEvent(this.runState, e);
     if (e.type === 'run-started') {
-      for (const id of e.data.nodes) {
-        const n = this.canvas.node(id);
+      for (const nid of e.data.nodes) {
+        const n = this.canvas.node(nid);
         if (n) {
           n.resetRun();
           this.touch(n);
@@ -380,29 +384,24 @@ export class CfApp extends LitElement {
       this.runStatus = `${e.data.status} in ${formatMs(e.data.durationMs)}: ${c.done} ran, ${c.cached} cached, ${c.failed} failed, ${c.skipped} skipped${c.cancelled ? `, ${c.cancelled} stopped` : ''}`;
       return;
     }
-    const n = this.canvas.node(e.data.node);
-    if (!n) return;
+    const n = id === undefined ? undefined : this.canvas.node(id);
+    const s = id === undefined ? undefined : this.runState.nodes.get(id);
+    if (!n || !s) return;
+    n.status = s.status;
+    n.progress = s.progress;
+    n.results = s.outputs;
+    n.durationMs = s.durationMs;
+    // What the node's message line says: the latest thing that happened to it.
     switch (e.type) {
-      case 'node-queued':
-        n.status = 'queued';
-        break;
-      case 'node-running': {
-        n.status = 'running';
-        if (e.data.progress) n.progress = e.data.progress;
-        const loss = e.data.metrics?.['loss'];
-        if (typeof loss === 'number') n.losses.push(loss);
+      case 'node-running':
+        n.losses = s.history['loss'] ?? n.losses;
         if (e.data.message) n.message = e.data.message;
         break;
-      }
       case 'node-warning':
         n.message = `warning: ${e.data.message}`;
         break;
       case 'node-done':
-      case 'node-cached': {
-        n.status = e.type === 'node-done' ? 'done' : 'cached';
-        n.results = e.data.outputs;
-        n.progress = undefined;
-        if (e.type === 'node-done') n.durationMs = e.data.durationMs;
+      case 'node-cached':
         n.figures = [];
         for (const [port, p] of Object.entries(e.data.previews)) {
           if (p.kind === 'figure') n.figures.push({ port, title: p.title, caption: p.caption, svg: p.svg });
@@ -410,22 +409,16 @@ export class CfApp extends LitElement {
         }
         if (!n.message.startsWith('warning')) n.message = '';
         break;
-      }
       case 'node-error':
-        n.status = 'error';
         n.message = e.data.message;
-        n.progress = undefined;
-        n.durationMs = e.data.durationMs;
-        if (e.data.outputs) n.results = e.data.outputs;
         break;
       case 'node-skipped':
-        n.status = 'skipped';
         n.message = e.data.reason;
         break;
       case 'node-cancelled':
-        n.status = 'cancelled';
-        n.progress = undefined;
         n.message = 'stopped';
+        break;
+      default:
         break;
     }
     this.touch(n);
@@ -657,10 +650,6 @@ export class CfApp extends LitElement {
   private async newPipeline(): Promise<void> {
     await this.openValue({ format: 'cortexflow/pipeline', version: 1, name: 'Untitled pipeline', nodes: [], edges: [] }, 'a new pipeline');
   }
-}
-
-function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';
 }
 
 function safeLocalStorage(): Storage | undefined {

@@ -35,4 +35,5 @@ export const TrainingHistoryPort = definePortType<TrainingHistory>({
     ...(h.criterionMetAt !== undefined ? { criterionMetAt: h.criterionMetAt } : {}),
   }),
   artifacts: (h) => [{ suffix: '.json', data: JSON.stringify(h), mediaType: 'application/json' }],
+  preview: (h) => ({ kind: 'history', loss: h.loss, valLoss: h.valLoss }),
 });
