@@ -70,7 +70,13 @@ export function edgeProblem(
   to: GraphNode,
   toPort: string,
   existing: readonly GraphEdge[],
-  options: { replacing?: boolean; duplicates?: boolean; cycles?: boolean } = {},
+  options: {
+    replacing?: boolean;
+    duplicates?: boolean;
+    cycles?: boolean;
+    /** Index in `existing` of the edge already entering `node.port`, or -1 (a whole document's loader keeps one). */
+    taken?: (node: string, port: string) => number;
+  } = {},
 ): EdgeProblem | null {
   const out = outputPort(from.block, fromPort);
   if (!out) return noSuchPort(from, 'from', fromPort);
@@ -92,7 +98,9 @@ export function edgeProblem(
       };
   }
   if (!inp.multiple && !options.replacing) {
-    const taken = existing.findIndex((e) => e.to.node === to.id && e.to.port === toPort);
+    const taken = options.taken
+      ? options.taken(to.id, toPort)
+      : existing.findIndex((e) => e.to.node === to.id && e.to.port === toPort);
     if (taken >= 0)
       return {
         code: 'single-input',

@@ -35,6 +35,10 @@ export function connectEdges(
   const ids = new Set(d.nodes.map((n) => n.id));
   const accepted: GraphEdge[] = [];
   const acceptedIndex: number[] = [];
+  // First accepted edge into each input, so the single-input rule is a lookup, not a scan.
+  const into = new Map<string, number>();
+  const key = (node: string, port: string): string => `${node}\u0000${port}`;
+  const taken = (node: string, port: string): number => into.get(key(node, port)) ?? -1;
   d.edges.forEach((e, i) => {
     danglingEnds(e, i, ids, errors);
     const from = byId.get(e.from.node);
@@ -52,7 +56,7 @@ export function connectEdges(
       );
     }
     if (!from || !to || !portsOk) return;
-    const problem = edgeProblem(from, e.from.port, to, e.to.port, accepted);
+    const problem = edgeProblem(from, e.from.port, to, e.to.port, accepted, { taken });
     if (problem?.code === 'incompatible') {
       errors.push(docError(`edges[${i}].to.port`, problem.message, 'incompatible', { node: to.id, port: e.to.port }));
       return;
@@ -64,6 +68,7 @@ export function connectEdges(
       );
       return;
     }
+    if (!into.has(key(e.to.node, e.to.port))) into.set(key(e.to.node, e.to.port), accepted.length);
     accepted.push(e);
     acceptedIndex.push(i);
     to.inputs[e.to.port]?.push({ ...e.from });
