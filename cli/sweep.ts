@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { Manifest } from './artifacts.ts';
 import { writeAtomic } from './artifacts.ts';
 import { writeSweepFigures } from './sweep-figures.ts';
+import type { SweepRow } from './sweep-row.ts';
 
 /** One run of the sweep: its id and the overrides that make it. */
 export interface SweepRun {
@@ -118,15 +119,7 @@ export interface SweepOptions {
   signal?: AbortSignal;
 }
 
-export interface SweepRow {
-  run: string;
-  seed: number | undefined;
-  status: string;
-  durationMs: number | undefined;
-  error: string | undefined;
-  values: Record<string, number>;
-  sets: string[];
-}
+export type { SweepRow } from './sweep-row.ts';
 
 const BIN = fileURLToPath(new URL('../bin/cortexflow.mjs', import.meta.url));
 

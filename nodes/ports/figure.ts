@@ -1,4 +1,4 @@
-/** `Figure` and `Report` (issue 6). */
+/** `Figure` and `Report`. */
 export interface Figure {
   /** Which plot made it (`eigenvalues`, `pca`, ...). */
   kind: string;

@@ -1,4 +1,4 @@
-/** `TrainingHistory`: the loss curve and how training ended. Owned by issue 4. */
+/** `TrainingHistory`: the loss curve and how training ended. */
 export interface TrainingHistory {
   /** Optimiser step of each recorded training loss. */
   steps: number[];
