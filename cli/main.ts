@@ -353,8 +353,10 @@ async function sweepCommand(file: string, opts: SweepCliOptions): Promise<number
 
 /** Build the command-line program. `setExit` receives the exit code of the command that ran. */
 export function program(setExit: (code: number) => void): Command {
+  const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
   const p = new Command('cortexflow')
     .description('Run, validate and inspect cortexflow pipelines headless.')
+    .version(version, '-V, --version', 'print the cortexflow version')
     .exitOverride()
     .showHelpAfterError();
   p.command('run')
