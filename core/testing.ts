@@ -161,17 +161,27 @@ export function checkEvents<Out>(
   expected: ExpectedEvents<Out>,
   block?: AnyBlock,
 ): string[] {
+  if ('error' in record) return failureProblems(record.error, expected);
   const problems: string[] = [];
-  if ('error' in record) {
-    const msg = record.error instanceof Error ? record.error.message : String(record.error);
-    if (expected.error === undefined) problems.push(`the run failed: ${msg}`);
-    else if (typeof expected.error === 'string' && !msg.includes(expected.error))
-      problems.push(`the run failed with "${msg}", expected a message containing "${expected.error}"`);
-    else if (expected.error instanceof RegExp && !expected.error.test(msg))
-      problems.push(`the run failed with "${msg}", expected a message matching ${expected.error}`);
-    return problems;
-  }
   if (expected.error !== undefined) problems.push('the run succeeded, but it was expected to fail');
+  problems.push(...outputProblems(record, expected, block));
+  if (expected.progress) problems.push(...progressProblems(record.progress, expected.progress));
+  if (expected.warnings !== undefined) problems.push(...warningProblems(record.warnings, expected.warnings));
+  return problems;
+}
+
+function failureProblems(error: unknown, expected: ExpectedEvents<never>): string[] {
+  const msg = error instanceof Error ? error.message : String(error);
+  if (expected.error === undefined) return [`the run failed: ${msg}`];
+  if (typeof expected.error === 'string' && !msg.includes(expected.error))
+    return [`the run failed with "${msg}", expected a message containing "${expected.error}"`];
+  if (expected.error instanceof RegExp && !expected.error.test(msg))
+    return [`the run failed with "${msg}", expected a message matching ${expected.error}`];
+  return [];
+}
+
+function outputProblems<Out>(record: BlockRunRecord<Out>, expected: ExpectedEvents<Out>, block?: AnyBlock): string[] {
+  const problems: string[] = [];
   const outputs = record.outputs as Record<string, unknown>;
   if (block) {
     for (const [port, pt] of Object.entries(block.outputs as Record<string, PortType>)) {
@@ -195,51 +205,64 @@ export function checkEvents<Out>(
     const d = difference(outputs, expected.outputs, 'outputs', expected.tolerance ?? 0);
     if (d) problems.push(d);
   }
-  const pr = expected.progress;
-  if (pr) {
-    const n = record.progress.length;
-    if (typeof pr.count === 'number' && n !== pr.count)
-      problems.push(`expected ${pr.count} progress reports, got ${n}`);
-    if (typeof pr.count === 'object') {
-      if (pr.count.min !== undefined && n < pr.count.min)
-        problems.push(`expected at least ${pr.count.min} progress reports, got ${n}`);
-      if (pr.count.max !== undefined && n > pr.count.max)
-        problems.push(`expected at most ${pr.count.max} progress reports, got ${n}`);
-    }
-    if (pr.monotonic) {
-      record.progress.forEach((p, i) => {
-        const prev = record.progress[i - 1];
-        if (!(p.value >= 0 && p.value <= p.max))
-          problems.push(`progress[${i}] = ${p.value} of ${p.max} is outside [0, max]`);
-        if (prev && p.value / p.max < prev.value / prev.max)
-          problems.push(`progress went backwards at report ${i}: ${prev.value}/${prev.max} then ${p.value}/${p.max}`);
-      });
-    }
-    if (pr.completes) {
-      const last = record.progress[n - 1];
-      if (!last || last.value !== last.max)
-        problems.push(
-          `the last progress report should be complete (value = max), got ${last ? `${last.value}/${last.max}` : 'none'}`,
-        );
-    }
-    for (const m of pr.metrics ?? [])
-      if (!record.progress.some((p) => p.metrics !== undefined && m in p.metrics))
-        problems.push(`no progress report carried the metric "${m}"`);
+  return problems;
+}
+
+function progressProblems(
+  progress: BlockRunRecord<unknown>['progress'],
+  pr: NonNullable<ExpectedEvents['progress']>,
+): string[] {
+  const problems: string[] = [];
+  const record = { progress };
+  const n = record.progress.length;
+  if (typeof pr.count === 'number' && n !== pr.count) problems.push(`expected ${pr.count} progress reports, got ${n}`);
+  if (typeof pr.count === 'object') {
+    if (pr.count.min !== undefined && n < pr.count.min)
+      problems.push(`expected at least ${pr.count.min} progress reports, got ${n}`);
+    if (pr.count.max !== undefined && n > pr.count.max)
+      problems.push(`expected at most ${pr.count.max} progress reports, got ${n}`);
   }
-  if (expected.warnings !== undefined) {
-    if (expected.warnings.length === 0 && record.warnings.length > 0)
-      problems.push(`expected no warnings, got: ${record.warnings.map((w) => JSON.stringify(w)).join(', ')}`);
-    let from = 0;
-    for (const w of expected.warnings) {
-      const i = record.warnings.findIndex((x, k) => k >= from && (typeof w === 'string' ? x.includes(w) : w.test(x)));
-      if (i < 0) {
-        problems.push(
-          `no warning ${typeof w === 'string' ? `containing "${w}"` : `matching ${w}`}${from > 0 ? ' after the previous expected one' : ''} (warnings: ${JSON.stringify(record.warnings)})`,
-        );
-        break;
-      }
-      from = i + 1;
+  if (pr.monotonic) {
+    record.progress.forEach((p, i) => {
+      const prev = record.progress[i - 1];
+      if (!(p.value >= 0 && p.value <= p.max))
+        problems.push(`progress[${i}] = ${p.value} of ${p.max} is outside [0, max]`);
+      if (prev && p.value / p.max < prev.value / prev.max)
+        problems.push(`progress went backwards at report ${i}: ${prev.value}/${prev.max} then ${p.value}/${p.max}`);
+    });
+  }
+  if (pr.completes) {
+    const last = record.progress[n - 1];
+    if (!last || last.value !== last.max)
+      problems.push(
+        `the last progress report should be complete (value = max), got ${last ? `${last.value}/${last.max}` : 'none'}`,
+      );
+  }
+  for (const m of pr.metrics ?? [])
+    if (!record.progress.some((p) => p.metrics !== undefined && m in p.metrics))
+      problems.push(`no progress report carried the metric "${m}"`);
+  return problems;
+}
+
+function warningProblems(
+  warnings: readonly string[],
+  expectedWarnings: NonNullable<ExpectedEvents['warnings']>,
+): string[] {
+  const problems: string[] = [];
+  const record = { warnings };
+  const expected = { warnings: expectedWarnings };
+  if (expected.warnings.length === 0 && record.warnings.length > 0)
+    problems.push(`expected no warnings, got: ${record.warnings.map((w) => JSON.stringify(w)).join(', ')}`);
+  let from = 0;
+  for (const w of expected.warnings) {
+    const i = record.warnings.findIndex((x, k) => k >= from && (typeof w === 'string' ? x.includes(w) : w.test(x)));
+    if (i < 0) {
+      problems.push(
+        `no warning ${typeof w === 'string' ? `containing "${w}"` : `matching ${w}`}${from > 0 ? ' after the previous expected one' : ''} (warnings: ${JSON.stringify(record.warnings)})`,
+      );
+      break;
     }
+    from = i + 1;
   }
   return problems;
 }

@@ -18,7 +18,7 @@
  * W_in and W_out are Glorot uniform like `model.ctrnn`; they are not sign-constrained.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { deriveSeed, Rng, type Activation, type Model } from 'cortexflow/ports';
+import { deriveSeed, Rng, type Activation, type Model } from 'cortexflow/nodes';
 
 export interface EiOptions {
   N: number;

@@ -10,7 +10,7 @@
  * installed), or the editor's "Load plugin".
  */
 import { bool, defineBlock, input, int, num, oneOf, schema } from 'cortexflow/core';
-import { DatasetPort, ModelPort } from 'cortexflow/ports';
+import { DatasetPort, ModelPort } from 'cortexflow/nodes';
 import { createEiCtrnn, eiOptionProblems, excitatoryCount } from './ei.ts';
 import { EIStatsPort, eiStats } from './stats.ts';
 

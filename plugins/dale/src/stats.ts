@@ -3,7 +3,7 @@
  * excitation and inhibition every unit receives, and the weights whose sign breaks Dale's law.
  */
 import { definePortType, formatNumber } from 'cortexflow/core';
-import type { Model } from 'cortexflow/ports';
+import type { Model } from 'cortexflow/nodes';
 
 /** Moments of one block of W_rec (present connections only). */
 export interface BlockMoments {

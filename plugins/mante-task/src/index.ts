@@ -4,7 +4,7 @@
  * `sim.run` and `context.mux` take like any built-in task. See `task.ts` for the trial layout.
  */
 import { bool, defineBlock, int, list, num, oneOf, schema, Type } from 'cortexflow/core';
-import { DatasetPort } from 'cortexflow/ports';
+import { DatasetPort } from 'cortexflow/nodes';
 import { conditionsOf, generateMante, optionProblems, taskName, trialLength } from './task.ts';
 
 export {

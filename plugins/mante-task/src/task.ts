@@ -18,8 +18,8 @@
  * `'motion'` or `'colour'` makes one context's trials without context channels (task
  * `mante-motion` / `mante-colour`), for `context.mux` to add them (e.g. one-hot encoding).
  */
-import type { ConditionLabel, Dataset } from 'cortexflow/ports';
-import { deriveSeed, Rng } from 'cortexflow/ports';
+import type { ConditionLabel, Dataset } from 'cortexflow/nodes';
+import { deriveSeed, Rng } from 'cortexflow/nodes';
 
 export type Modality = 'motion' | 'colour';
 
