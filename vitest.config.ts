@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['core/**/*.test.ts', 'nodes/**/*.test.ts', 'cli/**/*.test.ts', 'test/integration/**/*.test.ts', 'plugins/*/test/**/*.test.ts'],
+          include: ['core/**/*.test.ts', 'nodes/**/*.test.ts', 'cli/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'test/walls/**/*.test.ts', 'plugins/*/test/**/*.test.ts'],
           typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: './tsconfig.json' },
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -28,7 +28,10 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
   }
 }
 
-export type NodeStatus = 'queued' | 'running' | 'done' | 'cached' | 'failed' | 'skipped' | 'cancelled';
+import type { NodeStatus } from '../core/index.ts';
+
+/** A node's status: the core run-state fold's (core/run-state.ts). */
+export type { NodeStatus };
 
 export interface ManifestOutput {
   type: string;
@@ -266,6 +269,8 @@ export class RunRecorder {
         break;
       case 'run-finished':
         this.final = { status: e.data.status, durationMs: e.data.durationMs };
+        break;
+      default:
         break;
     }
   }

@@ -11,24 +11,25 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import {
-  applyOverrides,
   formatErrors,
-  installPlugin,
+  loadPlugin,
   loadPipeline,
   nodeKeys,
   pluginPackageEntry,
   PluginError,
   parsePipelineText,
   Registry,
+  slug,
   toJsonSchema,
   type DocumentError,
   type InputSpec,
   type PortType,
   type ResolvedPipeline,
 } from '../core/index.ts';
-import { registerBuiltins } from '../nodes/index.ts';
+import { builtinRegistry } from '../nodes/index.ts';
 import { RunRecorder, type Manifest } from './artifacts.ts';
 import { checkOutOption, cleanStaleTemps, lockOutDir, OutDirError, valuesDir } from './outdir.ts';
+import { applyOverrides } from './overrides.ts';
 import { barsDisplay, linesDisplay, type Display } from './progress.ts';
 import { exportCommand, ExportUsageError } from './export.ts';
 import { explainImportError, folderEntryProblem, moduleTypeProblem } from './plugin-checks.ts';
@@ -107,16 +108,25 @@ async function loadPlugins(registry: Registry, specs: readonly string[]): Promis
         );
       }
     }
-    let mod: unknown;
     try {
-      mod = await import(url);
-    } catch (e) {
-      const clearer = explainImportError(spec, url.startsWith('file:') ? fileURLToPath(url) : undefined, e);
-      if (clearer !== undefined) throw new UsageError(clearer);
-      throw new UsageError(`plugin "${spec}": importing it threw: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    try {
-      names.push(installPlugin(spec, mod, registry).name);
+      names.push(
+        (
+          await loadPlugin(
+            spec,
+            async () => {
+              try {
+                return (await import(url)) as Record<string, unknown>;
+              } catch (e) {
+                const clearer = explainImportError(spec, url.startsWith('file:') ? fileURLToPath(url) : undefined, e);
+                throw new UsageError(
+                  clearer ?? `plugin "${spec}": importing it threw: ${e instanceof Error ? e.message : String(e)}`,
+                );
+              }
+            },
+            registry,
+          )
+        ).name,
+      );
     } catch (e) {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
@@ -129,8 +139,7 @@ export async function makeRegistry(
   plugins: readonly string[],
   onWarning: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`),
 ): Promise<{ registry: Registry; plugins: string[] }> {
-  const registry = new Registry({ onWarning });
-  registerBuiltins(registry);
+  const registry = builtinRegistry({ onWarning, pluginHint: 'load them with --plugin PATH' });
   return { registry, plugins: await loadPlugins(registry, plugins) };
 }
 
@@ -150,20 +159,12 @@ export async function readPipeline(
   }
   const parsed = parsePipelineText(text);
   if (!parsed.ok) return { errors: [parsed.error] };
-  const over = applyOverrides(parsed.value, sets);
+  const over = applyOverrides(parsed.value, sets, (type) =>
+    registry.has(type) ? Object.keys((registry.get(type).params as { properties: object }).properties) : undefined,
+  );
   if (!over.ok) return { errors: over.errors };
   const r = loadPipeline(over.document, registry);
   return r.ok ? { pipeline: r.pipeline, warnings: r.warnings } : { errors: r.errors };
-}
-
-function slug(s: string): string {
-  return (
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 48) || 'pipeline'
-  );
 }
 
 function stamp(): string {

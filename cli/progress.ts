@@ -3,7 +3,13 @@
  * otherwise (CI logs, pipes).
  */
 import cliProgress from 'cli-progress';
-import { formatNumber } from '../core/index.ts';
+import {
+  applyRunEvent,
+  createRunState,
+  formatNumber,
+  type NodeRunState,
+  type NodeStatus,
+} from '../core/index.ts';
 import type { WireEvent } from './run-worker.ts';
 
 export interface Display {
@@ -26,7 +32,35 @@ function outputsText(outputs: Record<string, { summary: string }>): string {
     .join('; ');
 }
 
-/** Progress bars, one per node, redrawn in place. */
+const BAR_LABEL: Record<NodeStatus, string> = {
+  idle: 'queued  ',
+  queued: 'queued  ',
+  running: 'running ',
+  done: 'done    ',
+  cached: 'cached  ',
+  failed: 'FAILED  ',
+  skipped: 'skipped ',
+  cancelled: 'cancelled',
+};
+
+/** The text after a node's bar: what its folded state says. */
+function barInfo(s: NodeRunState): string {
+  switch (s.status) {
+    case 'running':
+      return metricsText(s.metrics) || s.message || '';
+    case 'done':
+    case 'cached':
+      return outputsText(s.outputs);
+    case 'failed':
+      return s.error ?? '';
+    case 'skipped':
+      return s.reason ?? '';
+    default:
+      return '';
+  }
+}
+
+/** Progress bars, one per node, redrawn in place from the core run-state fold. */
 export function barsDisplay(stream: NodeJS.WriteStream): Display {
   const multi = new cliProgress.MultiBar(
     {
@@ -40,63 +74,35 @@ export function barsDisplay(stream: NodeJS.WriteStream): Display {
     },
     cliProgress.Presets.shades_grey,
   );
+  const state = createRunState();
   const bars = new Map<string, cliProgress.SingleBar>();
   let width = 8;
   const bar = (node: string): cliProgress.SingleBar => {
     let b = bars.get(node);
     if (!b) {
-      b = multi.create(1, 0, { node: node.padEnd(width), status: 'queued  ', info: '' });
+      b = multi.create(1, 0, { node: node.padEnd(width), status: BAR_LABEL.queued, info: '' });
       bars.set(node, b);
     }
     return b;
   };
-  const set = (node: string, status: string, info: string, value?: number, max?: number): void => {
+  const draw = (node: string, s: NodeRunState): void => {
     const b = bar(node);
-    if (max !== undefined) b.setTotal(Math.max(1, max));
-    const v = value ?? (status === 'done    ' || status === 'cached  ' ? b.getTotal() : undefined);
-    b.update(v ?? (b as unknown as { value: number }).value, {
-      node: node.padEnd(width),
-      status,
-      info: info.slice(0, 90),
-    });
+    if (s.progress) b.setTotal(Math.max(1, s.progress.max));
+    const finished = s.status === 'done' || s.status === 'cached';
+    const value = finished ? b.getTotal() : (s.progress?.value ?? (b as unknown as { value: number }).value);
+    b.update(value, { node: node.padEnd(width), status: BAR_LABEL[s.status], info: barInfo(s).slice(0, 90) });
   };
   return {
     event(e) {
-      switch (e.type) {
-        case 'run-started':
-          width = Math.max(8, ...e.data.nodes.map((n) => n.length));
-          for (const n of e.data.nodes) bar(n);
-          break;
-        case 'node-running':
-          set(
-            e.data.node,
-            'running ',
-            metricsText(e.data.metrics) || e.data.message || '',
-            e.data.progress?.value,
-            e.data.progress?.max,
-          );
-          break;
-        case 'node-warning':
-          multi.log(`warning [${e.data.node}] ${e.data.message}\n`);
-          break;
-        case 'node-done':
-          set(e.data.node, 'done    ', outputsText(e.data.outputs));
-          break;
-        case 'node-cached':
-          set(e.data.node, 'cached  ', outputsText(e.data.outputs));
-          break;
-        case 'node-error':
-          set(e.data.node, 'FAILED  ', e.data.message);
-          multi.log(`error [${e.data.node}] ${e.data.message}\n`);
-          break;
-        case 'node-skipped':
-          set(e.data.node, 'skipped ', e.data.reason);
-          break;
-        case 'node-cancelled':
-          set(e.data.node, 'cancelled', '');
-          break;
-        default:
-          break;
+      const changed = applyRunEvent(state, e);
+      if (e.type === 'run-started') {
+        width = Math.max(8, ...e.data.nodes.map((n) => n.length));
+        for (const n of e.data.nodes) bar(n);
+      } else if (e.type === 'node-warning') multi.log(`warning [${e.data.node}] ${e.data.message}\n`);
+      else if (changed !== undefined && e.type !== 'node-queued') {
+        const s = state.nodes.get(changed);
+        if (s) draw(changed, s);
+        if (e.type === 'node-error') multi.log(`error [${e.data.node}] ${e.data.message}\n`);
       }
     },
     stop() {

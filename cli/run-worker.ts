@@ -19,6 +19,8 @@ import { join } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { isObservable, Observable, type Subscription } from 'rxjs';
 import {
+  serialiseEvent,
+  type SerialisedRunEvent,
   execute,
   RunCache,
   type AnyBlock,
@@ -27,7 +29,6 @@ import {
   type PortType,
   type ResolvedNode,
   type ResolvedPipeline,
-  type RunEvent,
 } from '../core/index.ts';
 
 /** What the worker loads as soon as it starts (in parallel with the main thread's own checks). */
@@ -50,12 +51,8 @@ export interface WorkerStart {
   valuesDir: string;
 }
 
-/** A run event as it crosses the thread boundary: no in-process values. */
-export type WireEvent = RunEvent extends infer E
-  ? E extends { type: infer T; data: infer D }
-    ? { type: T; data: Omit<D, 'values'> }
-    : never
-  : never;
+/** A run event as it crosses the thread boundary: no in-process values (core's serialiser). */
+export type WireEvent = SerialisedRunEvent;
 
 /** One output port's serialised form. */
 export interface OutputPayload {
@@ -213,14 +210,6 @@ async function payloadOf(
   return p;
 }
 
-function strip(e: RunEvent): WireEvent {
-  if ('values' in e.data) {
-    const { values: _values, ...rest } = e.data as Record<string, unknown>;
-    return { type: e.type, data: rest } as WireEvent;
-  }
-  return e;
-}
-
 /** Load the previous run's output values for the keys it may reuse. */
 async function preload(task: WorkerStart, cache: RunCache): Promise<Set<string>> {
   const reused = new Set<string>();
@@ -300,7 +289,7 @@ async function work(load: WorkerLoad): Promise<void> {
             const node = pipeline.byId.get(e.data.node) as ResolvedNode;
             payload = await payloadOf(node, '', e.data.values, false, task.maxValueBytes, false);
           }
-          post({ kind: 'event', event: strip(e), ...(payload ? { payload } : {}) });
+          post({ kind: 'event', event: serialiseEvent(e), ...(payload ? { payload } : {}) });
         });
       },
       error: (err: unknown) => {

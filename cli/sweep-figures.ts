@@ -21,7 +21,7 @@ import { svgToPng } from '../nodes/plot/render/png.ts';
 import { COLORS, paletteColor } from '../nodes/plot/render/theme.ts';
 import { Rng } from '../nodes/lib/rng.ts';
 import { writeAtomic } from './artifacts.ts';
-import type { SweepRow } from './sweep.ts';
+import type { SweepRow } from './sweep-row.ts';
 
 /** One group of values (a grid point, or every run when there is no grid). */
 export interface StripGroup {

@@ -18,6 +18,7 @@ import type { Manifest } from './artifacts.ts';
 import { writeAtomic } from './artifacts.ts';
 import { lockHolder } from './outdir.ts';
 import { writeSweepFigures } from './sweep-figures.ts';
+import type { SweepRow } from './sweep-row.ts';
 
 /** One run of the sweep: its id and the overrides that make it. */
 export interface SweepRun {
@@ -121,15 +122,7 @@ export interface SweepOptions {
   kill?: AbortSignal;
 }
 
-export interface SweepRow {
-  run: string;
-  seed: number | undefined;
-  status: string;
-  durationMs: number | undefined;
-  error: string | undefined;
-  values: Record<string, number>;
-  sets: string[];
-}
+export type { SweepRow } from './sweep-row.ts';
 
 const BIN = fileURLToPath(new URL('../bin/cortexflow.mjs', import.meta.url));
 
@@ -308,5 +301,6 @@ export function defaultWorkers(): number {
 
 /** Read a pipeline file as raw JSON (for seed param discovery). */
 export async function readRaw(file: string): Promise<unknown> {
-  return JSON.parse(await readFile(resolve(file), 'utf8')) as unknown;
+  // The same BOM rule as the run command (parsePipelineText).
+  return JSON.parse((await readFile(resolve(file), 'utf8')).replace(/^\uFEFF/, '')) as unknown;
 }

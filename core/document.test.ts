@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyOverrides, loadPipeline, parsePipelineText } from './document.ts';
+import { loadPipeline, parsePipelineText } from './document.ts';
 import { doc, testRegistry } from '../test/fixtures/blocks.ts';
 
 const reg = testRegistry();
@@ -285,30 +285,10 @@ describe('migrations', () => {
   });
 });
 
-describe('parsePipelineText and overrides', () => {
+describe('parsePipelineText', () => {
   it('says where the JSON is broken', () => {
     const r = parsePipelineText('{\n  "format": "cortexflow/pipeline",\n  "nodes": [\n}');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/not valid JSON at line 4/);
-  });
-  it('applies --set values as JSON or strings and reports unknown nodes', () => {
-    const raw = doc(
-      [
-        { id: 'a', type: 'test.const' },
-        { id: 'j', type: 'test.json' },
-      ],
-      [],
-    );
-    const r = applyOverrides(raw, ['a.value=5', 'j.label=hello']);
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    const loaded = loadPipeline(r.document, reg);
-    expect(loaded.ok && loaded.pipeline.byId.get('a')?.params).toEqual({ value: 5 });
-    expect(loaded.ok && loaded.pipeline.byId.get('j')?.params).toEqual({ label: 'hello' });
-    const bad = applyOverrides(raw, ['aa.value=1']);
-    expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.errors[0]?.message).toContain('did you mean "a"');
-    const range = applyOverrides(raw, ['a.value=1e12']);
-    expect(range.ok && loadPipeline(range.document, reg).ok).toBe(false);
   });
 });

@@ -56,11 +56,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
-/**
- * Install a plugin from its module namespace object (what `import()` returned).
- * `source` names it in messages when the module does not export a `name`.
- */
-export function installPlugin(source: string, mod: unknown, registry: Registry): InstalledPlugin {
+/** The plugin module's declarations, checked: its name, its `blocks` and its `register`. */
+function readNamespace(source: string, mod: unknown): { name: string; blocks: unknown; register: unknown } {
   if (!isRecord(mod)) throw new PluginError(source, 'the module exports nothing usable');
   const ns = isRecord(mod['default']) && !('blocks' in mod) && !('register' in mod) ? mod['default'] : mod;
   const declared = ns['name'];
@@ -96,6 +93,14 @@ export function installPlugin(source: string, mod: unknown, registry: Registry):
   if (register !== undefined && typeof register !== 'function')
     throw new PluginError(name, `"register" must be a function register(registry), got ${describeValue(register)}`);
 
+  return { name, blocks, register };
+}
+
+/**
+ * Collect the blocks a plugin declares (its `blocks` and what its `register` registers), checking
+ * each, without touching the registry.
+ */
+function collectBlocks(name: string, blocks: unknown, register: unknown, registry: Registry): AnyBlock[] {
   // Collect and check everything first, so a failure changes nothing.
   const collected: AnyBlock[] = [];
   const add = (b: unknown, where: string): void => {
@@ -146,6 +151,16 @@ export function installPlugin(source: string, mod: unknown, registry: Registry):
       );
     }
   }
+  return collected;
+}
+
+/**
+ * Install a plugin from its module namespace object (what `import()` returned).
+ * `source` names it in messages when the module does not export a `name`.
+ */
+export function installPlugin(source: string, mod: unknown, registry: Registry): InstalledPlugin {
+  const { name, blocks, register } = readNamespace(source, mod);
+  const collected = collectBlocks(name, blocks, register, registry);
   if (collected.length === 0) throw new PluginError(name, 'it defines no blocks');
   for (const b of collected) {
     if (registry.has(b.type))

@@ -12,6 +12,14 @@ export interface Artifact {
   mediaType?: string;
 }
 
+/**
+ * What a front end can show of a value without holding the value (the editor's page gets this
+ * from its worker): a figure, or a loss curve.
+ */
+export type PortPreview =
+  | { kind: 'figure'; title: string; caption: string; svg: string }
+  | { kind: 'history'; loss: number[]; steps: number[]; valLoss: number[] };
+
 /** A kind of value carried by ports. `T` is the value's TypeScript type. */
 export interface PortType<T = unknown> {
   /** Public name (`Dataset`, `Model`), unique in a registry. */
@@ -29,6 +37,8 @@ export interface PortType<T = unknown> {
    * gathered across runs by `cortexflow sweep`.
    */
   numbers?(value: T): Record<string, number>;
+  /** What the editor shows of a value (a figure, a loss curve); nothing when omitted. */
+  preview?(value: T): PortPreview | undefined;
   /** Compile-time only: lets `InputValue` recover `T`. Never set. */
   readonly __type?: T;
 }

@@ -32,6 +32,11 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
 export interface RegistryOptions {
   /** Where duplicate-registration warnings go (default: console.warn). */
   onWarning?: (message: string) => void;
+  /**
+   * How the front end owning this registry loads a plugin, ending a "this pipeline names plugins"
+   * error (the CLI: its flag; the editor: its menu). Core itself names no flag or button.
+   */
+  pluginHint?: string;
 }
 
 /** Block types and port types by name. */
@@ -39,9 +44,12 @@ export class Registry {
   private readonly blocks = new Map<string, AnyBlock>();
   private readonly ports = new Map<string, PortType>();
   private readonly onWarning: (message: string) => void;
+  /** See {@link RegistryOptions.pluginHint}. */
+  readonly pluginHint: string;
 
   constructor(options: RegistryOptions = {}) {
     this.onWarning = options.onWarning ?? ((m) => console.warn(`cortexflow: ${m}`));
+    this.pluginHint = options.pluginHint ?? 'load them first';
   }
 
   /**

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeEach } from 'vitest';
 import { firstValueFrom, lastValueFrom, map, toArray, filter } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { execute, plan, RunCache, type RunEvent } from './runtime.ts';
+import { execute, plan, RunCache, type RunEvent } from './runtime/index.ts';
 import { loadPipeline, type ResolvedPipeline } from './document.ts';
 import { defineBlock, NumberPort, schema, input, Registry, type BlockEmission } from './index.ts';
 import { doc, executions, aborted, testRegistry } from '../test/fixtures/blocks.ts';

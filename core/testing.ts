@@ -3,8 +3,9 @@
  * (defaults filled in, params validated) and collects what it emitted; {@link expectBlock} runs it
  * and asserts its events (outputs, progress, warnings, failure), with any test runner.
  */
-import { isObservable, lastValueFrom, Observable, tap } from 'rxjs';
-import type { AnyBlock, BlockEmission, Metrics, RunEnvironment } from './block.ts';
+import { lastValueFrom, tap } from 'rxjs';
+import type { AnyBlock, Metrics, RunEnvironment } from './block.ts';
+import { fromBlockRun } from './runtime/from-block-run.ts';
 import type { PortType } from './ports.ts';
 import { checkValue, withDefaults } from './schema.ts';
 
@@ -66,44 +67,27 @@ export async function runBlock<Out = Record<string, unknown>>(
     record.warnings.push(m);
     record.events.push({ kind: 'warning', message: m });
   };
-  const result = block.run({
-    params,
-    inputs: options.inputs ?? {},
-    signal: options.signal ?? controller.signal,
-    nodeId: options.nodeId ?? 'test',
-    env,
-    progress: (value: number, max: number, metrics?: Metrics, message?: string) =>
-      onProgress({
-        value,
-        max,
-        ...(metrics !== undefined ? { metrics } : {}),
-        ...(message !== undefined ? { message } : {}),
+  let outputs: { value: Out } | undefined;
+  await lastValueFrom(
+    fromBlockRun<Out>(block, {
+      params,
+      inputs: options.inputs ?? {},
+      signal: options.signal ?? controller.signal,
+      nodeId: options.nodeId ?? 'test',
+      env,
+    }).pipe(
+      tap((e) => {
+        if (e.kind === 'progress') {
+          const { kind: _kind, ...p } = e;
+          onProgress(p);
+        } else if (e.kind === 'warning') onWarning(e.message);
+        else outputs = { value: e.outputs };
       }),
-    warn: onWarning,
-  });
-  if (isObservable(result)) {
-    let outputs: Out | undefined;
-    await lastValueFrom(
-      (result as Observable<BlockEmission<Out>>).pipe(
-        tap((e) => {
-          if (e.kind === 'progress')
-            onProgress({
-              value: e.value,
-              max: e.max,
-              ...(e.metrics !== undefined ? { metrics: e.metrics } : {}),
-              ...(e.message !== undefined ? { message: e.message } : {}),
-            });
-          else if (e.kind === 'warning') onWarning(e.message);
-          else outputs = e.outputs;
-        }),
-      ),
-      { defaultValue: undefined },
-    );
-    if (outputs === undefined) throw new Error(`${block.type}: completed without emitting outputs`);
-    record.outputs = outputs;
-  } else {
-    record.outputs = (await result) as Out;
-  }
+    ),
+    { defaultValue: undefined },
+  );
+  if (outputs === undefined) throw new Error(`${block.type}: completed without emitting outputs`);
+  record.outputs = outputs.value;
   return record;
 }
 
@@ -177,17 +161,27 @@ export function checkEvents<Out>(
   expected: ExpectedEvents<Out>,
   block?: AnyBlock,
 ): string[] {
+  if ('error' in record) return failureProblems(record.error, expected);
   const problems: string[] = [];
-  if ('error' in record) {
-    const msg = record.error instanceof Error ? record.error.message : String(record.error);
-    if (expected.error === undefined) problems.push(`the run failed: ${msg}`);
-    else if (typeof expected.error === 'string' && !msg.includes(expected.error))
-      problems.push(`the run failed with "${msg}", expected a message containing "${expected.error}"`);
-    else if (expected.error instanceof RegExp && !expected.error.test(msg))
-      problems.push(`the run failed with "${msg}", expected a message matching ${expected.error}`);
-    return problems;
-  }
   if (expected.error !== undefined) problems.push('the run succeeded, but it was expected to fail');
+  problems.push(...outputProblems(record, expected, block));
+  if (expected.progress) problems.push(...progressProblems(record.progress, expected.progress));
+  if (expected.warnings !== undefined) problems.push(...warningProblems(record.warnings, expected.warnings));
+  return problems;
+}
+
+function failureProblems(error: unknown, expected: ExpectedEvents<never>): string[] {
+  const msg = error instanceof Error ? error.message : String(error);
+  if (expected.error === undefined) return [`the run failed: ${msg}`];
+  if (typeof expected.error === 'string' && !msg.includes(expected.error))
+    return [`the run failed with "${msg}", expected a message containing "${expected.error}"`];
+  if (expected.error instanceof RegExp && !expected.error.test(msg))
+    return [`the run failed with "${msg}", expected a message matching ${expected.error}`];
+  return [];
+}
+
+function outputProblems<Out>(record: BlockRunRecord<Out>, expected: ExpectedEvents<Out>, block?: AnyBlock): string[] {
+  const problems: string[] = [];
   const outputs = record.outputs as Record<string, unknown>;
   if (block) {
     for (const [port, pt] of Object.entries(block.outputs as Record<string, PortType>)) {
@@ -211,51 +205,64 @@ export function checkEvents<Out>(
     const d = difference(outputs, expected.outputs, 'outputs', expected.tolerance ?? 0);
     if (d) problems.push(d);
   }
-  const pr = expected.progress;
-  if (pr) {
-    const n = record.progress.length;
-    if (typeof pr.count === 'number' && n !== pr.count)
-      problems.push(`expected ${pr.count} progress reports, got ${n}`);
-    if (typeof pr.count === 'object') {
-      if (pr.count.min !== undefined && n < pr.count.min)
-        problems.push(`expected at least ${pr.count.min} progress reports, got ${n}`);
-      if (pr.count.max !== undefined && n > pr.count.max)
-        problems.push(`expected at most ${pr.count.max} progress reports, got ${n}`);
-    }
-    if (pr.monotonic) {
-      record.progress.forEach((p, i) => {
-        const prev = record.progress[i - 1];
-        if (!(p.value >= 0 && p.value <= p.max))
-          problems.push(`progress[${i}] = ${p.value} of ${p.max} is outside [0, max]`);
-        if (prev && p.value / p.max < prev.value / prev.max)
-          problems.push(`progress went backwards at report ${i}: ${prev.value}/${prev.max} then ${p.value}/${p.max}`);
-      });
-    }
-    if (pr.completes) {
-      const last = record.progress[n - 1];
-      if (!last || last.value !== last.max)
-        problems.push(
-          `the last progress report should be complete (value = max), got ${last ? `${last.value}/${last.max}` : 'none'}`,
-        );
-    }
-    for (const m of pr.metrics ?? [])
-      if (!record.progress.some((p) => p.metrics !== undefined && m in p.metrics))
-        problems.push(`no progress report carried the metric "${m}"`);
+  return problems;
+}
+
+function progressProblems(
+  progress: BlockRunRecord<unknown>['progress'],
+  pr: NonNullable<ExpectedEvents['progress']>,
+): string[] {
+  const problems: string[] = [];
+  const record = { progress };
+  const n = record.progress.length;
+  if (typeof pr.count === 'number' && n !== pr.count) problems.push(`expected ${pr.count} progress reports, got ${n}`);
+  if (typeof pr.count === 'object') {
+    if (pr.count.min !== undefined && n < pr.count.min)
+      problems.push(`expected at least ${pr.count.min} progress reports, got ${n}`);
+    if (pr.count.max !== undefined && n > pr.count.max)
+      problems.push(`expected at most ${pr.count.max} progress reports, got ${n}`);
   }
-  if (expected.warnings !== undefined) {
-    if (expected.warnings.length === 0 && record.warnings.length > 0)
-      problems.push(`expected no warnings, got: ${record.warnings.map((w) => JSON.stringify(w)).join(', ')}`);
-    let from = 0;
-    for (const w of expected.warnings) {
-      const i = record.warnings.findIndex((x, k) => k >= from && (typeof w === 'string' ? x.includes(w) : w.test(x)));
-      if (i < 0) {
-        problems.push(
-          `no warning ${typeof w === 'string' ? `containing "${w}"` : `matching ${w}`}${from > 0 ? ' after the previous expected one' : ''} (warnings: ${JSON.stringify(record.warnings)})`,
-        );
-        break;
-      }
-      from = i + 1;
+  if (pr.monotonic) {
+    record.progress.forEach((p, i) => {
+      const prev = record.progress[i - 1];
+      if (!(p.value >= 0 && p.value <= p.max))
+        problems.push(`progress[${i}] = ${p.value} of ${p.max} is outside [0, max]`);
+      if (prev && p.value / p.max < prev.value / prev.max)
+        problems.push(`progress went backwards at report ${i}: ${prev.value}/${prev.max} then ${p.value}/${p.max}`);
+    });
+  }
+  if (pr.completes) {
+    const last = record.progress[n - 1];
+    if (!last || last.value !== last.max)
+      problems.push(
+        `the last progress report should be complete (value = max), got ${last ? `${last.value}/${last.max}` : 'none'}`,
+      );
+  }
+  for (const m of pr.metrics ?? [])
+    if (!record.progress.some((p) => p.metrics !== undefined && m in p.metrics))
+      problems.push(`no progress report carried the metric "${m}"`);
+  return problems;
+}
+
+function warningProblems(
+  warnings: readonly string[],
+  expectedWarnings: NonNullable<ExpectedEvents['warnings']>,
+): string[] {
+  const problems: string[] = [];
+  const record = { warnings };
+  const expected = { warnings: expectedWarnings };
+  if (expected.warnings.length === 0 && record.warnings.length > 0)
+    problems.push(`expected no warnings, got: ${record.warnings.map((w) => JSON.stringify(w)).join(', ')}`);
+  let from = 0;
+  for (const w of expected.warnings) {
+    const i = record.warnings.findIndex((x, k) => k >= from && (typeof w === 'string' ? x.includes(w) : w.test(x)));
+    if (i < 0) {
+      problems.push(
+        `no warning ${typeof w === 'string' ? `containing "${w}"` : `matching ${w}`}${from > 0 ? ' after the previous expected one' : ''} (warnings: ${JSON.stringify(record.warnings)})`,
+      );
+      break;
     }
+    from = i + 1;
   }
   return problems;
 }

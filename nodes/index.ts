@@ -1,7 +1,7 @@
 /**
  * The built-in blocks. Nothing is registered on import: call {@link registerBuiltins}.
  */
-import type { AnyBlock, Disposer, Registry } from '../core/index.ts';
+import { Registry, type AnyBlock, type Disposer, type RegistryOptions } from '../core/index.ts';
 import { tasksBlocks } from './tasks/index.ts';
 import { datasetBlocks } from './dataset/index.ts';
 import { contextBlocks } from './context/index.ts';
@@ -34,4 +34,14 @@ export function builtinBlocks(): AnyBlock[] {
 /** Register every built-in block; the disposer removes them. */
 export function registerBuiltins(registry: Registry): Disposer {
   return registry.registerAll(builtinBlocks());
+}
+
+/**
+ * The one registry bootstrap of the front ends (CLI, editor page, editor worker): a registry with
+ * every built-in block, configured by the caller (where warnings go, how its users load plugins).
+ */
+export function builtinRegistry(options: RegistryOptions = {}): Registry {
+  const registry = new Registry(options);
+  registerBuiltins(registry);
+  return registry;
 }

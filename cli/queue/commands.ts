@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { applyOverrides, parsePipelineText } from '../../core/index.ts';
+import { parsePipelineText } from '../../core/index.ts';
+import { applyOverrides } from '../overrides.ts';
 import { Option, type Command } from 'commander';
 import type { SweepRun } from '../sweep.ts';
 import { QueueUrlError, redactText } from './connection.ts';

@@ -6,9 +6,9 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import * as core from '../../core/index.ts';
-import { formatErrors, loadPipeline, Registry, type PipelineDocument } from '../../core/index.ts';
+import { formatErrors, loadPipeline, type PipelineDocument, type Registry } from '../../core/index.ts';
 import * as nodesModule from '../../nodes/index.ts';
-import { registerBuiltins } from '../../nodes/index.ts';
+import { builtinRegistry } from '../../nodes/index.ts';
 import { Canvas } from './canvas.ts';
 import { DocumentStore, installDrop } from './document-store.ts';
 import { nodeIssues } from './validation.ts';
@@ -66,7 +66,7 @@ export class CfApp extends LitElement {
   declare viewing: ViewedFigure | undefined;
   declare hasRun: boolean;
 
-  readonly registry = new Registry({ onWarning: (m) => console.warn(m) });
+  readonly registry = builtinRegistry({ onWarning: (m) => console.warn(m), pluginHint: 'load them from the "Plugins…" menu' });
   canvas!: Canvas;
   readonly store: DocumentStore;
   readonly pluginMenu: PluginMenu;
@@ -83,7 +83,6 @@ export class CfApp extends LitElement {
 
   constructor() {
     super();
-    registerBuiltins(this.registry);
     provideModules({ 'cortexflow/core': core, 'cortexflow/nodes': nodesModule });
     this.blocks = this.registry.list();
     this.selected = [];
@@ -174,10 +173,7 @@ export class CfApp extends LitElement {
     this.runner = new Runner({
       event: (e) => this.onRunEvent(e),
       invalid: (errors) => {
-        this.problem = {
-          title: 'The pipeline cannot run',
-          lines: errors.map((e) => `${e.path || '(document)'}: ${e.message}`),
-        };
+        this.problem = { title: 'The pipeline cannot run', lines: formatErrors(errors).split('\n') };
       },
       crashed: (message) => {
         this.problem = { title: 'The run failed', lines: [message] };

@@ -5,7 +5,8 @@
  */
 import { ClassicPreset, type GetSchemes } from 'rete';
 import {
-  connectionProblem,
+  edgeProblem as coreEdgeProblem,
+  isNodeId,
   PIPELINE_FORMAT,
   PIPELINE_VERSION,
   type AnyBlock,
@@ -13,6 +14,7 @@ import {
   type PipelineDocument,
   type PortType,
   type Registry,
+  type NodeStatus,
   type OutputSummary,
 } from '../../core/index.ts';
 
@@ -23,8 +25,13 @@ export class PortSocket extends ClassicPreset.Socket {
   }
 }
 
-/** What the editor shows of a node's last run. */
-export type NodeStatus = 'idle' | 'queued' | 'running' | 'cached' | 'done' | 'error' | 'skipped' | 'cancelled';
+/** What the editor shows of a node's last run: the core run-state fold's status. */
+export type { NodeStatus };
+
+/** The CSS / `data-status` name of a status (the page calls a failed node "error"). */
+export function statusClass(s: NodeStatus): string {
+  return s === 'failed' ? 'error' : s;
+}
 
 /** A figure-like output value kept for display (plot thumbnails and the side panel). */
 export interface FigurePreview {
@@ -126,48 +133,27 @@ export function edgeProblem(
   existing: ReadonlyArray<{ target: string; targetInput: string; source: string; sourceOutput: string }>,
   options: { replacing?: boolean } = {},
 ): string | null {
-  if (from.id === to.id) return `a node cannot feed itself ("${from.id}")`;
-  const out = from.block.outputs[fromPort] as PortType | undefined;
-  const inp = to.block.inputs[toPort] as InputSpec | undefined;
-  if (!out) return `block "${from.type}" has no output "${fromPort}"`;
-  if (!inp) return `block "${to.type}" has no input "${toPort}"`;
-  const p = connectionProblem(out, inp);
-  if (p) return `${p} (${from.id}.${fromPort} -> ${to.id}.${toPort})`;
-  if (
-    existing.some(
-      (c) => c.source === from.id && c.sourceOutput === fromPort && c.target === to.id && c.targetInput === toPort,
-    )
-  )
-    return `${from.id}.${fromPort} is already connected to ${to.id}.${toPort}`;
-  if (!inp.multiple && !options.replacing && existing.some((c) => c.target === to.id && c.targetInput === toPort))
-    return `input "${toPort}" of node "${to.id}" takes a single edge and already has one`;
-  if (reaches(to.id, from.id, existing))
-    return `connecting ${from.id} -> ${to.id} would make a cycle; a pipeline must be acyclic`;
-  return null;
+  const edges = existing.map((c) => ({ from: { node: c.source, port: c.sourceOutput }, to: { node: c.target, port: c.targetInput } }));
+  const problem = coreEdgeProblem(from, fromPort, to, toPort, edges, { ...options, duplicates: true, cycles: true });
+  return problem?.message ?? null;
 }
 
-/** Is `target` reachable from `start` along existing connections? */
-function reaches(start: string, target: string, conns: ReadonlyArray<{ target: string; source: string }>): boolean {
-  const seen = new Set<string>();
-  const stack = [start];
-  while (stack.length) {
-    const v = stack.pop() as string;
-    if (v === target) return true;
-    if (seen.has(v)) continue;
-    seen.add(v);
-    for (const c of conns) if (c.source === v) stack.push(c.target);
-  }
-  return false;
-}
-
-/** A fresh node id for a block type: the type's last segment, numbered when taken. */
+/**
+ * A fresh node id for a block type: the type's last segment, numbered when taken; always a valid
+ * node id (core/limits.ts), whatever the type is called.
+ */
 export function freshId(type: string, taken: ReadonlySet<string>): string {
-  const parts = type.split('.').map((p) => p.replace(/[^a-z0-9-]/gi, '-'));
+  const clean = (p: string): string => {
+    const c = p.replace(/[^a-z0-9-]/gi, '-').slice(0, 56);
+    return /^[A-Za-z]/.test(c) ? c : `n${c}`.slice(0, 56);
+  };
+  const parts = type.split('.').map(clean);
+  const free = (id: string): boolean => !taken.has(id) && isNodeId(id);
   const base = parts[parts.length - 1] ?? 'node';
-  if (!taken.has(base)) return base;
-  const qualified = parts.join('-');
-  if (!taken.has(qualified)) return qualified;
-  for (let i = 2; ; i++) if (!taken.has(`${qualified}-${i}`)) return `${qualified}-${i}`;
+  if (free(base)) return base;
+  const qualified = parts.join('-').slice(0, 56);
+  if (free(qualified)) return qualified;
+  for (let i = 2; ; i++) if (free(`${qualified}-${i}`)) return `${qualified}-${i}`;
 }
 
 /** Build the pipeline document of the current graph. */

@@ -4,7 +4,7 @@
  * while a trainer runs, figure thumbnails once a plot is done, and the error or skip reason.
  */
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
-import type { CfNode, PortSocket } from './graph.ts';
+import { statusClass, type CfNode, type PortSocket } from './graph.ts';
 import { formatMs, formatNum, svgDataUrl } from './format.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -16,7 +16,7 @@ const STATUS_TEXT: Record<string, string> = {
   running: 'running',
   cached: 'cached',
   done: 'done',
-  error: 'error',
+  failed: 'error',
   skipped: 'skipped',
   cancelled: 'stopped',
 };
@@ -72,7 +72,7 @@ export class CfNodeView extends LitElement {
     const n = this.data;
     if (!n) return;
     this.dataset['nodeId'] = n.id;
-    this.dataset['status'] = n.status;
+    this.dataset['status'] = statusClass(n.status);
     this.dataset['blockType'] = n.type;
     this.classList.toggle('selected', n.selected === true);
     this.style.width = `${n.width}px`;
@@ -124,7 +124,7 @@ export class CfNodeView extends LitElement {
         ${this.download()}
         ${
           n.status !== 'idle'
-            ? html`<span class="badge badge-${n.status}" data-testid="status">${STATUS_TEXT[n.status]}</span>`
+            ? html`<span class="badge badge-${statusClass(n.status)}" data-testid="status">${STATUS_TEXT[n.status]}</span>`
             : nothing
         }
       </div>
@@ -179,7 +179,7 @@ export class CfNodeView extends LitElement {
             </div>`
           : nothing
       }
-      ${n.message ? html`<div class="node-msg ${n.status}" data-testid="node-message" title=${n.message}>${n.message}</div>` : nothing}
+      ${n.message ? html`<div class="node-msg ${statusClass(n.status)}" data-testid="node-message" title=${n.message}>${n.message}</div>` : nothing}
     `;
   }
 }

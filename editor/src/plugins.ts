@@ -4,7 +4,7 @@
  * registry (palette, params, connection checks); runs name the loaded plugins so the worker installs
  * the same modules before it validates and runs.
  */
-import { installPlugin, type InstalledPlugin, type Registry } from '../../core/index.ts';
+import { loadPlugin, type InstalledPlugin, type Registry } from '../../core/index.ts';
 
 const loaders = import.meta.glob('../../plugins/*/src/index.ts');
 const packages = import.meta.glob('../../plugins/*/package.json', { eager: true, import: 'default' });
@@ -36,13 +36,6 @@ export function bundledPlugins(): BundledPlugin[] {
 /** Install a bundled plugin (by folder id or package name) into a registry. */
 export async function installBundled(idOrName: string, registry: Registry): Promise<InstalledPlugin> {
   const p = bundledPlugins().find((x) => x.id === idOrName || x.packageName === idOrName);
-  if (!p)
-    throw new Error(
-      `no bundled plugin "${idOrName}"; available: ${
-        bundledPlugins()
-          .map((x) => x.packageName)
-          .join(', ') || 'none'
-      }`,
-    );
-  return installPlugin(p.packageName, await p.load(), registry);
+  if (!p) throw new Error(`no bundled plugin "${idOrName}"; available: ${bundledPlugins().map((x) => x.packageName).join(', ') || 'none'}`);
+  return loadPlugin(p.packageName, () => p.load(), registry);
 }

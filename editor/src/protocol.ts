@@ -3,7 +3,7 @@
  * forwards its RunEvents, with output values reduced to what the page can show (figures, loss curves):
  * models and tensors stay in the worker.
  */
-import type { PipelineDocument, RunEvent } from '../../core/index.ts';
+import type { DocumentError, PipelineDocument, PortPreview, PortType, RunEvent } from '../../core/index.ts';
 import type { ArchiveFile, ArchiveManifest } from './run-archive.ts';
 import type { UserPluginSource } from './user-plugins.ts';
 
@@ -25,10 +25,8 @@ export type ToWorker =
   /** The last run's files: every output (`port` omitted, with the manifest) or one output. */
   | { type: 'export'; requestId: number; node?: string; port?: string };
 
-/** A value the page may display: figures (anything with an `svg`), and loss histories. */
-export type Preview =
-  | { kind: 'figure'; title: string; caption: string; svg: string }
-  | { kind: 'history'; loss: number[]; steps: number[]; valLoss: number[] };
+/** A value the page may display: what the output's port type offers as its `preview`. */
+export type Preview = PortPreview;
 
 /** A RunEvent as sent to the page: `values` replaced by previews. */
 export type WireEvent =
@@ -49,33 +47,27 @@ export type WireEvent =
 export type FromWorker =
   | { type: 'ready'; backend: string }
   | { type: 'event'; runId: number; event: WireEvent }
-  | { type: 'invalid'; runId: number; errors: Array<{ path: string; message: string }> }
+  | { type: 'invalid'; runId: number; errors: DocumentError[] }
   | { type: 'crashed'; runId: number; message: string }
   | { type: 'exported'; requestId: number; files: ArchiveFile[]; manifest?: ArchiveManifest; error?: string };
 
-/** Reduce output values to previews. */
-export function previewsOf(values: Record<string, unknown> | undefined): Record<string, Preview> {
+/** Reduce output values to previews, through each output port type's `preview` hook. */
+export function previewsOf(
+  ports: Readonly<Record<string, PortType>>,
+  values: Record<string, unknown> | undefined,
+): Record<string, Preview> {
   const out: Record<string, Preview> = {};
   if (!values) return out;
   for (const [port, v] of Object.entries(values)) {
-    if (typeof v !== 'object' || v === null) continue;
-    const r = v as Record<string, unknown>;
-    if (typeof r['svg'] === 'string')
-      out[port] = {
-        kind: 'figure',
-        title: typeof r['title'] === 'string' ? r['title'] : port,
-        caption: typeof r['caption'] === 'string' ? r['caption'] : '',
-        svg: r['svg'],
-      };
-    else if (Array.isArray(r['loss']) && Array.isArray(r['steps']))
-      out[port] = {
-        kind: 'history',
-        loss: (r['loss'] as unknown[]).filter((x): x is number => typeof x === 'number'),
-        steps: (r['steps'] as unknown[]).filter((x): x is number => typeof x === 'number'),
-        valLoss: Array.isArray(r['valLoss'])
-          ? (r['valLoss'] as unknown[]).filter((x): x is number => typeof x === 'number')
-          : [],
-      };
+    const pt = Object.prototype.hasOwnProperty.call(ports, port) ? ports[port] : undefined;
+    let p: Preview | undefined;
+    try {
+      p = pt?.preview?.(v);
+    } catch {
+      // A preview is a convenience: a port type that cannot make one shows the summary only.
+      p = undefined;
+    }
+    if (p) out[port] = p;
   }
   return out;
 }

@@ -61,7 +61,7 @@ export function applyRunEvent(canvas: Canvas, e: WireEvent, now: number = perfor
       break;
     }
     case 'node-error':
-      n.status = 'error';
+      n.status = 'failed';
       n.message = e.data.message;
       n.progress = undefined;
       n.durationMs = e.data.durationMs;

@@ -3,7 +3,7 @@
  * listener. If a block ignores its AbortSignal, Stop falls back to terminating the worker (losing
  * its cache) so the page is never stuck with a run it cannot end.
  */
-import type { PipelineDocument } from '../../core/index.ts';
+import type { DocumentError, PipelineDocument } from '../../core/index.ts';
 import type { FromWorker, ToWorker, WireEvent } from './protocol.ts';
 import type { ArchiveFile, ArchiveManifest } from './run-archive.ts';
 import type { UserPluginSource } from './user-plugins.ts';
@@ -19,7 +19,7 @@ export interface RunOptions {
 
 export interface RunnerListener {
   event(e: WireEvent): void;
-  invalid(errors: Array<{ path: string; message: string }>): void;
+  invalid(errors: DocumentError[]): void;
   crashed(message: string): void;
   /** The run ended (finished, stopped or crashed). */
   ended(): void;

@@ -11,9 +11,17 @@ import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { Subscription } from 'rxjs';
 import * as core from '../../core/index.ts';
-import { execute, loadPipeline, Registry, RunCache } from '../../core/index.ts';
+import {
+  errorForWire,
+  execute,
+  loadPipeline,
+  RunCache,
+  serialiseEvent,
+  type ResolvedPipeline,
+  type RunEvent,
+} from '../../core/index.ts';
 import * as nodes from '../../nodes/index.ts';
-import { registerBuiltins } from '../../nodes/index.ts';
+import { builtinRegistry } from '../../nodes/index.ts';
 import { configureWasmPaths, describeBackend, tf, useBackend } from '../../nodes/lib/tf.ts';
 import { installBundled } from './plugins.ts';
 import { poolThreads, threadsNote } from './isolation.ts';
@@ -27,8 +35,7 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-const registry = new Registry({ onWarning: () => {} });
-registerBuiltins(registry);
+const registry = builtinRegistry({ onWarning: () => {} });
 const cache = new RunCache(512);
 const installedPlugins = new Set<string>();
 provideModules({ 'cortexflow/core': core, 'cortexflow/nodes': nodes });
@@ -57,16 +64,13 @@ const ready = (async (): Promise<void> => {
 
 let current: { runId: number; sub: Subscription; abort: AbortController } | undefined;
 
-function toWire(e: import('../../core/index.ts').RunEvent): WireEvent {
-  if (e.type === 'node-done' || e.type === 'node-cached') {
-    const { values, ...rest } = e.data;
-    return { type: e.type, data: { ...rest, previews: previewsOf(values) } } as WireEvent;
-  }
-  if (e.type === 'node-error') {
-    const { values, ...rest } = e.data;
-    return { type: 'node-error', data: { ...rest, ...(values ? { previews: previewsOf(values) } : {}) } };
-  }
-  return e;
+/** The event without values (core's serialiser), plus what the page can show of them. */
+function toWire(e: RunEvent, pipeline: ResolvedPipeline): WireEvent {
+  const wire = serialiseEvent(e);
+  if (e.type !== 'node-done' && e.type !== 'node-cached' && e.type !== 'node-error') return wire as WireEvent;
+  const ports = pipeline.byId.get(e.data.node)?.block.outputs ?? {};
+  if (e.type === 'node-error' && !e.data.values) return wire as WireEvent;
+  return { type: wire.type, data: { ...wire.data, previews: previewsOf(ports, e.data.values) } } as WireEvent;
 }
 
 async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
@@ -89,11 +93,7 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   }
   const loaded = loadPipeline(msg.document, registry);
   if (!loaded.ok) {
-    scope.postMessage({
-      type: 'invalid',
-      runId: msg.runId,
-      errors: loaded.errors.map(({ path, message }) => ({ path, message })),
-    });
+    scope.postMessage({ type: 'invalid', runId: msg.runId, errors: loaded.errors.map(errorForWire) });
     return;
   }
   const abort = new AbortController();
@@ -111,7 +111,7 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     }).subscribe({
       next: (event) => {
         rec.record(event);
-        scope.postMessage({ type: 'event', runId: msg.runId, event: toWire(event) });
+        scope.postMessage({ type: 'event', runId: msg.runId, event: toWire(event, loaded.pipeline) });
       },
       error: (e: unknown) =>
         scope.postMessage({ type: 'crashed', runId: msg.runId, message: e instanceof Error ? e.message : String(e) }),

@@ -16,7 +16,7 @@ import {
   type Model,
   type ModelConstraints,
   type ModelWeights,
-} from '../ports/model.ts';
+} from '../ports/model-data.ts';
 
 /** `format` field of every saved model. */
 export const MODEL_FORMAT = 'cortexflow/model';

@@ -1,4 +1,4 @@
-/** Port data of the analyses (issue 5). */
+/** Port data of the analyses. */
 import type { ConditionLabel } from './dataset.ts';
 
 export interface Eigenvalue {

@@ -1,4 +1,4 @@
-/** `Figure` and `Report` (issue 6). */
+/** `Figure` and `Report`. */
 export interface Figure {
   /** Which plot made it (`eigenvalues`, `pca`, ...). */
   kind: string;
@@ -63,6 +63,7 @@ export const FigurePort = definePortType<Figure>({
   description: 'An SVG figure with a title and caption (written as .svg, and .png by the CLI).',
   color: '#ee7733',
   summarize: (f) => `${f.kind}: ${f.title}`,
+  preview: (f) => ({ kind: 'figure', title: f.title, caption: f.caption, svg: f.svg }),
   artifacts: async (f) => {
     const files: Array<{ suffix: string; data: string | Uint8Array; mediaType: string }> = [
       { suffix: '.svg', data: f.svg, mediaType: 'image/svg+xml' },

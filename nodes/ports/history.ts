@@ -1,4 +1,4 @@
-/** `TrainingHistory`: the loss curve and how training ended. Owned by issue 4. */
+/** `TrainingHistory`: the loss curve and how training ended. */
 export interface TrainingHistory {
   /** Optimiser step of each recorded training loss. */
   steps: number[];
@@ -35,4 +35,5 @@ export const TrainingHistoryPort = definePortType<TrainingHistory>({
     ...(h.criterionMetAt !== undefined ? { criterionMetAt: h.criterionMetAt } : {}),
   }),
   artifacts: (h) => [{ suffix: '.json', data: JSON.stringify(h), mediaType: 'application/json' }],
+  preview: (h) => ({ kind: 'history', loss: h.loss, steps: h.steps, valLoss: h.valLoss }),
 });

@@ -1,4 +1,4 @@
-/** `Trajectories`: a network simulated on a set of conditions. Owned by issue 4 (sim.run). */
+/** `Trajectories`: a network simulated on a set of conditions.. */
 import type { ConditionLabel } from './dataset.ts';
 
 export interface Trajectories {

@@ -150,6 +150,40 @@ export async function generateTaskDataset(r: TrialRenderer, o: GenerateOptions):
   return { ...base, samples: o.samples, ...arrays, conditions: labels, testCount, probe };
 }
 
+/**
+ * The most memory one generated dataset may take (inputs, targets and mask, float32), 2 GiB: a
+ * larger one fails deep inside the generator ("Invalid typed array length") or exhausts memory, so
+ * validation refuses it first. Documented in docs/pipeline-format.md.
+ */
+export const DATASET_MEMORY_BUDGET = 2 * 2 ** 30;
+
+/** Bytes of a dataset of `samples` trials of `T` steps with `channels` inputs and `outputs` targets. */
+export function datasetBytes(samples: number, T: number, channels: number, outputs: number): number {
+  return 4 * samples * T * (channels + outputs + 1);
+}
+
+/**
+ * `samples` x `T` against {@link DATASET_MEMORY_BUDGET}; reported on `samples`, naming both params
+ * (`tName` is how the task calls its trial length: `T`, or the timing params that sum to it).
+ */
+export function checkDatasetSize(
+  samples: number,
+  T: number,
+  channels: number,
+  outputs: number,
+  tName = 'T',
+): ParamIssue[] {
+  const bytes = datasetBytes(samples, T, channels, outputs);
+  if (bytes <= DATASET_MEMORY_BUDGET) return [];
+  const gib = (b: number): string => `${(b / 2 ** 30).toFixed(b < 10 * 2 ** 30 ? 2 : 0)} GiB`;
+  return [
+    {
+      param: 'samples',
+      message: `samples x ${tName} = ${samples} x ${T} steps needs ${gib(bytes)} for the dataset (inputs, targets and mask), more than the ${gib(DATASET_MEMORY_BUDGET)} a dataset may take; lower samples or ${tName}`,
+    },
+  ];
+}
+
 /** Problems with samples / testFraction common to every task. */
 export function checkSamples(p: { samples: number; testFraction: number }): ParamIssue[] {
   if (p.samples === 0)

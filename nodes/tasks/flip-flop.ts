@@ -18,7 +18,7 @@
 import { defineBlock, int, num, schema, type ParamIssue, type Static } from '../../core/index.ts';
 import { DatasetPort, type ConditionLabel } from '../ports/index.ts';
 import type { Rng } from '../lib/rng.ts';
-import { checkSamples, checkWindow, checkResponseStart, commonParams, generateTaskDataset } from './common.ts';
+import { checkDatasetSize, checkSamples, checkWindow, checkResponseStart, commonParams, generateTaskDataset } from './common.ts';
 
 const params = schema({
   ...commonParams(),
@@ -146,7 +146,7 @@ export const flipFlopTask = defineBlock({
   outputs: { dataset: DatasetPort },
   params,
   validate: (p) => {
-    const issues: ParamIssue[] = [...checkSamples(p)];
+    const issues: ParamIssue[] = [...checkSamples(p), ...checkDatasetSize(p.samples, p.T, 2 * p.bits, p.bits)];
     const t = flipFlopTiming(p);
     checkWindow(issues, 'pulse train', 'firstTurn', p.firstTurn, t.lastPulseEnd, p.T);
     checkResponseStart(issues, t.responseStart, p.T, 'firstTurn + stimWidth + memGap');

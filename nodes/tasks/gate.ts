@@ -11,6 +11,7 @@ import { DatasetPort, type ConditionLabel } from '../ports/index.ts';
 import {
   balancedLabels,
   checkResponseStart,
+  checkDatasetSize,
   checkSamples,
   checkWindow,
   commonParams,
@@ -100,7 +101,7 @@ export function defineGateBlock(spec: GateSpec) {
     outputs: { dataset: DatasetPort },
     params,
     validate: (p) => {
-      const issues: ParamIssue[] = [...checkSamples(p)];
+      const issues: ParamIssue[] = [...checkSamples(p), ...checkDatasetSize(p.samples, p.T, spec.arity, 1)];
       checkWindow(issues, 'input pulse', 'stimStart', p.stimStart, p.stimStart + p.stimWidth, p.T);
       checkResponseStart(issues, gateTiming(p).responseStart, p.T, 'stimStart + stimWidth + memGap');
       return issues;

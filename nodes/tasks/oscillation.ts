@@ -14,7 +14,7 @@
 import { defineBlock, int, num, schema, type ParamIssue, type Static } from '../../core/index.ts';
 import { DatasetPort, type ConditionLabel } from '../ports/index.ts';
 import { convolveSame, smoothedBox } from '../lib/signal.ts';
-import { balancedLabels, checkSamples, checkWindow, commonParams, generateTaskDataset } from './common.ts';
+import { balancedLabels, checkDatasetSize, checkSamples, checkWindow, commonParams, generateTaskDataset } from './common.ts';
 
 const params = schema({
   ...commonParams(),
@@ -98,8 +98,8 @@ export const oscillationTask = defineBlock({
   outputs: { dataset: DatasetPort },
   params,
   validate: (p) => {
-    const issues: ParamIssue[] = [...checkSamples(p)];
     const { T, responseStart, responseEnd } = oscillationTiming(p);
+    const issues: ParamIssue[] = [...checkSamples(p), ...checkDatasetSize(p.samples, T, 1, 1, 'T (stimStart + 2 stimWidth + memGap + endGap)')];
     checkWindow(issues, 'trigger', 'stimStart', p.stimStart, p.stimStart + p.stimWidth, T);
     if (responseStart >= responseEnd)
       issues.push({

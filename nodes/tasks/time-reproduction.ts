@@ -13,6 +13,7 @@ import { convolveSame, gaussian, smoothedBox } from '../lib/signal.ts';
 import {
   balancedLabels,
   checkResponseStart,
+  checkDatasetSize,
   checkSamples,
   checkWindow,
   commonParams,
@@ -77,7 +78,7 @@ export const timeReproductionTask = defineBlock({
   outputs: { dataset: DatasetPort },
   params,
   validate: (p) => {
-    const issues: ParamIssue[] = [...checkSamples(p)];
+    const issues: ParamIssue[] = [...checkSamples(p), ...checkDatasetSize(p.samples, p.T, 1, 1)];
     checkWindow(issues, 'stimulus', 'stimStart', p.stimStart, p.stimStart + p.stimWidth, p.T);
     const { responseStart } = timeReproductionTiming(p);
     checkResponseStart(issues, responseStart, p.T, 'stimStart + stimWidth + memGap');

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyOverrides, formatErrors, loadPipeline, parsePipelineText, Registry } from '../../core/index.ts';
+import { formatErrors, loadPipeline, parsePipelineText, Registry } from '../../core/index.ts';
 import { registerBuiltins } from '../../nodes/index.ts';
+import { applyOverrides } from '../../cli/overrides.ts';
 
 import { runCli as cli } from './run-cli.ts';
 

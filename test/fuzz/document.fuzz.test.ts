@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { loadPipeline, applyOverrides } from './document.ts';
-import { testRegistry } from '../test/fixtures/blocks.ts';
+import { loadPipeline } from '../../core/document.ts';
+import { applyOverrides } from '../../cli/overrides.ts';
+import { testRegistry } from '../fixtures/blocks.ts';
 
 const reg = testRegistry();
 const types = [

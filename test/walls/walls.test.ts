@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { readSources, reachableImports, wallViolations } from './walls.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('layer walls (docs/DEVELOPING.md)', () => {
+  it('no source crosses a wall', () => {
+    const files = readSources(root);
+    expect(files.size).toBeGreaterThan(100);
+    expect(wallViolations(files).map((v) => v.message)).toEqual([]);
+  });
+
+  it('fails on a synthetic violation of each wall', () => {
+    const files = readSources(root);
+    files.set('core/bad.ts', "import { builtinBlocks } from '../nodes/index.ts';\nconst x = await import('../cli/main.ts');");
+    files.set('nodes/lib/bad.ts', "export * from '../../editor/src/app.ts';");
+    files.set('cli/bad.ts', "import '../editor/src/graph.ts';");
+    files.set('editor/src/bad.ts', "import { main } from '../../cli/main.ts';");
+    files.set('plugins/x/src/bad.ts', "import { defineBlock } from '../../../core/index.ts';");
+    const v = wallViolations(files);
+    expect(v.map((x) => [x.file, x.imports])).toEqual([
+      ['core/bad.ts', '../nodes/index.ts'],
+      ['core/bad.ts', '../cli/main.ts'],
+      ['nodes/lib/bad.ts', '../../editor/src/app.ts'],
+      ['cli/bad.ts', '../editor/src/graph.ts'],
+      ['editor/src/bad.ts', '../../cli/main.ts'],
+      ['plugins/x/src/bad.ts', '../../../core/index.ts'],
+    ]);
+  });
+
+  it('cortexflow/ports and the core entry import no tfjs, d3 or h5wasm', () => {
+    const files = readSources(root);
+    for (const entry of ['nodes/ports-entry.ts', 'core/index.ts']) {
+      const heavy = reachableImports(files, entry).filter((s) => /^(@tensorflow|d3|h5wasm)/.test(s));
+      expect(heavy, entry).toEqual([]);
+    }
+    files.set('nodes/ports/bad.ts', "import * as tf from '@tensorflow/tfjs-core';");
+    files.set('nodes/ports-entry.ts', `${files.get('nodes/ports-entry.ts') ?? ''}\nexport * from './ports/bad.ts';`);
+    expect(reachableImports(files, 'nodes/ports-entry.ts')).toContain('@tensorflow/tfjs-core');
+  });
+});
