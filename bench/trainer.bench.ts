@@ -76,6 +76,8 @@ interface Timing {
   min: number;
   /** Time this process's threads spent runnable but not running, as a fraction of wall time (Linux). */
   wait?: number;
+  /** CPU time per step of this process's busiest thread (ms, Linux): the step's wall time if every thread had a core. */
+  busiest?: number;
 }
 
 /**
@@ -84,14 +86,16 @@ interface Timing {
  * starved one: with scheduler autogroups, other sessions' jobs get an equal share of the cores
  * whatever their nice level, so a pool of 2 threads can get one core's worth.
  */
-function runQueueWaitMs(): number | undefined {
+function schedStats(): { wait: number; run: Map<string, number> } | undefined {
   try {
     let wait = 0;
+    const run = new Map<string, number>();
     for (const t of readdirSync('/proc/self/task')) {
       const f = readFileSync(`/proc/self/task/${t}/schedstat`, 'utf8').split(' ');
+      run.set(t, Number(f[0]) / 1e6);
       wait += Number(f[1]) / 1e6;
     }
-    return wait;
+    return { wait, run };
   } catch {
     return undefined;
   }
@@ -100,18 +104,23 @@ function runQueueWaitMs(): number | undefined {
 async function msPerStep(step: () => Promise<void>, reps: number, warmup: number): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await step();
   const ts: number[] = [];
-  const w0 = runQueueWaitMs();
+  const w0 = schedStats();
   const t00 = performance.now();
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
     await step();
     ts.push(performance.now() - t0);
   }
-  const w1 = runQueueWaitMs();
+  const w1 = schedStats();
   const wall = performance.now() - t00;
   ts.sort((a, b) => a - b);
   const r: Timing = { median: ts[Math.floor(ts.length / 2)] as number, min: ts[0] as number };
-  if (w0 !== undefined && w1 !== undefined) r.wait = (w1 - w0) / wall;
+  if (w0 !== undefined && w1 !== undefined) {
+    r.wait = (w1.wait - w0.wait) / wall;
+    let most = 0;
+    for (const [t, ms] of w1.run) most = Math.max(most, ms - (w0.run.get(t) ?? 0));
+    r.busiest = most / reps;
+  }
   return r;
 }
 
@@ -247,7 +256,7 @@ const suite: BenchSuite = async ({ quick }) => {
         name: `speed-up N=${N} B=${B} T=${T}, ${pool.threads} threads over 1`,
         value: one.min / all.min,
         unit: 'x',
-        note: `min/min; target >= 1.7 on 2 cores; load average ${loadavg()[0]?.toFixed(1)}${all.wait !== undefined ? `; the ${pool.threads} threads waited ${(100 * all.wait).toFixed(0)}% of wall for a core${all.wait > 0.3 ? ' (the machine is busy: this ratio measures the share of cores we got, not the pool)' : ''}` : ''}`,
+        note: `min/min; target >= 1.7 on 2 cores; load average ${loadavg()[0]?.toFixed(1)}${all.wait !== undefined ? `; the ${pool.threads} threads waited ${(100 * all.wait).toFixed(0)}% of wall for a core${all.wait > 0.3 ? ' (the machine is busy: this ratio measures the share of cores we got, not the pool)' : ''}` : ''}${all.busiest !== undefined ? `; busiest thread ${all.busiest.toFixed(1)} ms CPU per step, i.e. ${(one.min / all.busiest).toFixed(2)}x if each thread had its own core (an estimate, not a measurement)` : ''}`,
       });
   }
   if (peak !== undefined)
