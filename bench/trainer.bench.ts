@@ -13,6 +13,8 @@
  * The machines are shared and noisy: compare within one run (ratios), medians of 10 after 3 warm-ups.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useBackend } from '../nodes/lib/tf.ts';
@@ -27,7 +29,12 @@ import type { BenchRow, BenchSuite } from './types.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PY = '/usr/bin/python3';
-export const PY_ENV = { ...process.env, MALLOC_MMAP_THRESHOLD_: '1073741824', MALLOC_TRIM_THRESHOLD_: '1073741824', OMP_NUM_THREADS: '1' };
+export const PY_ENV = {
+  ...process.env,
+  MALLOC_MMAP_THRESHOLD_: '1073741824',
+  MALLOC_TRIM_THRESHOLD_: '1073741824',
+  OMP_NUM_THREADS: '1',
+};
 
 export function torchAvailable(): boolean {
   const r = spawnSync(PY, ['-c', 'import torch'], { env: PY_ENV });
@@ -38,7 +45,20 @@ function synthetic(N: number, B: number, T: number) {
   const cfg: CellConfig = { N, I: 2, O: 1, bias: false, alpha: 1, activation: 'tanh' };
   const rng = new Rng(N);
   const model = createCtrnn(
-    { N, inputSize: 2, outputSize: 1, alpha: 1, activation: 'tanh', useBias: false, recurrentInit: 'orthogonal', gain: 1, inputInit: 'glorot-uniform', outputInit: 'glorot-uniform', noiseSigma: 0, seed: 1 },
+    {
+      N,
+      inputSize: 2,
+      outputSize: 1,
+      alpha: 1,
+      activation: 'tanh',
+      useBias: false,
+      recurrentInit: 'orthogonal',
+      gain: 1,
+      inputInit: 'glorot-uniform',
+      outputInit: 'glorot-uniform',
+      noiseSigma: 0,
+      seed: 1,
+    },
     {},
   );
   const batch: Batch = {
@@ -54,18 +74,54 @@ function synthetic(N: number, B: number, T: number) {
 interface Timing {
   median: number;
   min: number;
+  /** Time this process's threads spent runnable but not running, as a fraction of wall time (Linux). */
+  wait?: number;
+  /** CPU time per step of this process's busiest thread (ms, Linux): the step's wall time if every thread had a core. */
+  busiest?: number;
+}
+
+/**
+ * Sum of run-queue wait (ms) over this process's threads, from /proc/self/task/<tid>/schedstat
+ * (Linux only; undefined elsewhere). On a shared machine this is what separates a slow kernel from a
+ * starved one: with scheduler autogroups, other sessions' jobs get an equal share of the cores
+ * whatever their nice level, so a pool of 2 threads can get one core's worth.
+ */
+function schedStats(): { wait: number; run: Map<string, number> } | undefined {
+  try {
+    let wait = 0;
+    const run = new Map<string, number>();
+    for (const t of readdirSync('/proc/self/task')) {
+      const f = readFileSync(`/proc/self/task/${t}/schedstat`, 'utf8').split(' ');
+      run.set(t, Number(f[0]) / 1e6);
+      wait += Number(f[1]) / 1e6;
+    }
+    return { wait, run };
+  } catch {
+    return undefined;
+  }
 }
 
 async function msPerStep(step: () => Promise<void>, reps: number, warmup: number): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await step();
   const ts: number[] = [];
+  const w0 = schedStats();
+  const t00 = performance.now();
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
     await step();
     ts.push(performance.now() - t0);
   }
+  const w1 = schedStats();
+  const wall = performance.now() - t00;
   ts.sort((a, b) => a - b);
-  return { median: ts[Math.floor(ts.length / 2)] as number, min: ts[0] as number };
+  const r: Timing = { median: ts[Math.floor(ts.length / 2)] as number, min: ts[0] as number };
+  if (w0 !== undefined && w1 !== undefined) {
+    r.wait = (w1.wait - w0.wait) / wall;
+    let most = 0;
+    for (const [t, ms] of w1.run) most = Math.max(most, ms - (w0.run.get(t) ?? 0));
+    r.busiest = most / reps;
+  }
+  return r;
 }
 
 /** Python peers: one JSON object per line. */
@@ -89,7 +145,15 @@ const suite: BenchSuite = async ({ quick }) => {
   const rows: BenchRow[] = [];
   const ttc = process.env['CORTEXFLOW_BENCH_TTC'];
   // The issue's two shapes: N = 100 B = 32 T = 200, and the authors' multitask shape N = 200 B = 256 T = 290.
-  const shapes = ttc === 'only' ? [] : quick ? [{ N: 100, B: 32, T: 200 }] : [{ N: 100, B: 32, T: 200 }, { N: 200, B: 256, T: 290 }];
+  const shapes =
+    ttc === 'only'
+      ? []
+      : quick
+        ? [{ N: 100, B: 32, T: 200 }]
+        : [
+            { N: 100, B: 32, T: 200 },
+            { N: 200, B: 256, T: 290 },
+          ];
   const torch = torchAvailable();
   if (!torch) process.stderr.write('trainer bench: python3-torch not installed, PyTorch and numpy peers skipped\n');
   const threads = threadCount(0);
@@ -108,19 +172,27 @@ const suite: BenchSuite = async ({ quick }) => {
     {
       const { theta, adam } = fresh();
       const k = await CtrnnKernel.create(cfg);
-      ours['fused wasm, 1 thread'] = await msPerStep(async () => {
-        const { grad } = fusedLossAndGrad(k, theta, batch);
-        adamStep(cfgAdam, adam, theta, grad);
-      }, reps, warmup);
+      ours['fused wasm, 1 thread'] = await msPerStep(
+        async () => {
+          const { grad } = fusedLossAndGrad(k, theta, batch);
+          adamStep(cfgAdam, adam, theta, grad);
+        },
+        reps,
+        warmup,
+      );
     }
     const pool = await gradientPool(model, threads, { platform: 'node', backend: info.backend, batchSize: B });
     if (pool) {
       const { theta, adam } = fresh();
       try {
-        ours[`fused wasm, ${pool.threads} threads`] = await msPerStep(async () => {
-          const { grad } = await pool.gradient(theta, batch, undefined);
-          adamStep(cfgAdam, adam, theta, grad);
-        }, reps, warmup);
+        ours[`fused wasm, ${pool.threads} threads`] = await msPerStep(
+          async () => {
+            const { grad } = await pool.gradient(theta, batch, undefined);
+            adamStep(cfgAdam, adam, theta, grad);
+          },
+          reps,
+          warmup,
+        );
       } finally {
         await pool.close();
       }
@@ -128,16 +200,24 @@ const suite: BenchSuite = async ({ quick }) => {
     {
       // The previous kernel (hand BPTT in tfjs ops), for the before/after.
       const { theta, adam } = fresh();
-      ours['tfjs-wasm hand BPTT (before), 1 thread'] = await msPerStep(async () => {
-        const { grad } = lossAndGrad(cfg, theta, batch);
-        adamStep(cfgAdam, adam, theta, grad);
-      }, big ? 3 : reps, 1);
+      ours['tfjs-wasm hand BPTT (before), 1 thread'] = await msPerStep(
+        async () => {
+          const { grad } = lossAndGrad(cfg, theta, batch);
+          adamStep(cfgAdam, adam, theta, grad);
+        },
+        big ? 3 : reps,
+        1,
+      );
     }
     const peers: Record<string, Timing> = {};
     if (torch) {
       for (const r of python('torch_step.py', [String(N), String(B), String(T), String(reps), String(warmup)], PY_ENV))
         peers[String(r['variant'])] = { median: Number(r['ms']), min: Number(r['min']) };
-      for (const r of python('numpy_step.py', [String(N), String(B), String(T), String(reps), String(warmup)], numpyEnv())) {
+      for (const r of python(
+        'numpy_step.py',
+        [String(N), String(B), String(T), String(reps), String(warmup)],
+        numpyEnv(),
+      )) {
         if (r['gflops'] !== undefined) peak = Math.max(peak ?? 0, Number(r['gflops']));
         else peers[String(r['variant'])] = { median: Number(r['ms']), min: Number(r['min']) };
       }
@@ -151,7 +231,13 @@ const suite: BenchSuite = async ({ quick }) => {
     };
     // Ratios use the fastest of the repetitions: the shared machine disturbs minima least.
     const row = (who: string, ms: Timing): BenchRow => {
-      const r: BenchRow = { suite: 'trainer', name: `train step N=${N} B=${B} T=${T}, ${who}`, value: ms.median, unit: 'ms', note: `min ${ms.min.toFixed(1)} ms, ${rate(ms.min)}` };
+      const r: BenchRow = {
+        suite: 'trainer',
+        name: `train step N=${N} B=${B} T=${T}, ${who}`,
+        value: ms.median,
+        unit: 'ms',
+        note: `min ${ms.min.toFixed(1)} ms, ${rate(ms.min)}${ms.wait !== undefined ? `, run-queue wait ${(100 * ms.wait).toFixed(0)}% of wall` : ''}`,
+      };
       if (rnn !== undefined) {
         r.peer = 'torch.nn.RNN 1 thr (min/min)';
         r.ratio = ms.min / rnn.min;
@@ -165,14 +251,28 @@ const suite: BenchSuite = async ({ quick }) => {
     const one = ours['fused wasm, 1 thread'];
     const all = pool ? ours[`fused wasm, ${pool.threads} threads`] : undefined;
     if (one && all && pool)
-      rows.push({ suite: 'trainer', name: `speed-up N=${N} B=${B} T=${T}, ${pool.threads} threads over 1`, value: one.min / all.min, unit: 'x', note: 'min/min; target >= 1.7 on 2 cores' });
+      rows.push({
+        suite: 'trainer',
+        name: `speed-up N=${N} B=${B} T=${T}, ${pool.threads} threads over 1`,
+        value: one.min / all.min,
+        unit: 'x',
+        note: `min/min; target >= 1.7 on 2 cores; load average ${loadavg()[0]?.toFixed(1)}${all.wait !== undefined ? `; the ${pool.threads} threads waited ${(100 * all.wait).toFixed(0)}% of wall for a core${all.wait > 0.3 ? ' (the machine is busy: this ratio measures the share of cores we got, not the pool)' : ''}` : ''}${all.busiest !== undefined ? `; busiest thread ${all.busiest.toFixed(1)} ms CPU per step, i.e. ${(one.min / all.busiest).toFixed(2)}x if each thread had its own core (an estimate, not a measurement)` : ''}`,
+      });
   }
-  if (peak !== undefined) rows.push({ suite: 'trainer', name: 'machine peak: numpy sgemm 1024^2, OpenBLAS 1 thread', value: peak, unit: 'GFLOP/s' });
+  if (peak !== undefined)
+    rows.push({
+      suite: 'trainer',
+      name: 'machine peak: numpy sgemm 1024^2, OpenBLAS 1 thread',
+      value: peak,
+      unit: 'GFLOP/s',
+    });
   if (ttc === '1' || ttc === 'only') {
     const { timeToCriterion } = await import('./peers/ttc-runner.ts');
     rows.push(...(await timeToCriterion({ quick, torch })));
   } else
-    process.stderr.write('trainer bench: time-to-criterion of the 3-task network skipped (set CORTEXFLOW_BENCH_TTC=1; minutes per seed)\n');
+    process.stderr.write(
+      'trainer bench: time-to-criterion of the 3-task network skipped (set CORTEXFLOW_BENCH_TTC=1; minutes per seed)\n',
+    );
   return rows;
 };
 
