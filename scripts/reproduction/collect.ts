@@ -116,17 +116,23 @@ async function deriveRun(name: string, runDir: string): Promise<Derived['runs'][
 }
 
 const DERIVED_NOTE: Record<string, string> = {
-  'time-reproduction': "peakAfterOnset: steps from the pulse onset (50) to the output's maximum, in sim's pulse-present condition (sim/trajectories/y.npy)",
-  oscillation: "period: mean spacing of the output's upward mean crossings over [0.3 T, T - 20) in sim's triggered condition (sim/trajectories/y.npy)",
-  'pruning-study': 'prune: share of |W_rec| < 0.003 / < 0.0205 (train/model), distance per condition at each fraction and tolerance of the "all" curve (prune/curve.json)',
+  'time-reproduction':
+    "peakAfterOnset: steps from the pulse onset (50) to the output's maximum, in sim's pulse-present condition (sim/trajectories/y.npy)",
+  oscillation:
+    "period: mean spacing of the output's upward mean crossings over [0.3 T, T - 20) in sim's triggered condition (sim/trajectories/y.npy)",
+  'pruning-study':
+    'prune: share of |W_rec| < 0.003 / < 0.0205 (train/model), distance per condition at each fraction and tolerance of the "all" curve (prune/curve.json)',
 };
 
 /** Only the params the prose quotes, of the pipeline file as it is now. */
 function pipelineParams(pipeline: string): Record<string, Record<string, unknown>> {
   if (!existsSync(pipeline)) return {};
-  const doc = JSON.parse(readFileSync(pipeline, 'utf8')) as { nodes?: Array<{ id: string; params?: Record<string, unknown> }> };
+  const doc = JSON.parse(readFileSync(pipeline, 'utf8')) as {
+    nodes?: Array<{ id: string; params?: Record<string, unknown> }>;
+  };
   const out: Record<string, Record<string, unknown>> = {};
-  for (const n of doc.nodes ?? []) if (['net', 'train', 'eigen', 'fp', 'prune'].includes(n.id)) out[n.id] = n.params ?? {};
+  for (const n of doc.nodes ?? [])
+    if (['net', 'train', 'eigen', 'fp', 'prune'].includes(n.id)) out[n.id] = n.params ?? {};
   return out;
 }
 
@@ -153,9 +159,18 @@ async function refreshSweep(name: (typeof SWEEP_NAMES)[number], live: string, re
   } else if (finished.length > 0) {
     const global = new Set(plan.sets ?? []);
     rows = finished.map((id) => {
-      const m = JSON.parse(readFileSync(join(runsDir, id, 'manifest.json'), 'utf8')) as Manifest & { overrides?: string[] };
+      const m = JSON.parse(readFileSync(join(runsDir, id, 'manifest.json'), 'utf8')) as Manifest & {
+        overrides?: string[];
+      };
       const seed = /^seed-(-?\d+)/.exec(id)?.[1];
-      return rowOf({ id, seed: seed === undefined ? undefined : Number(seed), sets: (m.overrides ?? []).filter((s) => !global.has(s)) }, join(runsDir, id));
+      return rowOf(
+        {
+          id,
+          seed: seed === undefined ? undefined : Number(seed),
+          sets: (m.overrides ?? []).filter((s) => !global.has(s)),
+        },
+        join(runsDir, id),
+      );
     });
     from = 'run manifests';
   } else return false;
@@ -171,7 +186,10 @@ async function refreshSweep(name: (typeof SWEEP_NAMES)[number], live: string, re
   };
   writeJson(join(out, 'sweep.json'), { ...sweep, summary: describeColumns(rows) });
   writeFileSync(join(out, 'sweep.csv'), tableCsv(rows));
-  const derived: Derived = { note: DERIVED_NOTE[name] ?? 'nothing derived: every number of this sweep is in sweep.json', runs: {} };
+  const derived: Derived = {
+    note: DERIVED_NOTE[name] ?? 'nothing derived: every number of this sweep is in sweep.json',
+    runs: {},
+  };
   for (const r of rows) if (r.status === 'done') derived.runs[r.run] = await deriveRun(name, join(runsDir, r.run));
   writeJson(join(out, 'derived.json'), derived);
   // Figures of the numbers the document uses (a derived number is plotted like a column).
@@ -185,7 +203,8 @@ async function refreshSweep(name: (typeof SWEEP_NAMES)[number], live: string, re
   });
   for (const c of FIGURE_COLUMNS[name]) {
     const groups = groupsOf(plotted, c);
-    if (groups.length > 0) writeFileSync(join(out, 'figures', `${figureBase(c)}.svg`), await renderStripPlot(c, groups));
+    if (groups.length > 0)
+      writeFileSync(join(out, 'figures', `${figureBase(c)}.svg`), await renderStripPlot(c, groups));
   }
   log(`results/${name}: ${rows.length} finished runs (from ${from}, ${finished.length} run folders finished)`);
   return true;
@@ -292,13 +311,19 @@ async function authorsAndPruning(authors: string): Promise<AuthorsCache['andPrun
       inputs: { model, dataset: ds },
       params: { fractions: FRACTIONS, variants: ['all'], engine: 'js' },
     });
-    out.push({ file: fileOf(authors, 'RNN_study_with_keras', f), ...pruneSummary(r.outputs.curve, model.weights.W_rec) });
+    out.push({
+      file: fileOf(authors, 'RNN_study_with_keras', f),
+      ...pruneSummary(r.outputs.curve, model.weights.W_rec),
+    });
     log(`authors' AND net ${f}: pruned`);
   }
   return out;
 }
 
-async function authorsSignal(authors: string, kind: 'time' | 'osc'): Promise<Array<{ file: AuthorsFile; value: number }>> {
+async function authorsSignal(
+  authors: string,
+  kind: 'time' | 'osc',
+): Promise<Array<{ file: AuthorsFile; value: number }>> {
   const files = trainedFiles(authors, kind === 'time' ? 'time' : 'OSC', 'pulse_weights');
   if (files.length === 0) return [];
   const block = kind === 'time' ? timeReproductionTask : oscillationTask;
@@ -346,5 +371,7 @@ export async function refreshResults(sweeps: string, authors: string, results: s
     oscPeriod,
   };
   writeJson(join(results, 'authors.json'), cache);
-  log(`results/authors.json: ${multitask.length} multitask, ${andPruning.length} AND, ${timePeak.length} time, ${oscPeriod.length} oscillation nets`);
+  log(
+    `results/authors.json: ${multitask.length} multitask, ${andPruning.length} AND, ${timePeak.length} time, ${oscPeriod.length} oscillation nets`,
+  );
 }

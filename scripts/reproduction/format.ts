@@ -48,7 +48,12 @@ export function words(n: number): string {
  * How an observed range sits against a reference interval [lo, hi]: "within", "overlaps",
  * "above" or "below" (after rounding both to `d` decimals, so 1.037 counts as within 1.04-1.10 at d = 2).
  */
-export function against(xs: number[], lo: number, hi: number, d = 2): 'within' | 'overlaps' | 'above' | 'below' | 'n/a' {
+export function against(
+  xs: number[],
+  lo: number,
+  hi: number,
+  d = 2,
+): 'within' | 'overlaps' | 'above' | 'below' | 'n/a' {
   const ys = xs.filter((x) => Number.isFinite(x)).map((x) => Number(x.toFixed(d)));
   if (ys.length === 0) return 'n/a';
   const a = Math.min(...ys);

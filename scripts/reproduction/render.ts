@@ -73,7 +73,8 @@ export async function renderDocument(res: Results): Promise<string> {
     return l ? `${l.text}; ${legacyLabel(l.n)}` : 'not run';
   };
   const A = res.authors;
-  const Ar = (xs: number[], d = 3, scale = 1, unit = ''): string => (xs.length ? range(xs, d, scale, unit) : 'not available');
+  const Ar = (xs: number[], d = 3, scale = 1, unit = ''): string =>
+    xs.length ? range(xs, d, scale, unit) : 'not available';
 
   // --------------------------------------------------------------- sweeps list
   const sweepLine = (name: Name): string => {
@@ -81,11 +82,13 @@ export async function renderDocument(res: Results): Promise<string> {
     if (s) {
       const done = doneRows(s).length;
       const failed = s.runs.length - done;
-      const state = s.origin.from === 'run manifests' ? ` of ${s.origin.planned} planned (sweep still running when gathered)` : '';
+      const state =
+        s.origin.from === 'run manifests' ? ` of ${s.origin.planned} planned (sweep still running when gathered)` : '';
       return `- \`${name}\`: ${done} runs done${failed ? `, ${failed} failed` : ''}${state}: \`${planCommand(s.origin.plan, s.origin.dir)}\``;
     }
     const l = legacy?.sweeps[name];
-    if (l) return `- \`${name}\`: ${l.runs} runs done on ${legacy?.date ?? ''} (run folders gone; numbers kept as text in results/legacy.json): \`${l.command}\``;
+    if (l)
+      return `- \`${name}\`: ${l.runs} runs done on ${legacy?.date ?? ''} (run folders gone; numbers kept as text in results/legacy.json): \`${l.command}\``;
     return `- \`${name}\`: **not run** (no results/${name}/sweep.json): \`${planCommand(PLANS[name], `runs/repro/${name}`)}\``;
   };
 
@@ -110,10 +113,30 @@ export async function renderDocument(res: Results): Promise<string> {
   rows.push([
     'Pruning, AND, N = 50: share of W_rec with abs(w) < 0.003 / < 0.0205',
     '2 ... 12 %',
-    `${Ar(aAnd.map((p) => p.share0003), 1, 100, ' %')} / ${Ar(aAnd.map((p) => p.share0205), 1, 100, ' %')}`,
+    `${Ar(
+      aAnd.map((p) => p.share0003),
+      1,
+      100,
+      ' %',
+    )} / ${Ar(
+      aAnd.map((p) => p.share0205),
+      1,
+      100,
+      ' %',
+    )}`,
     ours('pruning-study', 'and-share', () => {
       const p = prunes();
-      return `${ms(p.map((x) => x.share0003), 1, 100, ' %')} / ${ms(p.map((x) => x.share0205), 1, 100, ' %')}`;
+      return `${ms(
+        p.map((x) => x.share0003),
+        1,
+        100,
+        ' %',
+      )} / ${ms(
+        p.map((x) => x.share0205),
+        1,
+        100,
+        ' %',
+      )}`;
     }),
   ]);
   for (const [f, ref] of [
@@ -127,22 +150,52 @@ export async function renderDocument(res: Results): Promise<string> {
     rows.push([
       `Pruning, AND, N = 50: distance at ${pc} % removed (mean over conditions; worst condition)`,
       ref,
-      aAnd.length ? `${Ar(aAnd.map((p) => meanDist(p, f)), 2)}; worst ${Ar(aAnd.map((p) => maxDist(p, f)), 2)}` : 'not available',
+      aAnd.length
+        ? `${Ar(
+            aAnd.map((p) => meanDist(p, f)),
+            2,
+          )}; worst ${Ar(
+            aAnd.map((p) => maxDist(p, f)),
+            2,
+          )}`
+        : 'not available',
       ours('pruning-study', `and-dist-${pc}`, () => {
         const p = prunes();
-        return `${ms(p.map((x) => meanDist(x, f)), 2)}; worst ${ms(p.map((x) => maxDist(x, f)), 2)}`;
+        return `${ms(
+          p.map((x) => meanDist(x, f)),
+          2,
+        )}; worst ${ms(
+          p.map((x) => maxDist(x, f)),
+          2,
+        )}`;
       }),
     ]);
   }
   rows.push([
     'Pruning (poster): share removable before the task deteriorates (every condition still correct)',
     '10-12 %',
-    Ar(aAnd.map((p) => p.maxOk), 0, 100, ' %'),
-    ours('pruning-study', 'and-tolerance', () => ms(prunes().map((p) => p.maxOk), 1, 100, ' %')),
+    Ar(
+      aAnd.map((p) => p.maxOk),
+      0,
+      100,
+      ' %',
+    ),
+    ours('pruning-study', 'and-tolerance', () =>
+      ms(
+        prunes().map((p) => p.maxOk),
+        1,
+        100,
+        ' %',
+      ),
+    ),
   ]);
 
   // --------------------------------------------------------------- delay and size
-  const gridPoints = (s: ResultsSweep | undefined, key: string, authors: Record<number, string>): Array<[number, SweepRow[]]> => {
+  const gridPoints = (
+    s: ResultsSweep | undefined,
+    key: string,
+    authors: Record<number, string>,
+  ): Array<[number, SweepRow[]]> => {
     const points = new Set<number>(Object.keys(authors).map(Number));
     for (const r of doneRows(s)) points.add(gridValue(r, key));
     return [...points]
@@ -150,9 +203,15 @@ export async function renderDocument(res: Results): Promise<string> {
       .sort((a, b) => a - b)
       .map((v) => [v, doneRows(s).filter((r) => gridValue(r, key) === v)]);
   };
-  const gridSummary = (s: ResultsSweep | undefined, key: string, authors: Record<number, string>, unit: string): string => {
+  const gridSummary = (
+    s: ResultsSweep | undefined,
+    key: string,
+    authors: Record<number, string>,
+    unit: string,
+  ): string => {
     const done = gridPoints(s, key, authors).filter(([, runs]) => runs.length > 0);
-    const at = ([v, runs]: [number, SweepRow[]]): string => `${fmt(stats(colOf(runs, HELD_OUT)).mean, 2)} at ${unit}${v}`;
+    const at = ([v, runs]: [number, SweepRow[]]): string =>
+      `${fmt(stats(colOf(runs, HELD_OUT)).mean, 2)} at ${unit}${v}`;
     const first = done[0];
     const last = done[done.length - 1];
     if (!first || !last) return 'not run';
@@ -179,8 +238,12 @@ export async function renderDocument(res: Results): Promise<string> {
   rows.push([
     '3-task nets that met the criterion (all 36 probe trials within 0.3 of the target)',
     'all (trained to loss < 5e-5)',
-    aM.length ? `${aM.filter((a) => a.correct >= 1).length} of ${aM.length} get every probe trial right` : 'not available',
-    mAll ? `${multi.length} of ${doneRows(mAll).length} finished runs within maxSteps (the rows below use these)` : 'not run',
+    aM.length
+      ? `${aM.filter((a) => a.correct >= 1).length} of ${aM.length} get every probe trial right`
+      : 'not available',
+    mAll
+      ? `${multi.length} of ${doneRows(mAll).length} finished runs within maxSteps (the rows below use these)`
+      : 'not run',
   ]);
   rows.push([
     'Multitask nets: spectral radius, trained (initial)',
@@ -191,21 +254,39 @@ export async function renderDocument(res: Results): Promise<string> {
   rows.push([
     'Multitask nets: eigenvalues with abs > 1.01',
     '7-21',
-    Ar(aM.map((a) => a.outside), 0),
+    Ar(
+      aM.map((a) => a.outside),
+      0,
+    ),
     ms(mc('eigen.spectrum.outside'), 1),
   ]);
   rows.push([
     'Trained nets: W_rec mean / std x sqrt(N) / skewness',
     'abs(mean) < 0.006, std ~ 1/sqrt(N), skew ~ 0',
     aM.length
-      ? `${Ar(aM.map((a) => a.mean), 4)} / ${Ar(aM.map((a) => a.stdSqrtN))} / ${Ar(aM.map((a) => a.skew))}`
+      ? `${Ar(
+          aM.map((a) => a.mean),
+          4,
+        )} / ${Ar(aM.map((a) => a.stdSqrtN))} / ${Ar(aM.map((a) => a.skew))}`
       : 'not available',
     `${ms(mc('wstats.stats.W_rec.mean'), 4)} / ${ms(mc('wstats.stats.W_rec.stdTimesSqrtN'))} / ${ms(mc('wstats.stats.W_rec.skewness'))}`,
   ]);
   rows.push([
     'PCA of the multitask conditions: variance in the top 3 PCs, trained / untrained',
     '77-82 % / 43-54 %',
-    aM.length ? `${Ar(aM.map((a) => a.pca[1]), 1, 100, ' %')} / ${Ar(aM.map((a) => a.pca[0]), 1, 100, ' %')}` : 'not available',
+    aM.length
+      ? `${Ar(
+          aM.map((a) => a.pca[1]),
+          1,
+          100,
+          ' %',
+        )} / ${Ar(
+          aM.map((a) => a.pca[0]),
+          1,
+          100,
+          ' %',
+        )}`
+      : 'not available',
     `${ms(mc('pca.pca.top3'), 1, 100, ' %')} / ${ms(mc('pca0.pca.top3'), 1, 100, ' %')}`,
   ]);
   rows.push([
@@ -227,13 +308,19 @@ export async function renderDocument(res: Results): Promise<string> {
   rows.push([
     'Trained oscillator: period (steps)',
     '35',
-    Ar((A?.oscPeriod ?? []).map((x) => x.value), 0),
+    Ar(
+      (A?.oscPeriod ?? []).map((x) => x.value),
+      0,
+    ),
     ours('oscillation', 'osc-period', () => ms(derivedOf('oscillation', 'period'), 1)),
   ]);
   rows.push([
     'Trained time reproduction: output peak after onset (steps)',
     '50',
-    Ar((A?.timePeak ?? []).map((x) => x.value), 0),
+    Ar(
+      (A?.timePeak ?? []).map((x) => x.value),
+      0,
+    ),
     ours('time-reproduction', 'time-peak', () => ms(derivedOf('time-reproduction', 'peakAfterOnset'), 1)),
   ]);
   rows.push([
@@ -260,12 +347,17 @@ export async function renderDocument(res: Results): Promise<string> {
         const minutes = runs.map((r) => num(r.durationMs) / 60_000);
         return `| ${v} | ${a} | ${ms(colOf(runs, HELD_OUT), 2)} | ${ms(colOf(runs, PROBE), 2)} | ${ms(colOf(runs, 'train.history.finalLoss'), 4)} | ${range(minutes, 1).replace(/ \(.*/, '')} |`;
       });
-    const note = !s && l ? `\n\n(${legacyLabel(`${legacy?.sweeps[name]?.runs ?? '?'} runs`)}: the table as printed then.)` : '';
+    const note =
+      !s && l ? `\n\n(${legacyLabel(`${legacy?.sweeps[name]?.runs ?? '?'} runs`)}: the table as printed then.)` : '';
     return [head, '|---|---|---|---|---|---|', ...lines].join('\n') + note;
   };
   const minutesOf = (name: Name): string => {
     const s = R(name);
-    if (s) return fmt(doneRows(s).reduce((a, r) => a + (Number.isFinite(num(r.durationMs)) ? num(r.durationMs) : 0), 0) / 60_000, 0);
+    if (s)
+      return fmt(
+        doneRows(s).reduce((a, r) => a + (Number.isFinite(num(r.durationMs)) ? num(r.durationMs) : 0), 0) / 60_000,
+        0,
+      );
     return legacy?.grids[name]?.minutes ?? '0';
   };
   const legacyComment = (key: string, names: Name[]): string => {
@@ -373,12 +465,33 @@ function multitaskComments(mAll: ResultsSweep | undefined, multi: SweepRow[], re
   const outVs = against(outside, 7, 21, 0);
   const pca1 = c('pca.pca.top3');
   const pca0 = c('pca0.pca.top3');
-  const pcaVs1 = against(pca1.map((x) => x * 100), 77, 82, 0);
-  const pcaVs0 = against(pca0.map((x) => x * 100), 43, 54, 0);
+  const pcaVs1 = against(
+    pca1.map((x) => x * 100),
+    77,
+    82,
+    0,
+  );
+  const pcaVs0 = against(
+    pca0.map((x) => x * 100),
+    43,
+    54,
+    0,
+  );
   const pruneAll = c('prune.curve.all.maxFractionOk');
-  const pruneVs = against(pruneAll.map((x) => x * 100), 10, 12, 0);
+  const pruneVs = against(
+    pruneAll.map((x) => x * 100),
+    10,
+    12,
+    0,
+  );
   const say = (v: string): string =>
-    v === 'within' ? 'agrees (inside the published range)' : v === 'overlaps' ? 'overlaps the published range' : v === 'n/a' ? 'has no data yet' : `does not agree (${v} the published range)`;
+    v === 'within'
+      ? 'agrees (inside the published range)'
+      : v === 'overlaps'
+        ? 'overlaps the published range'
+        : v === 'n/a'
+          ? 'has no data yet'
+          : `does not agree (${v} the published range)`;
   const seeds = `${words(multi.length)} seed${multi.length === 1 ? '' : 's'}`;
   const eigenTol = num((p['eigen'] ?? {})['tolerance']);
   const tol = Number.isFinite(eigenTol) ? eigenTol : 0.01;
@@ -400,15 +513,38 @@ function multitaskComments(mAll: ResultsSweep | undefined, multi: SweepRow[], re
   ${span(r0, 3)} (the authors' start) and end at ${span(radius, 3)} with ${span(outside, 0)} of ${String(net['units'])} eigenvalues
   outside |lambda| > ${fmt(1 + tol, 2)}. The count ${say(outVs)}: the poster's finding, a small set of
   eigenvalues leaving the circle, is reproduced. The radius ${say(radVs)}: our outliers
-  are pushed further out (by ${span(radius.map((x, i) => x - (r0[i] ?? NaN)), 2)} against ${span(aM.map((a) => a.radius[1] - a.radius[0]), 2)} for the
+  are pushed further out (by ${span(
+    radius.map((x, i) => x - (r0[i] ?? NaN)),
+    2,
+  )} against ${span(
+    aM.map((a) => a.radius[1] - a.radius[0]),
+    2,
+  )} for the
   authors'). The optimiser deviation is the suspected cause (a larger learning rate, smaller
   batches and clipping, and training only to our criterion rather than to loss < 5e-5); it is not
   yet tested. ${dominant(c('eigen.spectrum.dominantFreqAtan2'))}
 - **Weight moments.** Mean ${span(c('wstats.stats.W_rec.mean'), 4)}, std x sqrt(N) ${span(c('wstats.stats.W_rec.stdTimesSqrtN'), 3)},
-  skewness ${span(c('wstats.stats.W_rec.skewness'), 3)} (authors' nets: ${span(aM.map((a) => a.mean), 4)}, ${span(aM.map((a) => a.stdSqrtN), 3)},
-  ${span(aM.map((a) => a.skew), 3)}): training leaves the orthogonal initialisation's distribution in place in both.
+  skewness ${span(c('wstats.stats.W_rec.skewness'), 3)} (authors' nets: ${span(
+    aM.map((a) => a.mean),
+    4,
+  )}, ${span(
+    aM.map((a) => a.stdSqrtN),
+    3,
+  )},
+  ${span(
+    aM.map((a) => a.skew),
+    3,
+  )}): training leaves the orthogonal initialisation's distribution in place in both.
 - **PCA.** Top 3 PCs: ${span(pca1, 1, 100)} % trained, ${span(pca0, 1, 100)} % untrained (published 77-82 % / 43-54 %;
-  the authors' nets here ${span(aM.map((a) => a.pca[1]), 1, 100)} / ${span(aM.map((a) => a.pca[0]), 1, 100)} %). Trained: ${say(pcaVs1)};
+  the authors' nets here ${span(
+    aM.map((a) => a.pca[1]),
+    1,
+    100,
+  )} / ${span(
+    aM.map((a) => a.pca[0]),
+    1,
+    100,
+  )} %). Trained: ${say(pcaVs1)};
   untrained: ${say(pcaVs0)}. The ordering (training concentrates activity) agrees.${pcaVs1 === 'above' ? ' That ours concentrate more is consistent with their larger outlier eigenvalues (slower, stronger modes dominate the activity); not tested.' : ''}
 - **Fixed points.** \`analysis.fixed-points\` at the context levels finds ${span(c('fp.points.points'), 0)} fixed points
   per network (${span(c('fp.points.stable'), 0)} stable, ${span(c('fp.points.saddle'), 0)} saddles) over all contexts together.
