@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeNpy } from '../../nodes/lib/npy.ts';
 
 function writeSweep(dir: string, key: string, points: Array<[number, number, number[]]>): void {
   mkdirSync(dir, { recursive: true });
@@ -99,5 +100,59 @@ describe('reproduction document', () => {
     const again = script('--sweeps', join(root, 'missing'));
     expect(again.status, again.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(doc);
+  });
+
+  it("derives the peak after onset and the period from the runs' simulated outputs", { timeout: 120_000 }, () => {
+    const root = mkdtempSync(join(tmpdir(), 'cortexflow-repro-derived-'));
+    const sweep = (name: string, T: number, y: (t: number) => number): void => {
+      const dir = join(root, 'sweeps', name);
+      const traj = join(dir, 'runs', 'seed-1', 'sim', 'trajectories');
+      mkdirSync(traj, { recursive: true });
+      const data = new Float32Array(2 * T);
+      for (let t = 0; t < T; t++) data[T + t] = y(t); // the stimulus-present condition is the last
+      writeFileSync(join(traj, 'y.npy'), encodeNpy(data, [2, T, 1]));
+      writeFileSync(join(traj, 'summary.json'), JSON.stringify({ C: 2, T }));
+      const run = { run: 'seed-1', seed: 1, status: 'done', durationMs: 1, sets: ['net.seed=1'], values: {} };
+      writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ pipeline: 'x.json', sets: [], runs: [run] }));
+      mkdirSync(join(dir, 'runs', 'seed-1'), { recursive: true });
+      writeFileSync(join(dir, 'runs', 'seed-1', 'manifest.json'), JSON.stringify({ status: 'done', nodes: {} }));
+    };
+    sweep('time-reproduction', 300, (t) => Math.exp(-(((t - 103) / 8) ** 2)));
+    sweep('oscillation', 420, (t) => (t >= 160 ? Math.sin((2 * Math.PI * t) / 35) : 0));
+    const out = join(root, 'REPRODUCTION.md');
+    const results = join(root, 'results');
+    const r = spawnSync(
+      process.execPath,
+      [
+        'bin/tsx.mjs',
+        'scripts/reproduction.ts',
+        '--refresh',
+        '--sweeps',
+        join(root, 'sweeps'),
+        '--authors',
+        join(root, 'none'),
+        '--results',
+        results,
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const d = (n: string) =>
+      (
+        JSON.parse(readFileSync(join(results, n, 'derived.json'), 'utf8')) as {
+          runs: Record<string, Record<string, number>>;
+        }
+      ).runs['seed-1'];
+    expect(d('time-reproduction')?.['peakAfterOnset']).toBe(53);
+    expect(d('oscillation')?.['period']).toBeCloseTo(35, 1);
+    const doc = readFileSync(out, 'utf8');
+    expect(doc).toContain(
+      '| Trained time reproduction: output peak after onset (steps) | 50 | not available | 53.0 ± 0.0 (53.0 to 53.0, n = 1) |',
+    );
+    expect(doc).toContain(
+      '| Trained oscillator: period (steps) | 35 | not available | 35.0 ± 0.0 (35.0 to 35.0, n = 1) |',
+    );
   });
 });
