@@ -9,7 +9,8 @@
  *
  * Options: --results DIR (default results), --out FILE (default docs/REPRODUCTION.md),
  * --sweeps DIR (live sweep folders DIR/NAME, default runs/repro), --authors DIR (the authors'
- * repositories' extracted files, default /tmp/authors-nets). With --refresh, whatever is found
+ * repositories' extracted files, default /tmp/authors-nets; --skip-authors keeps results/authors.json
+ * as it is, the authors' analysis takes minutes). With --refresh, whatever is found
  * replaces its part of results/ and whatever is not keeps the committed numbers (results/README.md).
  * Without it nothing but results/ is read, and the output is deterministic: a fresh clone
  * regenerates the committed document byte for byte (test/integration/reproduction-results.test.ts).
@@ -34,7 +35,8 @@ try {
   if (process.argv.includes('--refresh')) {
     // Loaded only here: refreshing reads HDF5 and run folders; rendering needs none of that.
     const { refreshResults } = await import('./reproduction/collect.ts');
-    await refreshResults(arg('sweeps', 'runs/repro'), arg('authors', '/tmp/authors-nets'), RESULTS);
+    const authors = process.argv.includes('--skip-authors') ? undefined : arg('authors', '/tmp/authors-nets');
+    await refreshResults(arg('sweeps', 'runs/repro'), authors, RESULTS);
   }
   writeFileSync(OUT, await renderDocument(readResults(RESULTS)));
   process.stderr.write(`wrote ${OUT} from ${RESULTS}/\n`);

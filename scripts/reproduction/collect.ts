@@ -9,11 +9,11 @@ import { runBlock } from '../../core/index.ts';
 import { andTask, timeReproductionTask, oscillationTask } from '../../nodes/tasks/index.ts';
 import { authorsThreeTaskDataset } from '../../nodes/analysis/tools/three-task.ts';
 import { loadModelFile } from '../../nodes/model/load.ts';
-import type { Dataset, PruningCurve, Trajectories } from '../../nodes/ports/index.ts';
+import type { Dataset, FixedPoints, PruningCurve, Trajectories } from '../../nodes/ports/index.ts';
 import { eigenMatrix, spectrumOf } from '../../nodes/analysis/eigen.ts';
 import { matrixStats } from '../../nodes/analysis/weight-stats.ts';
 import { pcaAnalysis } from '../../nodes/analysis/pca.ts';
-import { pruneBlock } from '../../nodes/analysis/index.ts';
+import { fixedPointsBlock, pruneBlock } from '../../nodes/analysis/index.ts';
 import { decodeNpy } from '../../nodes/lib/npy.ts';
 import { runSimulation } from '../../nodes/sim/run.ts';
 import { simulate } from '../../nodes/model/simulate.ts';
@@ -27,6 +27,7 @@ import {
   type AuthorsCache,
   type AuthorsFile,
   type Derived,
+  type FixedPointCounts,
   type PruneResult,
   type ResultsSweep,
 } from './results.ts';
@@ -83,6 +84,18 @@ export function pruneSummary(curve: PruningCurve, W: ArrayLike<number>): PruneRe
   return { share0003: a / W.length, share0205: b / W.length, distAt, maxOk: all?.maxFractionOk ?? NaN };
 }
 
+/** Fixed points per constant input, in the order the inputs were probed. */
+export function fixedPointCounts(fp: Pick<FixedPoints, 'points' | 'inputs'>): FixedPointCounts {
+  const out: FixedPointCounts = {};
+  for (const i of fp.inputs ?? []) out[i.label] = { points: 0, stable: 0, saddle: 0, unstable: 0 };
+  for (const p of fp.points) {
+    const c = (out[p.inputLabel] ??= { points: 0, stable: 0, saddle: 0, unstable: 0 });
+    c.points++;
+    c[p.stability]++;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- live sweeps
 
 /** Output y [C, T, 1] of a run's simulation node. */
@@ -105,6 +118,10 @@ async function deriveRun(name: string, runDir: string): Promise<Derived['runs'][
     const o = runOutputs(runDir);
     return o ? { period: periodOf(o.y, (o.C - 1) * o.T, Math.round(o.T * 0.3), o.T - 20) } : {};
   }
+  if (name === 'multitask-context') {
+    const f = join(runDir, 'fp', 'points.json');
+    return existsSync(f) ? { fixedPoints: fixedPointCounts(JSON.parse(readFileSync(f, 'utf8')) as FixedPoints) } : {};
+  }
   if (name === 'pruning-study') {
     const cf = join(runDir, 'prune', 'curve.json');
     const mf = join(runDir, 'train', 'model', 'model.json');
@@ -120,6 +137,8 @@ const DERIVED_NOTE: Record<string, string> = {
     "peakAfterOnset: steps from the pulse onset (50) to the output's maximum, in sim's pulse-present condition (sim/trajectories/y.npy)",
   oscillation:
     "period: mean spacing of the output's upward mean crossings over [0.3 T, T - 20) in sim's triggered condition (sim/trajectories/y.npy)",
+  'multitask-context':
+    'fixedPoints: fixed points found per constant input probed (zero input = the XOR context, context = 1 AND, context = -1 OR), by stability (fp/points.json)',
   'pruning-study':
     'prune: share of |W_rec| < 0.003 / < 0.0205 (train/model), distance per condition at each fraction and tolerance of the "all" curve (prune/curve.json)',
 };
@@ -245,11 +264,16 @@ function fileOf(authors: string, repo: string, abs: string): AuthorsFile {
   return { repo: `katejarne/${repo}`, commit: commitOf(authors, repo), path: relative(join(authors, repo), abs) };
 }
 
+/** The flagship pipeline whose fixed-point and pruning params are applied to the authors' nets too. */
+const FLAGSHIP = 'examples/multitask-context.json';
+
 async function authorsMultitask(authors: string): Promise<AuthorsCache['multitask']> {
   const root = join(authors, 'multitasking_RNN/Examples');
   if (!existsSync(root)) return [];
-  const probe = (await authorsThreeTaskDataset(60, 60)).probe;
+  const dataset = await authorsThreeTaskDataset(60, 60);
+  const probe = dataset.probe;
   if (!probe) throw new Error('context.mux gave no probe');
+  const settings = pipelineParams(FLAGSHIP);
   const out: AuthorsCache['multitask'] = [];
   for (const dir of readdirSync(root).sort()) {
     const ok = join(root, dir, 'ok');
@@ -264,6 +288,15 @@ async function authorsMultitask(authors: string): Promise<AuthorsCache['multitas
     const w = matrixStats('W_rec', m1.weights.W_rec, 100, false);
     const t0 = (await runSimulation(m0, probe, { conditions: 'all', label: 'initial' })).trajectories;
     const t1 = (await runSimulation(m1, probe, { conditions: 'all', label: 'trained' })).trajectories;
+    const fp = await runBlock<{ points: FixedPoints }>(fixedPointsBlock, {
+      inputs: { model: m1, trajectories: t1 },
+      params: settings['fp'] ?? {},
+    });
+    const pr = await runBlock<{ curve: PruningCurve }>(pruneBlock, {
+      inputs: { model: m1, dataset },
+      params: settings['prune'] ?? {},
+    });
+    const tol = (v: string): number => pr.outputs.curve.curves.find((c) => c.variant === v)?.maxFractionOk ?? NaN;
     const top3 = (t: Trajectories): number =>
       pcaAnalysis(t, 3)
         .explainedVarianceRatio.slice(0, 3)
@@ -277,8 +310,13 @@ async function authorsMultitask(authors: string): Promise<AuthorsCache['multitas
       mean: w.mean,
       stdSqrtN: w.std * Math.sqrt(m1.N),
       skew: w.skewness,
+      excessKurtosis: w.excessKurtosis,
+      dominantFreq: s1.dominant.freqAtan2,
       pca: [top3(t0), top3(t1)],
       correct: t1.accuracy.filter((a) => a >= 1).length / t1.C,
+      fixedPoints: fixedPointCounts(fp.outputs.points),
+      pruneAll: tol('all'),
+      pruneRandom: tol('random'),
     });
     log(`authors' multitask net ${dir}: done`);
   }
@@ -343,13 +381,17 @@ async function authorsSignal(
 
 /**
  * Refresh results/ from what is on this machine. `sweeps` holds live sweep folders by name
- * (`sweeps/NAME`); `authors` the authors' repositories' extracted files.
+ * (`sweeps/NAME`); `authors` the authors' repositories' extracted files (undefined: keep authors.json).
  */
-export async function refreshResults(sweeps: string, authors: string, results: string): Promise<void> {
+export async function refreshResults(sweeps: string, authors: string | undefined, results: string): Promise<void> {
   mkdirSync(results, { recursive: true });
   for (const name of SWEEP_NAMES) {
     const live = join(sweeps, name);
     if (!(await refreshSweep(name, live, results))) log(`results/${name}: no live sweep at ${live}, kept as is`);
+  }
+  if (authors === undefined) {
+    log('results/authors.json: kept as is (--skip-authors)');
+    return;
   }
   const multitask = await authorsMultitask(authors);
   const andPruning = await authorsAndPruning(authors);
@@ -363,9 +405,11 @@ export async function refreshResults(sweeps: string, authors: string, results: s
     note:
       "Numbers computed by scripts/reproduction.ts --refresh from the authors' published Keras HDF5 networks " +
       '(repo, commit, path per entry; the files themselves are not part of this project). ' +
-      'multitask: 3-task probe (36 trials, jitters 1/25/50), outside = |lambda| > 1.01, pca = top-3 explained variance [initial, trained], correct = share of probe trials right. ' +
+      'multitask: 3-task probe (36 trials, jitters 1/25/50), outside = |lambda| > 1.01, pca = top-3 explained variance [initial, trained], correct = share of probe trials right, ' +
+      "fixedPoints / pruneAll / pruneRandom: analysis.fixed-points and analysis.prune with the flagship example's params (settings). " +
       'andPruning: analysis.prune (variant all) on task.and (50 samples, seed 1). timePeak / oscPeriod: as derived.json of those sweeps.',
     multitask,
+    settings: { fp: pipelineParams(FLAGSHIP)['fp'] ?? {}, prune: pipelineParams(FLAGSHIP)['prune'] ?? {} },
     andPruning,
     timePeak,
     oscPeriod,

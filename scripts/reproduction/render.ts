@@ -12,6 +12,12 @@ import { against, fmt, ms, range, span, stats, words } from './format.ts';
 import { PLANS, SWEEP_NAMES, planCommand, type PruneResult, type Results, type ResultsSweep } from './results.ts';
 
 type Name = (typeof SWEEP_NAMES)[number];
+/** The constant inputs `analysis.fixed-points` probes at the context levels, and the task each level names. */
+const FP_INPUTS = [
+  ['context = 1', 'AND'],
+  ['context = -1', 'OR'],
+  ['zero input', 'XOR: no context pulse'],
+] as const;
 const HELD_OUT = 'sim-test.trajectories.meanDistance';
 const PROBE = 'sim.trajectories.meanDistance';
 const AUTHORS_DELAY: Record<number, string> = {
@@ -290,15 +296,47 @@ export async function renderDocument(res: Results): Promise<string> {
     `${ms(mc('pca.pca.top3'), 1, 100, ' %')} / ${ms(mc('pca0.pca.top3'), 1, 100, ' %')}`,
   ]);
   rows.push([
-    'Multitask nets: fixed points found (all context levels together; stable / saddle)',
-    'not given as a number ("fixed points and oscillations coexist")',
-    'not run',
-    `${ms(mc('fp.points.points'), 1)} (${ms(mc('fp.points.stable'), 1)} / ${ms(mc('fp.points.saddle'), 1)})`,
+    'Multitask nets: dominant eigenvalue frequency, atan2 (cycles per step; 0 = real)',
+    'not given (slow rotations in their figures)',
+    Ar(aM.map((a) => a.dominantFreq)),
+    ms(mc('eigen.spectrum.dominantFreqAtan2')),
   ]);
+  const fpOurs = (label: string, k: 'points' | 'stable' | 'saddle'): number[] =>
+    multi.map((r) => num(res.sweeps['multitask-context']?.derived?.runs[r.run]?.fixedPoints?.[label]?.[k]));
+  for (const [label, task] of FP_INPUTS)
+    rows.push([
+      `Multitask nets: fixed points at constant input "${label}" (${task}): all (stable / saddle)`,
+      'not given as a number ("fixed points and oscillations coexist")',
+      aM.length
+        ? `${Ar(
+            aM.map((a) => a.fixedPoints[label]?.points ?? NaN),
+            0,
+          )} (${Ar(
+            aM.map((a) => a.fixedPoints[label]?.stable ?? NaN),
+            0,
+          ).replace(/ \(.*/, '')} / ${Ar(
+            aM.map((a) => a.fixedPoints[label]?.saddle ?? NaN),
+            0,
+          ).replace(/ \(.*/, '')})`
+        : 'not available',
+      `${ms(fpOurs(label, 'points'), 1)} (${ms(fpOurs(label, 'stable'), 1).replace(/ \(.*/, '')} / ${ms(fpOurs(label, 'saddle'), 1).replace(/ \(.*/, '')})`,
+    ]);
   rows.push([
     'Pruning (poster), 3-task nets: share of W_rec removable with every probe trial still correct: smallest weights first / at random',
     '10-12 % (smallest first)',
-    'not run',
+    aM.length
+      ? `${Ar(
+          aM.map((a) => a.pruneAll),
+          0,
+          100,
+          ' %',
+        )} / ${Ar(
+          aM.map((a) => a.pruneRandom),
+          0,
+          100,
+          ' %',
+        )}`
+      : 'not available',
     `${ms(mc('prune.curve.all.maxFractionOk'), 1, 100, ' %')} / ${ms(mc('prune.curve.random.maxFractionOk'), 1, 100, ' %')}`,
   ]);
   const derivedOf = (name: Name, k: 'period' | 'peakAfterOnset'): number[] => {
@@ -492,6 +530,33 @@ function multitaskComments(mAll: ResultsSweep | undefined, multi: SweepRow[], re
         : v === 'n/a'
           ? 'has no data yet'
           : `does not agree (${v} the published range)`;
+  const fpOf = (label: string, k: 'points' | 'stable' = 'points'): number[] =>
+    multi.map((r) => num(res.sweeps['multitask-context']?.derived?.runs[r.run]?.fixedPoints?.[label]?.[k]));
+  const sumOf = (a: (typeof aM)[number], k: 'points' | 'stable'): number =>
+    Object.values(a.fixedPoints).reduce((x, y) => x + y[k], 0);
+  const fpStarts = String((p['fp'] ?? {})['starts']);
+  const fpOurs = `${span(c('fp.points.points'), 0)} (${span(c('fp.points.stable'), 0)} stable, ${span(c('fp.points.saddle'), 0)} saddles)`;
+  const fpAuthors = `${span(
+    aM.map((a) => sumOf(a, 'points')),
+    0,
+  )} (${span(
+    aM.map((a) => sumOf(a, 'stable')),
+    0,
+  )} stable)`;
+  const fpPerLevel = FP_INPUTS.map(([l, t]) => {
+    const theirs = span(
+      aM.map((a) => a.fixedPoints[l]?.points ?? NaN),
+      0,
+    );
+    return `${t.replace(/:.*/, '')} ${span(fpOf(l), 0)} against ${theirs}`;
+  }).join(', ');
+  const lacking = multi.filter((_r, i) => FP_INPUTS.some(([l]) => !((fpOf(l, 'stable')[i] ?? 0) > 0))).length;
+  const authorsLacking = aM.filter((a) => FP_INPUTS.some(([l]) => !((a.fixedPoints[l]?.stable ?? 0) > 0))).length;
+  const stableSentence =
+    `The authors' nets have a stable fixed point at every context level${authorsLacking ? ` except ${authorsLacking} of ${aM.length}` : ''}; ` +
+    (lacking === 0
+      ? 'so do all of ours.'
+      : `${words(lacking)} of our ${words(multi.length)} ${lacking === 1 ? 'lacks' : 'lack'} one at some level (the trajectory there ends near a saddle or keeps moving; which of the two is not measured here).`);
   const seeds = `${words(multi.length)} seed${multi.length === 1 ? '' : 's'}`;
   const eigenTol = num((p['eigen'] ?? {})['tolerance']);
   const tol = Number.isFinite(eigenTol) ? eigenTol : 0.01;
@@ -522,7 +587,10 @@ function multitaskComments(mAll: ResultsSweep | undefined, multi: SweepRow[], re
   )} for the
   authors'). The optimiser deviation is the suspected cause (a larger learning rate, smaller
   batches and clipping, and training only to our criterion rather than to loss < 5e-5); it is not
-  yet tested. ${dominant(c('eigen.spectrum.dominantFreqAtan2'))}
+  yet tested. ${dominant(
+    c('eigen.spectrum.dominantFreqAtan2'),
+    aM.map((a) => a.dominantFreq),
+  )}
 - **Weight moments.** Mean ${span(c('wstats.stats.W_rec.mean'), 4)}, std x sqrt(N) ${span(c('wstats.stats.W_rec.stdTimesSqrtN'), 3)},
   skewness ${span(c('wstats.stats.W_rec.skewness'), 3)} (authors' nets: ${span(
     aM.map((a) => a.mean),
@@ -546,26 +614,38 @@ function multitaskComments(mAll: ResultsSweep | undefined, multi: SweepRow[], re
     100,
   )} %). Trained: ${say(pcaVs1)};
   untrained: ${say(pcaVs0)}. The ordering (training concentrates activity) agrees.${pcaVs1 === 'above' ? ' That ours concentrate more is consistent with their larger outlier eigenvalues (slower, stronger modes dominate the activity); not tested.' : ''}
-- **Fixed points.** \`analysis.fixed-points\` at the context levels finds ${span(c('fp.points.points'), 0)} fixed points
-  per network (${span(c('fp.points.stable'), 0)} stable, ${span(c('fp.points.saddle'), 0)} saddles) over all contexts together.
-  The authors publish no count to compare with.
+- **Fixed points.** \`analysis.fixed-points\` at the three context levels (the flagship's params, ${fpStarts} starts)
+  finds ${fpOurs} fixed points per network in ours and ${fpAuthors} in the authors'. Per context level, ours
+  against the authors': ${fpPerLevel} (XOR: no context pulse, i.e. zero input). The published study gives no
+  count to compare with. ${stableSentence}
 - **Pruning, 3-task nets.** Removing the smallest weights first, ${span(pruneAll, 0, 100)} % of W_rec can go with every
-  probe trial still right; removing at random, ${span(c('prune.curve.random.maxFractionOk'), 0, 100)} %. Against the poster's 10-12 % the
+  probe trial still right in ours, ${span(
+    aM.map((a) => a.pruneAll),
+    0,
+    100,
+  )} % in the authors' nets (same block and fractions);
+  removing at random, ${span(c('prune.curve.random.maxFractionOk'), 0, 100)} % in ours and ${span(
+    aM.map((a) => a.pruneRandom),
+    0,
+    100,
+  )} % in theirs. Against the poster's 10-12 % our
   magnitude tolerance ${say(pruneVs)} (the fractions tried are ${((p['prune'] ?? {})['fractions'] as number[] | undefined)?.map((x) => Math.round(x * 100)).join(', ') ?? '?'} %,
-  so a tolerance is known only to that grid).
+  so a tolerance is known only to that grid). Where the two differ, note that the poster judged
+  "deterioration" on the output distance, while \`analysis.prune\` requires every probe trial's decision
+  to stay right (docs/analyses.md).
 - **Time to criterion.** ${span(c('train.history.steps'), 0)} steps (${span(c('train.history.seconds'), 0)} s per run, ${words(mAll.origin.plan.workers)} run${mAll.origin.plan.workers > 1 ? 's' : ''} at a time
   on a shared 2-core machine${mAll.origin.plan.nice ? ' at low priority' : ''}), against 450 steps for the PyTorch peer with the authors'
   recipe at N = 200 (seed 0).`;
 }
 
 /** "The dominant eigenvalue is real in k of n networks ...": from the atan2 frequencies. */
-function dominant(freqs: number[]): string {
+function dominant(freqs: number[], authors: number[]): string {
   const f = freqs.filter((x) => Number.isFinite(x));
   if (f.length === 0) return '';
   const real = f.filter((x) => x === 0).length;
   const rot = f.filter((x) => x !== 0);
   const rest = rot.length ? `; a slow rotation of ${span(rot.map(Math.abs), 3)} cycles per step in the others` : '';
-  return `The dominant eigenvalue is real in ${real} of ${f.length} networks${rest} (the authors': slow rotations of 0.012-0.031 cycles per step, docs/original-networks.md).`;
+  return `The dominant eigenvalue is real in ${real} of ${f.length} networks${rest} (the authors' nets: ${span(authors.map(Math.abs), 3)} cycles per step).`;
 }
 
 /** Re-wrap each markdown list item of `text` to `width` columns (two-space continuation). */

@@ -49,8 +49,14 @@ export interface PruneResult {
 /** results/NAME/derived.json: per-run numbers computed from run folders (not in the manifests). */
 export interface Derived {
   note: string;
-  runs: Record<string, { peakAfterOnset?: number; period?: number; prune?: PruneResult }>;
+  runs: Record<
+    string,
+    { peakAfterOnset?: number; period?: number; prune?: PruneResult; fixedPoints?: FixedPointCounts }
+  >;
 }
+
+/** Fixed points found per constant input probed (label as `analysis.fixed-points` gives it: "zero input", "context = 1", ...). */
+export type FixedPointCounts = Record<string, { points: number; stable: number; saddle: number; unstable: number }>;
 
 /** One file of the authors' repositories, for provenance. */
 export interface AuthorsFile {
@@ -71,9 +77,19 @@ export interface AuthorsCache {
     mean: number;
     stdSqrtN: number;
     skew: number;
+    excessKurtosis: number;
+    /** Dominant eigenvalue's frequency, atan2 form (cycles per step). */
+    dominantFreq: number;
     pca: [number, number];
     correct: number;
+    /** `analysis.fixed-points` with the flagship's params (authors.settings.fp). */
+    fixedPoints: FixedPointCounts;
+    /** `analysis.prune` tolerance with the flagship's params (authors.settings.prune): smallest first / random. */
+    pruneAll: number;
+    pruneRandom: number;
   }>;
+  /** Params of the blocks run on the authors' multitask nets (the flagship pipeline's, when gathered). */
+  settings: Record<string, Record<string, unknown>>;
   andPruning: Array<{ file: AuthorsFile } & PruneResult>;
   timePeak: Array<{ file: AuthorsFile; value: number }>;
   oscPeriod: Array<{ file: AuthorsFile; value: number }>;

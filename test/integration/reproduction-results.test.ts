@@ -2,7 +2,8 @@
  * Results travel with the code: docs/REPRODUCTION.md is regenerated from the committed results/
  * folder alone (no run folder, no authors' file, no clock), byte for byte. If this fails, either
  * results/ or the rendering changed without re-running `node bin/tsx.mjs scripts/reproduction.ts`,
- * or the document was edited by hand.
+ * or the document was edited by hand. (The flat-output distances of the delay section come from the
+ * seeded time-reproduction task generator, so a change to that generator shows here too.)
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
