@@ -459,7 +459,9 @@ whose run folders are gone (kept in \`results/legacy.json\`): it is not re-run w
 ${SWEEP_NAMES.map((n) => sweepLine(n)).join('\n')}
 
 (\`cortexflow\` is \`node bin/cortexflow.mjs\`. A sweep resumes where it stopped: re-running its
-command runs only the runs not finished; more seeds are \`--seeds 1..K\` with a larger K.)
+command runs only the runs not finished; more seeds are \`--seeds 1..K\` with a larger K. Then
+\`node bin/tsx.mjs scripts/reproduction.ts --refresh --sweeps DIR --skip-authors\`, DIR holding the
+sweep folders, copies them into results/ and rewrites this document; results/README.md has the rest.)
 
 The distribution figures of each committed sweep (one point per network, box = quartiles: the
 "statistical studies on weight matrices of trained networks") are in ${figures || 'no committed sweep yet'}.
