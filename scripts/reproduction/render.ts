@@ -559,6 +559,14 @@ function multitaskComments(mAll: ResultsSweep | undefined, multi: SweepRow[], re
     (lacking === 0
       ? 'so do all of ours.'
       : `${words(lacking)} of our ${words(multi.length)} ${lacking === 1 ? 'lacks' : 'lack'} one at some level (the trajectory there ends near a saddle or keeps moving; which of the two is not measured here).`);
+  const outInside = outside.filter((x) => x >= 7 && x <= 21).length;
+  const outMax = Math.max(...outside.filter((x) => Number.isFinite(x)));
+  const outVerdict =
+    outVs === 'within'
+      ? "the poster's finding, a small set of eigenvalues leaving the circle, is reproduced"
+      : outVs === 'overlaps'
+        ? `the poster's finding, a small set of eigenvalues leaving the circle, is reproduced in kind, but our set is larger in some seeds (up to ${outMax} of ${String(net['units'])})`
+        : "the poster's finding (a small set of eigenvalues leaving the circle) is not reproduced in number";
   const seeds = `${words(multi.length)} seed${multi.length === 1 ? '' : 's'}`;
   const eigenTol = num((p['eigen'] ?? {})['tolerance']);
   const tol = Number.isFinite(eigenTol) ? eigenTol : 0.01;
@@ -578,8 +586,7 @@ function multitaskComments(mAll: ResultsSweep | undefined, multi: SweepRow[], re
 - **Eigenvalues.** The authors' networks, re-analysed here, have radius ${span(aRad, 3)} and ${span(aOut, 0)}
   eigenvalues outside |lambda| > ${fmt(1 + tol, 2)}: the published 1.04-1.10 and 7-21. Ours start at radius
   ${span(r0, 3)} (the authors' start) and end at ${span(radius, 3)} with ${span(outside, 0)} of ${String(net['units'])} eigenvalues
-  outside |lambda| > ${fmt(1 + tol, 2)}. The count ${say(outVs)}: the poster's finding, a small set of
-  eigenvalues leaving the circle, is reproduced. The radius ${say(radVs)}: our outliers
+  outside |lambda| > ${fmt(1 + tol, 2)}. The count ${say(outVs)} (${outInside} of ${multi.length} seeds inside 7-21): ${outVerdict}. The radius ${say(radVs)}: our outliers
   are pushed further out (by ${span(
     radius.map((x, i) => x - (r0[i] ?? NaN)),
     2,
