@@ -1,13 +1,15 @@
 /**
- * scripts/reproduction.ts: the delay and size sweep sections are built from the sweeps' own
- * sweep.json (per grid point: mean ± std over seeds next to the authors' value), and a point or a
- * sweep that was not run says so.
+ * scripts/reproduction.ts --refresh: live sweep folders become results/NAME (sweep.json, sweep.csv,
+ * derived.json, figures), and the document is built from them: the delay and size sweep sections
+ * per grid point (mean ± std over seeds next to the authors' value), a sweep still running from its
+ * finished runs' manifests, and a sweep that was not run says so.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeNpy } from '../../nodes/lib/npy.ts';
 
 function writeSweep(dir: string, key: string, points: Array<[number, number, number[]]>): void {
   mkdirSync(dir, { recursive: true });
@@ -26,29 +28,46 @@ function writeSweep(dir: string, key: string, points: Array<[number, number, num
   writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ pipeline: 'examples/delay-sweep.json', sets: [], runs }));
 }
 
+/** A run folder of a multitask sweep that is still running: only its manifest. */
+function writeRun(dir: string, status: string, radius: number, outside: number): void {
+  mkdirSync(dir, { recursive: true });
+  const numbers = (o: Record<string, number>) => ({ numbers: o });
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({
+      status,
+      durationMs: 1_000_000,
+      overrides: ['net.seed=1', 'train.seed=1'],
+      nodes: {
+        train: { outputs: { history: numbers({ steps: 700, seconds: 900, criterionMetAt: 700, finalLoss: 0.003 }) } },
+        eigen: { outputs: { spectrum: numbers({ radius, outside, referenceRadius: 1, dominantFreqAtan2: 0 }) } },
+        prune: { outputs: { curve: numbers({ 'all.maxFractionOk': 0.14, 'random.maxFractionOk': 0 }) } },
+      },
+    }),
+  );
+}
+
 describe('reproduction document', () => {
-  it('has a delay sweep and a size sweep section with our numbers per grid point', { timeout: 120_000 }, () => {
+  it('refreshes results/ from live sweeps and builds the document from them', { timeout: 120_000 }, () => {
     const root = mkdtempSync(join(tmpdir(), 'cortexflow-repro-'));
     writeSweep(join(root, 'sweeps', 'delay-sweep'), 'task.memGap', [
       [1, 25, [0.6, 0.3]],
       [2, 25, [0.8, 0.5]],
       [1, 170, [1.5, 1.4]],
     ]);
+    writeRun(join(root, 'sweeps', 'multitask-context', 'runs', 'seed-1'), 'done', 1.15, 12);
+    writeRun(join(root, 'sweeps', 'multitask-context', 'runs', 'seed-2'), 'running', 9, 99);
     const out = join(root, 'REPRODUCTION.md');
-    const r = spawnSync(
-      process.execPath,
-      [
-        'bin/tsx.mjs',
-        'scripts/reproduction.ts',
-        '--sweeps',
-        join(root, 'sweeps'),
-        '--authors',
-        join(root, 'none'),
-        '--out',
-        out,
-      ],
-      { encoding: 'utf8' },
-    );
+    const results = join(root, 'results');
+    const script = (...extra: string[]) =>
+      spawnSync(
+        process.execPath,
+        ['bin/tsx.mjs', 'scripts/reproduction.ts', '--results', results, '--out', out, ...extra],
+        {
+          encoding: 'utf8',
+        },
+      );
+    const r = script('--refresh', '--sweeps', join(root, 'sweeps'), '--authors', join(root, 'none'));
     expect(r.status, r.stderr).toBe(0);
     const doc = readFileSync(out, 'utf8');
     expect(doc).toContain('### Delay sweep, N = 50');
@@ -57,12 +76,83 @@ describe('reproduction document', () => {
     expect(doc).toContain('| 170 | ~1.7-1.8 | 1.50 ± 0.00 (1.50 to 1.50, n = 1) |');
     expect(doc).toContain('| 50 | 1.27 | not run | not run |');
     expect(doc).toContain('| 450 | 1.04-1.08 (N = 250-450) | not run |');
-    expect(doc).toMatch(/--seeds 1\.\.2 --grid task\.memGap=25,170 --workers 1/);
     expect(doc).toContain('`size-sweep`: **not run**');
+    // The still-running multitask sweep: its one finished run, not the running one.
+    expect(doc).toContain('`multitask-context`: 1 runs done of 20 planned (sweep still running when gathered)');
+    expect(doc).toContain(
+      '| Multitask nets: eigenvalues with abs > 1.01 | 7-21 | not available | 12.0 ± 0.0 (12.0 to 12.0, n = 1) |',
+    );
+    expect(doc.replace(/\s+/g, ' ')).toContain('with 12 of');
+    for (const f of ['sweep.json', 'sweep.csv', 'derived.json', 'figures/sweep.eigen.spectrum.radius.svg'])
+      expect(existsSync(join(results, 'multitask-context', f)), f).toBe(true);
+    const sj = JSON.parse(readFileSync(join(results, 'multitask-context', 'sweep.json'), 'utf8')) as {
+      runs: unknown[];
+      origin: { from: string };
+    };
+    expect(sj.runs).toHaveLength(1);
+    expect(sj.origin.from).toBe('run manifests');
     // The flat baseline output's distance (the scale of a network that learned nothing): larger on
     // the noisy held-out trials than on the noise-free probe.
     const flat = /learned nothing of the bump\) is at (\d\.\d\d) \/ (\d\.\d\d)/.exec(doc.replace(/\s+/g, ' '));
     expect(Number(flat?.[1])).toBeGreaterThan(Number(flat?.[2]));
     expect(Number(flat?.[2])).toBeGreaterThan(1.5);
+    // Without --refresh the same results give the same document (nothing live is read).
+    const again = script('--sweeps', join(root, 'missing'));
+    expect(again.status, again.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(doc);
+  });
+
+  it("derives the peak after onset and the period from the runs' simulated outputs", { timeout: 120_000 }, () => {
+    const root = mkdtempSync(join(tmpdir(), 'cortexflow-repro-derived-'));
+    const sweep = (name: string, T: number, y: (t: number) => number): void => {
+      const dir = join(root, 'sweeps', name);
+      const traj = join(dir, 'runs', 'seed-1', 'sim', 'trajectories');
+      mkdirSync(traj, { recursive: true });
+      const data = new Float32Array(2 * T);
+      for (let t = 0; t < T; t++) data[T + t] = y(t); // the stimulus-present condition is the last
+      writeFileSync(join(traj, 'y.npy'), encodeNpy(data, [2, T, 1]));
+      writeFileSync(join(traj, 'summary.json'), JSON.stringify({ C: 2, T }));
+      const run = { run: 'seed-1', seed: 1, status: 'done', durationMs: 1, sets: ['net.seed=1'], values: {} };
+      writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ pipeline: 'x.json', sets: [], runs: [run] }));
+      mkdirSync(join(dir, 'runs', 'seed-1'), { recursive: true });
+      writeFileSync(join(dir, 'runs', 'seed-1', 'manifest.json'), JSON.stringify({ status: 'done', nodes: {} }));
+    };
+    sweep('time-reproduction', 300, (t) => Math.exp(-(((t - 103) / 8) ** 2)));
+    sweep('oscillation', 420, (t) => (t >= 160 ? Math.sin((2 * Math.PI * t) / 35) : 0));
+    const out = join(root, 'REPRODUCTION.md');
+    const results = join(root, 'results');
+    const r = spawnSync(
+      process.execPath,
+      [
+        'bin/tsx.mjs',
+        'scripts/reproduction.ts',
+        '--refresh',
+        '--sweeps',
+        join(root, 'sweeps'),
+        '--authors',
+        join(root, 'none'),
+        '--results',
+        results,
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const d = (n: string) =>
+      (
+        JSON.parse(readFileSync(join(results, n, 'derived.json'), 'utf8')) as {
+          runs: Record<string, Record<string, number>>;
+        }
+      ).runs['seed-1'];
+    expect(d('time-reproduction')?.['peakAfterOnset']).toBe(53);
+    expect(d('oscillation')?.['period']).toBeCloseTo(35, 1);
+    const doc = readFileSync(out, 'utf8');
+    expect(doc).toContain(
+      '| Trained time reproduction: output peak after onset (steps) | 50 | not available | 53.0 ± 0.0 (53.0 to 53.0, n = 1) |',
+    );
+    expect(doc).toContain(
+      '| Trained oscillator: period (steps) | 35 | not available | 35.0 ± 0.0 (35.0 to 35.0, n = 1) |',
+    );
   });
 });
