@@ -23,6 +23,8 @@ export interface ArchiveNode {
   type: string;
   status: ManifestStatus;
   cached: boolean;
+  /** Content key (type, version, params, upstream keys), as the CLI's manifest records it for --resume. */
+  key?: string;
   durationMs?: number;
   error?: string;
   reason?: string;
@@ -105,6 +107,7 @@ export class RunArchive {
         const n = this.node(e.data.node);
         n.status = e.type === 'node-cached' ? 'cached' : 'done';
         n.cached = e.type === 'node-cached';
+        n.key = e.data.key;
         if (e.type === 'node-done') n.durationMs = e.data.durationMs;
         this.keep(e.data.node, e.data.outputs, e.data.values);
         break;
