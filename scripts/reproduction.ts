@@ -5,7 +5,7 @@
  *
  *     node bin/tsx.mjs scripts/reproduction.ts                 # the document from results/ alone
  *     node bin/tsx.mjs scripts/reproduction.ts --refresh \
- *       --sweeps /work/sweeps --authors /tmp/authors-nets      # first refresh results/ from live data
+ *       --sweeps runs/repro --authors /tmp/authors-nets      # first refresh results/ from live data
  *
  * Options: --results DIR (default results), --out FILE (default docs/REPRODUCTION.md),
  * --sweeps DIR (live sweep folders DIR/NAME, default runs/repro), --authors DIR (the authors'
