@@ -4,6 +4,7 @@
  * byte order, Fortran order, and unicode strings (condition labels), with errors that say which
  * array of which file is wrong and never show the file's bytes.
  */
+import { NpyHeaderError, readNpyHeader, type NpyHeader } from './npy.ts';
 
 /** An array read from a user's file: numbers as float64 (C order), or strings. */
 export interface UserArray {
@@ -22,7 +23,8 @@ export class ArrayFormatError extends Error {
   override name = 'ArrayFormatError';
 }
 
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+/** Numeric dtypes read (kind letter and byte size). */
+const NUMERIC = new Set(['f2', 'f4', 'f8', 'i1', 'i2', 'i4', 'i8', 'u1', 'u2', 'u4', 'u8', 'b1']);
 const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function halfToFloat(h: number): number {
@@ -67,34 +69,20 @@ function fortranToC<T>(
  * (pickles) are refused: loading them would run code.
  */
 export function readNpy(bytes: Uint8Array, where: string): UserArray {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
-    throw new ArrayFormatError(`${where} is not a NumPy .npy array (no \\x93NUMPY signature)`);
-  const major = bytes[6];
-  let headerLen: number;
-  let start: number;
-  if (major === 1) {
-    headerLen = (bytes[8] as number) | ((bytes[9] as number) << 8);
-    start = 10;
-  } else if (major === 2 || major === 3) {
-    headerLen = new DataView(bytes.buffer, bytes.byteOffset + 8, 4).getUint32(0, true);
-    start = 12;
-  } else throw new ArrayFormatError(`${where}: unsupported .npy format version ${String(major)}`);
-  if (start + headerLen > bytes.length) throw new ArrayFormatError(`${where}: the .npy header is cut short`);
-  const header = new TextDecoder('latin1').decode(bytes.subarray(start, start + headerLen));
-  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
-  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined)
+  let header: NpyHeader;
+  try {
+    header = readNpyHeader(bytes);
+  } catch (e) {
+    if (!(e instanceof NpyHeaderError)) throw e;
     throw new ArrayFormatError(
-      `${where}: the .npy header is not a plain array (structured or object dtypes are not read); save a plain numeric array`,
+      e.reason === 'magic'
+        ? `${where} is not a NumPy .npy array (no \\x93NUMPY signature)`
+        : e.reason === 'not-plain'
+          ? `${where}: ${e.message}; save a plain numeric array`
+          : `${where}: ${e.message}`,
     );
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0))
-    throw new ArrayFormatError(`${where}: the .npy header has an invalid shape`);
+  }
+  const { descr, shape, offset } = header;
   const m = /^([<>|=])([fiubU])(\d+)$/.exec(descr);
   if (m === null)
     throw new ArrayFormatError(
@@ -104,12 +92,8 @@ export function readNpy(bytes: Uint8Array, where: string): UserArray {
   const size = Number(sizeText);
   const little = order !== '>';
   const count = shape.reduce((a, b) => a * b, 1);
-  const offset = start + headerLen;
   const width = code === 'U' ? 4 * size : size;
-  if (
-    !['f2', 'f4', 'f8', 'i1', 'i2', 'i4', 'i8', 'u1', 'u2', 'u4', 'u8', 'b1'].includes(`${code}${size}`) &&
-    code !== 'U'
-  )
+  if (!NUMERIC.has(`${code}${size}`) && code !== 'U')
     throw new ArrayFormatError(`${where}: dtype ${descr} is not read; save float32/64, int, uint or bool arrays`);
   const need = count * width;
   if (bytes.length - offset < need)
@@ -117,7 +101,7 @@ export function readNpy(bytes: Uint8Array, where: string): UserArray {
       `${where}: the file holds ${bytes.length - offset} data bytes, shape (${shape.join(', ')}) of ${descr} needs ${need} (truncated?)`,
     );
   const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, need);
-  const fortranOrder = fortran === 'True' && shape.length > 1;
+  const fortranOrder = header.fortranOrder && shape.length > 1;
   if (code === 'U') {
     let strings: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -142,30 +126,21 @@ export function readNpy(bytes: Uint8Array, where: string): UserArray {
     return { shape, dtype: descr, kind: 'float', values };
   }
   let values: Float64Array = new Float64Array(count);
-  const get: (i: number) => number =
-    code === 'f'
-      ? size === 2
-        ? (i) => halfToFloat(dv.getUint16(i * 2, little))
-        : size === 4
-          ? (i) => dv.getFloat32(i * 4, little)
-          : (i) => dv.getFloat64(i * 8, little)
-      : code === 'b'
-        ? (i) => (dv.getUint8(i) ? 1 : 0)
-        : code === 'i'
-          ? size === 1
-            ? (i) => dv.getInt8(i)
-            : size === 2
-              ? (i) => dv.getInt16(i * 2, little)
-              : size === 4
-                ? (i) => dv.getInt32(i * 4, little)
-                : (i) => Number(dv.getBigInt64(i * 8, little))
-          : size === 1
-            ? (i) => dv.getUint8(i)
-            : size === 2
-              ? (i) => dv.getUint16(i * 2, little)
-              : size === 4
-                ? (i) => dv.getUint32(i * 4, little)
-                : (i) => Number(dv.getBigUint64(i * 8, little));
+  const readers: Record<string, (i: number) => number> = {
+    f2: (i) => halfToFloat(dv.getUint16(i * 2, little)),
+    f4: (i) => dv.getFloat32(i * 4, little),
+    f8: (i) => dv.getFloat64(i * 8, little),
+    b1: (i) => (dv.getUint8(i) ? 1 : 0),
+    i1: (i) => dv.getInt8(i),
+    i2: (i) => dv.getInt16(i * 2, little),
+    i4: (i) => dv.getInt32(i * 4, little),
+    i8: (i) => Number(dv.getBigInt64(i * 8, little)),
+    u1: (i) => dv.getUint8(i),
+    u2: (i) => dv.getUint16(i * 2, little),
+    u4: (i) => dv.getUint32(i * 4, little),
+    u8: (i) => Number(dv.getBigUint64(i * 8, little)),
+  };
+  const get = readers[`${code}${size}`] as (i: number) => number;
   for (let i = 0; i < count; i++) values[i] = get(i);
   if (fortranOrder) values = fortranToC(values, shape, (n) => new Float64Array(n)) as Float64Array;
   return { shape, dtype: descr, kind: code === 'f' ? 'float' : code === 'b' ? 'bool' : 'int', values };

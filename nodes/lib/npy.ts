@@ -77,10 +77,31 @@ function swapBytes(b: Uint8Array, width: number): void {
     }
 }
 
-/** Decode an `.npy` file (version 1.0 or 2.0; the dtypes of {@link NpyDtype}). */
-export function decodeNpy(bytes: Uint8Array): NpyFile {
-  for (let i = 0; i < MAGIC.length; i++)
-    if (bytes[i] !== MAGIC[i]) throw new Error('npy: not an .npy file (bad magic string)');
+/** The header of an `.npy` file: where its data starts and how to read it. */
+export interface NpyHeader {
+  /** NumPy dtype string, e.g. '<f4'. */
+  descr: string;
+  fortranOrder: boolean;
+  shape: number[];
+  /** Byte offset of the data. */
+  offset: number;
+}
+
+/** Why an `.npy` header could not be read (the caller words it for its file). */
+export class NpyHeaderError extends Error {
+  override name = 'NpyHeaderError';
+  constructor(readonly reason: 'magic' | 'version' | 'truncated' | 'not-plain' | 'shape', message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Parse the magic string, version and header dict of an `.npy` file (versions 1-3): the one header
+ * reader for cortexflow's own files ({@link decodeNpy}) and users' (npy-read.ts).
+ */
+export function readNpyHeader(bytes: Uint8Array): NpyHeader {
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new NpyHeaderError('magic', 'not an .npy file (bad magic string: no \\x93NUMPY signature)');
   const major = bytes[6];
   let headerLen: number;
   let start: number;
@@ -90,30 +111,41 @@ export function decodeNpy(bytes: Uint8Array): NpyFile {
   } else if (major === 2 || major === 3) {
     headerLen = new DataView(bytes.buffer, bytes.byteOffset + 8, 4).getUint32(0, true);
     start = 12;
-  } else throw new Error(`npy: unsupported format version ${String(major)}`);
+  } else throw new NpyHeaderError('version', `unsupported .npy format version ${String(major)}`);
+  if (start + headerLen > bytes.length) throw new NpyHeaderError('truncated', 'the .npy header is cut short');
   const header = new TextDecoder('latin1').decode(bytes.subarray(start, start + headerLen));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined)
-    throw new Error(`npy: malformed header ${JSON.stringify(header)}`);
+    throw new NpyHeaderError('not-plain', 'the .npy header is not a plain array (structured or object dtypes are not read)');
   const shape = shapeText
     .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')
     .map(Number);
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new NpyHeaderError('shape', 'the .npy header has an invalid shape');
+  return { descr, fortranOrder: fortran === 'True', shape, offset: start + headerLen };
+}
+
+const CTORS: Record<NpyDtype, { new (b: ArrayBuffer, o: number, n: number): NpyArray; BYTES_PER_ELEMENT: number }> = {
+  '<f4': Float32Array,
+  '<f8': Float64Array,
+  '<i4': Int32Array,
+  '|u1': Uint8Array,
+};
+
+/** Decode an `.npy` file (version 1.0 or 2.0; the dtypes of {@link NpyDtype}). */
+export function decodeNpy(bytes: Uint8Array): NpyFile {
+  let h: NpyHeader;
+  try {
+    h = readNpyHeader(bytes);
+  } catch (e) {
+    throw new Error(`npy: ${(e as Error).message}`);
+  }
+  const { descr, shape, offset } = h;
   const count = shape.reduce((a, b) => a * b, 1);
-  const offset = start + headerLen;
-  const ctor =
-    descr === '<f4'
-      ? Float32Array
-      : descr === '<f8'
-        ? Float64Array
-        : descr === '<i4'
-          ? Int32Array
-          : descr === '|u1'
-            ? Uint8Array
-            : undefined;
+  const ctor = Object.prototype.hasOwnProperty.call(CTORS, descr) ? CTORS[descr as NpyDtype] : undefined;
   if (ctor === undefined) throw new Error(`npy: unsupported dtype ${descr}`);
   const byteLength = count * ctor.BYTES_PER_ELEMENT;
   if (bytes.length - offset < byteLength)
@@ -124,5 +156,5 @@ export function decodeNpy(bytes: Uint8Array): NpyFile {
   raw.set(bytes.subarray(offset, offset + byteLength));
   if (!LITTLE_ENDIAN && ctor.BYTES_PER_ELEMENT > 1) swapBytes(raw, ctor.BYTES_PER_ELEMENT);
   const data = new ctor(raw.buffer, 0, count);
-  return { dtype: descr as NpyDtype, shape, fortranOrder: fortran === 'True', data };
+  return { dtype: descr as NpyDtype, shape, fortranOrder: h.fortranOrder, data };
 }
