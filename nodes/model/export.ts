@@ -18,7 +18,7 @@
 import { zipSync } from 'fflate';
 import type { Model } from '../ports/model.ts';
 import { encodeNpy } from '../lib/npy.ts';
-import { weightProblems } from './format.ts';
+import { MODEL_FORMAT, modelHeader, weightProblems } from './format.ts';
 import { transpose } from './keras.ts';
 
 /** Formats a model can be exported to. */
@@ -64,20 +64,7 @@ function checkModel(model: Model): void {
 
 /** Fields of model.json other than the weights, for the metadata of every format. */
 export function modelMetadata(model: Model): Record<string, unknown> {
-  return {
-    format: 'cortexflow/model',
-    cell: model.cell,
-    N: model.N,
-    inputSize: model.inputSize,
-    outputSize: model.outputSize,
-    alpha: model.alpha,
-    activation: model.activation,
-    useBias: model.useBias,
-    noiseSigma: model.noiseSigma,
-    seed: model.seed,
-    provenance: model.provenance,
-    ...(model.trainedOn !== undefined ? { trainedOn: model.trainedOn } : {}),
-  };
+  return { format: MODEL_FORMAT, ...modelHeader(model) };
 }
 
 function lostParts(model: Model, format: string): string[] {

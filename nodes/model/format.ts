@@ -49,25 +49,35 @@ export interface ManifestGroup {
   weights: ManifestEntry[];
 }
 
-/** The contents of `model.json`. */
-export interface SavedModelJson {
-  format: typeof MODEL_FORMAT;
-  version: number;
-  cell: string;
-  N: number;
-  inputSize: number;
-  outputSize: number;
-  alpha: number;
-  activation: Activation;
-  useBias: boolean;
-  noiseSigma: number;
-  seed: number;
-  provenance: Record<string, unknown>;
-  trainedOn?: Record<string, unknown>;
-  /** JSON-able extras; typed-array extras live in the manifest as `extras/<key>`. */
-  extras?: Record<string, unknown>;
-  weightsManifest: ManifestGroup[];
+/** The fields of `model.json` that describe the network: everything but its weights and extras. */
+export type ModelHeader = Pick<
+  Model,
+  'cell' | 'N' | 'inputSize' | 'outputSize' | 'alpha' | 'activation' | 'useBias' | 'noiseSigma' | 'seed' | 'provenance' | 'trainedOn'
+>;
+
+/** {@link ModelHeader} of a model: the one place that lists what a saved network records (model.json, exports). */
+export function modelHeader(model: Model): ModelHeader {
+  return {
+    cell: model.cell,
+    N: model.N,
+    inputSize: model.inputSize,
+    outputSize: model.outputSize,
+    alpha: model.alpha,
+    activation: model.activation,
+    useBias: model.useBias,
+    noiseSigma: model.noiseSigma,
+    seed: model.seed,
+    provenance: model.provenance,
+    ...(model.trainedOn !== undefined ? { trainedOn: model.trainedOn } : {}),
+  };
 }
+
+/** The contents of `model.json`. */
+export type SavedModelJson = { format: typeof MODEL_FORMAT; version: number } & ModelHeader & {
+    /** JSON-able extras; typed-array extras live in the manifest as `extras/<key>`. */
+    extras?: Record<string, unknown>;
+    weightsManifest: ManifestGroup[];
+  };
 
 /** The two files of a saved model. */
 export interface SavedModel {
@@ -191,17 +201,7 @@ export function encodeModel(model: Model): SavedModel {
   const json: SavedModelJson = {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
-    cell: model.cell,
-    N: model.N,
-    inputSize: model.inputSize,
-    outputSize: model.outputSize,
-    alpha: model.alpha,
-    activation: model.activation,
-    useBias: model.useBias,
-    noiseSigma: model.noiseSigma,
-    seed: model.seed,
-    provenance: model.provenance,
-    ...(model.trainedOn !== undefined ? { trainedOn: model.trainedOn } : {}),
+    ...modelHeader(model),
     ...(jsonExtras !== undefined ? { extras: jsonExtras } : {}),
     weightsManifest: [{ paths: ['weights.bin'], weights: entries }],
   };
