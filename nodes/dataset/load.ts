@@ -12,12 +12,9 @@ import { DatasetPort, type ConditionLabel, type Dataset } from '../ports/index.t
 import {
   describeContent,
   fetchSafe,
-  isNetworkUrl,
-  isUrl,
+  sourceOf,
   pathKind,
   readFileSafe,
-  urlRefused,
-  urlsAllowed,
   type ReadOptions,
 } from '../lib/files.ts';
 import { ArrayFormatError, readNpy, type UserArray } from '../lib/npy-read.ts';
@@ -467,12 +464,7 @@ export const datasetLoad = defineBlock({
         ? []
         : [{ param: 'dt', message: 'dt must be > 0 (milliseconds per step)' }],
   run: async ({ params, env, signal }) => {
-    const url = isUrl(params.path);
-    if (!url && env.platform !== 'node')
-      throw new Error(
-        `path: "${params.path}" is a file path, which only Node can read; in the browser give an http(s):, data: or blob: URL of an .npz or .mat file`,
-      );
-    if (url && isNetworkUrl(params.path) && !urlsAllowed(env.platform)) throw urlRefused(params.path);
+    const url = sourceOf(params.path, env.platform, 'of an .npz or .mat file') === 'url';
     try {
       if (url) {
         const shown = params.path.trim().startsWith('data:') ? 'the data: URL' : params.path.trim();

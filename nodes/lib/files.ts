@@ -192,6 +192,21 @@ export function urlRefused(url: string, param = 'path'): FileReadError {
 }
 
 /**
+ * Where a block param names its file: 'url' or 'file'. The rules every file-reading block follows:
+ * a file path only where there is a file system (Node), a network URL only where allowed
+ * ({@link urlsAllowed}). `inBrowser` finishes the browser's advice ("of an .npz or .mat file").
+ */
+export function sourceOf(path: string, platform: 'node' | 'browser', inBrowser: string): 'url' | 'file' {
+  const url = isUrl(path);
+  if (!url && platform !== 'node')
+    throw new FileReadError(
+      `path: "${path}" is a file path, which only Node can read; in the browser give an http(s):, data: or blob: URL ${inBrowser}`,
+    );
+  if (url && isNetworkUrl(path) && !urlsAllowed(platform)) throw urlRefused(path);
+  return url ? 'url' : 'file';
+}
+
+/**
  * Fetch a URL under the size limit (checked on Content-Length first, then while streaming), abortable
  * through `signal`. Refuses network URLs in Node unless allowed (see {@link urlsAllowed}).
  */

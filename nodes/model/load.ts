@@ -12,12 +12,10 @@ import { isHdf5, modelFromKerasH5 } from './keras.ts';
 import {
   describeContent,
   fetchSafe,
-  isNetworkUrl,
+  sourceOf,
   isUrl,
   pathKind,
   readFileSafe,
-  urlRefused,
-  urlsAllowed,
 } from '../lib/files.ts';
 
 /** One file handed to {@link modelFromFiles}. */
@@ -200,12 +198,7 @@ export const modelLoad = defineBlock({
       : [],
   run: async (ctx) => {
     const { params, env } = ctx;
-    const url = isUrl(params.path);
-    if (!url && env.platform !== 'node')
-      throw new Error(
-        `path: "${params.path}" is a file path, which only Node can read; in the browser give an http(s):, data: or blob: URL (open the file from the node)`,
-      );
-    if (url && isNetworkUrl(params.path) && !urlsAllowed(env.platform)) throw urlRefused(params.path);
+    const url = sourceOf(params.path, env.platform, '(open the file from the node)') === 'url';
     let result;
     try {
       result = url
