@@ -12,7 +12,7 @@ import { builtinRegistry } from '../../nodes/index.ts';
 import { Canvas } from './canvas.ts';
 import { DocumentStore, installDrop } from './document-store.ts';
 import { nodeIssues } from './validation.ts';
-import { slug } from './download.ts';
+import { slug } from '../../core/index.ts';
 import { examples, type Example } from './examples.ts';
 import './figure-viewer.ts';
 import type { ViewedFigure } from './figure-viewer.ts';
@@ -287,7 +287,7 @@ export class CfApp extends LitElement {
       targets,
       plugins: this.pluginMenu.bundled,
       userPlugins: this.pluginMenu.user,
-      file: `${slug(this.store.name)}.json`,
+      file: `${slug(this.store.name, Infinity)}.json`,
     });
   }
 

@@ -14,7 +14,8 @@ import {
   type ResolvedPipeline,
 } from '../../core/index.ts';
 import type { Canvas } from './canvas.ts';
-import { downloadBlob, slug } from './download.ts';
+import { slug } from '../../core/index.ts';
+import { downloadBlob } from './download.ts';
 import { BLOCK_MIME } from './palette.ts';
 
 export const AUTOSAVE_KEY = 'cortexflow.editor.autosave.v1';
@@ -103,7 +104,7 @@ export class DocumentStore {
   /** Download the document as JSON. */
   save(): void {
     const blob = new Blob([`${JSON.stringify(this.document(), null, 2)}\n`], { type: 'application/json' });
-    downloadBlob(`${slug(this.name)}.json`, blob);
+    downloadBlob(`${slug(this.name, Infinity)}.json`, blob);
   }
 
   /** Autosave shortly (coalesces bursts of edits and drags). */

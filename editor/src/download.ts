@@ -11,13 +11,3 @@ export function downloadBlob(name: string, data: Blob): void {
   // The browser reads the URL asynchronously after click(): revoke it later.
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
-
-/** A file-name-safe form of a pipeline or node name. */
-export function slug(s: string): string {
-  return (
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '') || 'pipeline'
-  );
-}

@@ -9,7 +9,8 @@
  * widely used (over 100M weekly downloads) and maintained; JSZip is 10x larger and async-only.
  */
 import { strToU8, zipSync, type Zippable } from 'fflate';
-import { downloadBlob, slug } from './download.ts';
+import { slug } from '../../core/index.ts';
+import { downloadBlob } from './download.ts';
 import type { ArchiveFile, ArchiveManifest } from './run-archive.ts';
 import type { Runner } from './runner.ts';
 
@@ -112,7 +113,7 @@ export class Results {
     const { files, manifest } = await this.runner.exportFiles();
     const all = await withPngs(files, manifest);
     const zip = zipFiles(all, manifest ? { 'manifest.json': `${JSON.stringify(manifest, null, 2)}\n` } : {});
-    downloadBlob(`${slug(this.name())}-run.zip`, new Blob([zip as BlobPart], { type: 'application/zip' }));
+    downloadBlob(`${slug(this.name(), Infinity)}-run.zip`, new Blob([zip as BlobPart], { type: 'application/zip' }));
   }
 
   private async output(node: string, port: string, only?: 'svg' | 'png'): Promise<void> {
