@@ -3,6 +3,7 @@
  * progress, live loss, criterion, figures, messages), redraws batched to one per animation frame,
  * and the one-line run summary of the status bar.
  */
+import { applyRunEvent as foldRunEvent, createRunState, type NodeRunState, type RunState } from '../../core/index.ts';
 import type { Canvas } from './canvas.ts';
 import type { CfNode } from './graph.ts';
 import { formatMs } from './format.ts';
@@ -15,27 +16,24 @@ export interface RunViewHost {
   isSelected(id: string): boolean;
 }
 
-/** Fold one run event onto its node (or the run summary). Returns the node it touched. */
-export function applyRunEvent(canvas: Canvas, e: WireEvent, now: number = performance.now()): CfNode | undefined {
-  if (e.type === 'run-started' || e.type === 'run-finished') return undefined;
-  const n = canvas.node(e.data.node);
-  if (!n) return undefined;
+/**
+ * Mirror one event onto its canvas node: status, progress, metrics, results and duration come from
+ * the core fold (`state`, core/run-state.ts, the one the CLI uses too); what only the page shows
+ * (start time for the ETA, loss steps, figures, the message line) is added here.
+ */
+function mirror(n: CfNode, s: NodeRunState, e: WireEvent, now: number): void {
+  if (s.status === 'running' && n.status !== 'running') n.startedAt = now;
+  n.status = s.status;
+  n.progress = s.progress;
+  n.results = s.outputs;
+  n.durationMs = s.durationMs;
   switch (e.type) {
-    case 'node-queued':
-      n.status = 'queued';
-      break;
     case 'node-running': {
-      if (n.status !== 'running') n.startedAt = now;
-      n.status = 'running';
-      if (e.data.progress) n.progress = e.data.progress;
       const m = e.data.metrics;
-      if (m) {
-        n.metrics = { ...n.metrics, ...m };
-        const loss = m['loss'];
-        if (typeof loss === 'number') {
-          n.losses.push(loss);
-          n.lossSteps.push(e.data.progress?.value ?? n.losses.length);
-        }
+      if (m) n.metrics = { ...n.metrics, ...m };
+      if (typeof m?.['loss'] === 'number') {
+        n.losses = [...(s.history['loss'] ?? [])];
+        n.lossSteps.push(e.data.progress?.value ?? n.losses.length);
       }
       if (e.data.message) n.message = e.data.message;
       break;
@@ -44,11 +42,7 @@ export function applyRunEvent(canvas: Canvas, e: WireEvent, now: number = perfor
       n.message = `warning: ${e.data.message}`;
       break;
     case 'node-done':
-    case 'node-cached': {
-      n.status = e.type === 'node-done' ? 'done' : 'cached';
-      n.results = e.data.outputs;
-      n.progress = undefined;
-      if (e.type === 'node-done') n.durationMs = e.data.durationMs;
+    case 'node-cached':
       n.figures = [];
       for (const [port, p] of Object.entries(e.data.previews)) {
         if (p.kind === 'figure') n.figures.push({ port, title: p.title, caption: p.caption, svg: p.svg });
@@ -59,25 +53,18 @@ export function applyRunEvent(canvas: Canvas, e: WireEvent, now: number = perfor
       }
       if (!n.message.startsWith('warning')) n.message = '';
       break;
-    }
     case 'node-error':
-      n.status = 'failed';
       n.message = e.data.message;
-      n.progress = undefined;
-      n.durationMs = e.data.durationMs;
-      if (e.data.outputs) n.results = e.data.outputs;
       break;
     case 'node-skipped':
-      n.status = 'skipped';
       n.message = e.data.reason;
       break;
     case 'node-cancelled':
-      n.status = 'cancelled';
-      n.progress = undefined;
       n.message = 'stopped';
       break;
+    default:
+      break;
   }
-  return n;
 }
 
 /** The status bar's line for a finished run. */
@@ -98,10 +85,13 @@ export function etaMs(n: CfNode, now: number = performance.now()): number | unde
 export class RunView {
   private dirty = new Set<string>();
   private frame = 0;
+  /** The run, folded by core. */
+  private state: RunState = createRunState();
 
   constructor(private readonly host: RunViewHost) {}
 
-  event(e: WireEvent): void {
+  event(e: WireEvent, now: number = performance.now()): void {
+    const id = foldRunEvent(this.state, e);
     if (e.type === 'run-started') {
       for (const id of e.data.nodes) {
         const n = this.host.canvas.node(id);
@@ -112,8 +102,11 @@ export class RunView {
       }
       return;
     }
-    const n = applyRunEvent(this.host.canvas, e);
-    if (n) this.touch(n);
+    const n = id === undefined ? undefined : this.host.canvas.node(id);
+    const st = id === undefined ? undefined : this.state.nodes.get(id);
+    if (!n || !st) return;
+    mirror(n, st, e, now);
+    this.touch(n);
   }
 
   /** Mark a node as changed; it is redrawn on the next frame. */
