@@ -17,8 +17,9 @@ import v8 from 'node:v8';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { isObservable, Observable, type Subscription } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import {
+  fromBlockRun,
   serialiseEvent,
   type SerialisedRunEvent,
   execute,
@@ -134,32 +135,19 @@ function guarded(node: ResolvedNode, timeoutMs: number): ResolvedNode {
       // One turn of the event loop first, so the outputs of nodes that just finished are
       // serialised and posted before a block that may hold this thread for a long time starts.
       const start = setImmediate(() => {
-        let r: ReturnType<AnyBlock['run']>;
-        try {
-          r = block.run({ ...ctx, signal });
-        } catch (e) {
-          fail(e);
-          return;
-        }
-        if (isObservable(r)) {
-          inner = (r as Observable<BlockEmission<Record<string, unknown>>>).subscribe({
-            next: (e) => {
-              if (!settled) sub.next(e);
-            },
-            error: fail,
-            complete: () => {
-              if (settled) return;
-              finish();
-              sub.complete();
-            },
-          });
-        } else
-          (r as Promise<Record<string, unknown>>).then((outputs) => {
+        // core's fromBlockRun turns the block's Promise or Observable into emissions; its progress
+        // and warnings reach the runtime through this Observable.
+        inner = fromBlockRun(block, { ...ctx, signal }).subscribe({
+          next: (e) => {
+            if (!settled) sub.next(e);
+          },
+          error: fail,
+          complete: () => {
             if (settled) return;
             finish();
-            sub.next({ kind: 'outputs', outputs });
             sub.complete();
-          }, fail);
+          },
+        });
       });
       return () => {
         if (!settled) finish();
