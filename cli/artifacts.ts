@@ -28,68 +28,20 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
   }
 }
 
-import type { NodeStatus } from '../core/index.ts';
+import {
+  RUN_MANIFEST_FORMAT,
+  megabytes,
+  skippedFile,
+  type ManifestNode,
+  type ManifestOutput,
+  type NodeStatus,
+  type RunCommand,
+  type RunManifest,
+} from '../core/index.ts';
 
-/** A node's status: the core run-state fold's (core/run-state.ts). */
-export type { NodeStatus };
-
-export interface ManifestOutput {
-  type: string;
-  summary: string;
-  files: string[];
-  /** Files not written because they exceed the run's size limit (`--max-artifact-mb`). */
-  skipped?: Array<{ file: string; bytes: number; reason: string }>;
-  /** Headline numbers of the value (see PortType.numbers). */
-  numbers?: Record<string, number>;
-}
-
-export interface ManifestNode {
-  type: string;
-  status: NodeStatus;
-  cached: boolean;
-  /** Content key (type, version, params, upstream keys): what --resume matches on. */
-  key?: string;
-  durationMs?: number;
-  error?: string;
-  reason?: string;
-  warnings: string[];
-  outputs: Record<string, ManifestOutput>;
-  /** Last metrics the node reported (final loss, ...). */
-  metrics?: Record<string, number>;
-}
-
-export interface Manifest {
-  format: 'cortexflow/run-manifest';
-  version: 1;
-  pipeline: string;
-  file: string;
-  /**
-   * "running" while the run is alive; a manifest still "running" whose `pid` no longer runs (no
-   * lock in DIR/.cortexflow) is a run that was killed: `cortexflow run --resume DIR` continues it.
-   */
-  status: 'running' | 'done' | 'failed' | 'cancelled';
-  /** Process id and host of the run that wrote this manifest. */
-  pid?: number;
-  host?: string;
-  startedAt: string;
-  /** When resumed: the startedAt of the run it continued. */
-  resumedFrom?: string;
-  finishedAt?: string;
-  durationMs?: number;
-  overrides: string[];
-  plugins: string[];
-  /** What `cortexflow run --resume DIR` runs again: absolute pipeline path, --set, --plugin, --target. */
-  command?: RunCommand;
-  nodes: Record<string, ManifestNode>;
-}
-
-/** The run's command line, as --resume needs it. */
-export interface RunCommand {
-  file: string;
-  sets: string[];
-  plugins: string[];
-  targets: string[];
-}
+/** The manifest types live in core (core/manifest.ts): the editor's run download writes the same document. */
+export type { ManifestNode, ManifestOutput, NodeStatus, RunCommand } from '../core/index.ts';
+export type Manifest = RunManifest;
 
 /** How many files are written at the same time (a 2,000-node run writes ~10,000 files). */
 const WRITE_CONCURRENCY = 16;
@@ -136,7 +88,7 @@ export class RunRecorder {
     this.previous = info.previous;
     this.keepValues = info.keepValues ?? true;
     this.manifest = {
-      format: 'cortexflow/run-manifest',
+      format: RUN_MANIFEST_FORMAT,
       version: 1,
       pipeline: pipeline.name,
       file: info.file,
@@ -313,16 +265,11 @@ export class RunRecorder {
         const file = join(this.dir, nodeId, `${port}${a.suffix}`);
         const rel = relative(this.dir, file);
         const bytes = typeof a.data === 'string' ? Buffer.byteLength(a.data) : a.data.byteLength;
-        if (this.maxBytes > 0 && bytes > this.maxBytes) {
-          const mb = (x: number) => `${(x / 2 ** 20).toFixed(x < 2 ** 20 ? 3 : 1)} MB`;
+        const skip = skippedFile(rel, bytes, this.maxBytes, '--max-artifact-mb');
+        if (skip) {
           const out = n.outputs[port];
-          if (out)
-            (out.skipped ??= []).push({
-              file: rel,
-              bytes,
-              reason: `${mb(bytes)} is over the ${mb(this.maxBytes)} limit (--max-artifact-mb); the pipeline regenerates it`,
-            });
-          this.skipped.push(`${rel} (${mb(bytes)})`);
+          if (out) (out.skipped ??= []).push(skip);
+          this.skipped.push(`${rel} (${megabytes(bytes)})`);
           continue;
         }
         files.push(rel);

@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { plan, type ResolvedPipeline } from '../core/index.ts';
+import { plan, RUN_MANIFEST_FORMAT, type ResolvedPipeline } from '../core/index.ts';
 import type { Manifest, RunRecorder } from './artifacts.ts';
 import { valuesDir } from './outdir.ts';
 import type { Display } from './progress.ts';
@@ -194,7 +194,7 @@ export async function runInWorker(o: WorkerRunOptions): Promise<FinalStatus> {
 export async function readManifest(dir: string): Promise<Manifest | undefined> {
   try {
     const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    return m.format === 'cortexflow/run-manifest' && typeof m.nodes === 'object' && m.nodes !== null ? m : undefined;
+    return m.format === RUN_MANIFEST_FORMAT && typeof m.nodes === 'object' && m.nodes !== null ? m : undefined;
   } catch {
     return undefined;
   }

@@ -12,6 +12,7 @@ export * from './limits.ts';
 export * from './graph.ts';
 export * from './runtime/index.ts';
 export * from './run-state.ts';
+export * from './manifest.ts';
 export * from './hash.ts';
 export * from './plugins.ts';
 export * from './text.ts';

@@ -4,49 +4,27 @@
  * recorder) and `NODE/PORT.EXT` files made by each output port type's own `artifacts()`, the
  * serialisers the CLI writes with. DOM-free: it runs in the worker.
  */
-import type { Artifact, PortType, ResolvedPipeline, RunEvent } from '../../core/index.ts';
+import {
+  applyRunEvent,
+  createRunState,
+  RUN_MANIFEST_FORMAT,
+  skippedFile,
+  type Artifact,
+  type ManifestNode,
+  type ManifestOutput,
+  type PortType,
+  type ResolvedPipeline,
+  type RunEvent,
+  type RunManifest,
+} from '../../core/index.ts';
 
 /** The CLI's default `--max-artifact-mb`: larger files are listed as skipped, not written. */
 export const DEFAULT_MAX_ARTIFACT_BYTES = 64 * 2 ** 20;
 
-export type ManifestStatus = 'queued' | 'running' | 'done' | 'cached' | 'failed' | 'skipped' | 'cancelled';
-
-export interface ArchiveOutput {
-  type: string;
-  summary: string;
-  files: string[];
-  skipped?: Array<{ file: string; bytes: number; reason: string }>;
-  numbers?: Record<string, number>;
-}
-
-export interface ArchiveNode {
-  type: string;
-  status: ManifestStatus;
-  cached: boolean;
-  /** Content key (type, version, params, upstream keys), as the CLI's manifest records it for --resume. */
-  key?: string;
-  durationMs?: number;
-  error?: string;
-  reason?: string;
-  warnings: string[];
-  outputs: Record<string, ArchiveOutput>;
-  metrics?: Record<string, number>;
-}
-
-/** `manifest.json` of a run folder (cortexflow/run-manifest v1, as the CLI writes it). */
-export interface ArchiveManifest {
-  format: 'cortexflow/run-manifest';
-  version: 1;
-  pipeline: string;
-  file: string;
-  status: 'running' | 'done' | 'failed' | 'cancelled';
-  startedAt: string;
-  finishedAt?: string;
-  durationMs?: number;
-  overrides: string[];
-  plugins: string[];
-  nodes: Record<string, ArchiveNode>;
-}
+/** The manifest's parts, as core describes them for the CLI and the editor alike (core/manifest.ts). */
+export type ArchiveOutput = ManifestOutput;
+export type ArchiveNode = ManifestNode;
+export type ArchiveManifest = RunManifest;
 
 /** One file of the run folder, path relative to it. */
 export interface ArchiveFile {
@@ -60,13 +38,15 @@ export interface ArchiveFile {
 export class RunArchive {
   readonly manifest: ArchiveManifest;
   private readonly values = new Map<string, Record<string, unknown>>();
+  /** The run folded by core; the manifest's node entries mirror it. */
+  private readonly state = createRunState();
 
   constructor(
     private readonly pipeline: ResolvedPipeline,
     info: { file: string; plugins: string[] },
   ) {
     this.manifest = {
-      format: 'cortexflow/run-manifest',
+      format: RUN_MANIFEST_FORMAT,
       version: 1,
       pipeline: pipeline.name,
       file: info.file,
@@ -87,56 +67,29 @@ export class RunArchive {
     return n;
   }
 
-  /** Fold one run event (the CLI recorder's rules) and keep output values for export. */
+  /** Fold one run event with core's run-state fold (the CLI's too) and keep output values for export. */
   record(e: RunEvent): void {
-    switch (e.type) {
-      case 'node-queued':
-        this.node(e.data.node);
-        break;
-      case 'node-running': {
-        const n = this.node(e.data.node);
-        n.status = 'running';
-        if (e.data.metrics) n.metrics = e.data.metrics;
-        break;
-      }
-      case 'node-warning':
-        this.node(e.data.node).warnings.push(e.data.message);
-        break;
-      case 'node-cached':
-      case 'node-done': {
-        const n = this.node(e.data.node);
-        n.status = e.type === 'node-cached' ? 'cached' : 'done';
-        n.cached = e.type === 'node-cached';
-        n.key = e.data.key;
-        if (e.type === 'node-done') n.durationMs = e.data.durationMs;
-        this.keep(e.data.node, e.data.outputs, e.data.values);
-        break;
-      }
-      case 'node-error': {
-        const n = this.node(e.data.node);
-        n.status = 'failed';
-        n.error = e.data.message;
-        n.durationMs = e.data.durationMs;
-        if (e.data.outputs && e.data.values) this.keep(e.data.node, e.data.outputs, e.data.values);
-        break;
-      }
-      case 'node-skipped': {
-        const n = this.node(e.data.node);
-        n.status = 'skipped';
-        n.reason = e.data.reason;
-        break;
-      }
-      case 'node-cancelled':
-        this.node(e.data.node).status = 'cancelled';
-        break;
-      case 'run-finished':
-        this.manifest.status = e.data.status;
-        this.manifest.finishedAt = new Date().toISOString();
-        this.manifest.durationMs = e.data.durationMs;
-        break;
-      default:
-        break;
+    const id = applyRunEvent(this.state, e);
+    if (e.type === 'run-finished') {
+      this.manifest.status = e.data.status;
+      this.manifest.finishedAt = new Date().toISOString();
+      this.manifest.durationMs = e.data.durationMs;
+      return;
     }
+    const s = id === undefined ? undefined : this.state.nodes.get(id);
+    if (id === undefined || !s) return;
+    const n = this.node(id);
+    n.status = s.status;
+    n.cached = s.cached;
+    n.warnings = [...s.warnings];
+    if (s.durationMs !== undefined) n.durationMs = s.durationMs;
+    if (s.error !== undefined) n.error = s.error;
+    if (s.reason !== undefined) n.reason = s.reason;
+    if (s.metrics !== undefined) n.metrics = s.metrics;
+    if (e.type === 'node-done' || e.type === 'node-cached') {
+      n.key = e.data.key;
+      this.keep(id, e.data.outputs, e.data.values);
+    } else if (e.type === 'node-error' && e.data.outputs && e.data.values) this.keep(id, e.data.outputs, e.data.values);
   }
 
   private keep(
@@ -199,13 +152,9 @@ export class RunArchive {
         }
         for (const f of files ?? []) {
           const bytes = typeof f.data === 'string' ? new TextEncoder().encode(f.data).byteLength : f.data.byteLength;
-          if (maxBytes > 0 && bytes > maxBytes) {
-            const mb = (x: number): string => `${(x / 2 ** 20).toFixed(x < 2 ** 20 ? 3 : 1)} MB`;
-            (entry?.skipped ?? (entry ? (entry.skipped = []) : [])).push({
-              file: f.path,
-              bytes,
-              reason: `${mb(bytes)} is over the ${mb(maxBytes)} limit (--max-artifact-mb); the pipeline regenerates it`,
-            });
+          const skip = skippedFile(f.path, bytes, maxBytes, '--max-artifact-mb');
+          if (skip) {
+            if (entry) (entry.skipped ??= []).push(skip);
             continue;
           }
           out.push(f);
