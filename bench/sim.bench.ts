@@ -8,7 +8,7 @@
 import h5wasm from 'h5wasm';
 import { useBackend } from '../nodes/lib/tf.ts';
 import { simulateTfjs } from '../nodes/sim/tfjs.ts';
-import { createCtrnn } from '../nodes/model/ctrnn.ts';
+import { createCtrnn, kerasForm } from '../nodes/model/ctrnn.ts';
 import { activations, simulate } from '../nodes/model/simulate.ts';
 import { modelFromKerasH5 } from '../nodes/model/keras.ts';
 import { Rng } from '../nodes/lib/rng.ts';
@@ -119,20 +119,7 @@ const suite: BenchSuite = async ({ quick }) => {
   const rng = new Rng(2);
   const x = Float32Array.from({ length: C * T * I }, () => (rng.uniform() < 0.1 ? 1 : 0));
   for (const N of quick ? [50, 200] : [50, 100, 200, 400]) {
-    const model = createCtrnn({
-      N,
-      inputSize: I,
-      outputSize: 1,
-      alpha: 1,
-      activation: 'tanh',
-      useBias: false,
-      recurrentInit: 'orthogonal',
-      gain: 1,
-      inputInit: 'glorot-uniform',
-      outputInit: 'glorot-uniform',
-      noiseSigma: 0,
-      seed: 1,
-    });
+    const model = createCtrnn(kerasForm(N, I, 1, 1));
     const fast = await time(() => simulate(model, x, C, T), reps);
     const plain = await time(() => plainLoop(model, x, C, T), reps);
     const tfms = await time(() => simulateTfjs(model, x, C, T), reps);

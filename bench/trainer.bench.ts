@@ -23,7 +23,7 @@ import { lossAndGrad, type CellConfig } from '../nodes/train/bptt.ts';
 import { CtrnnKernel, fusedLossAndGrad } from '../nodes/dynamics/fused.ts';
 import { thetaLength, type Batch } from '../nodes/train/layout.ts';
 import { gradientPool, threadCount } from '../nodes/train/pool.ts';
-import { createCtrnn } from '../nodes/model/ctrnn.ts';
+import { createCtrnn, kerasForm } from '../nodes/model/ctrnn.ts';
 import { Rng } from '../nodes/lib/rng.ts';
 import type { BenchRow, BenchSuite } from './types.ts';
 
@@ -45,20 +45,7 @@ function synthetic(N: number, B: number, T: number) {
   const cfg: CellConfig = { N, I: 2, O: 1, bias: false, alpha: 1, activation: 'tanh' };
   const rng = new Rng(N);
   const model = createCtrnn(
-    {
-      N,
-      inputSize: 2,
-      outputSize: 1,
-      alpha: 1,
-      activation: 'tanh',
-      useBias: false,
-      recurrentInit: 'orthogonal',
-      gain: 1,
-      inputInit: 'glorot-uniform',
-      outputInit: 'glorot-uniform',
-      noiseSigma: 0,
-      seed: 1,
-    },
+    kerasForm(N, 2, 1, 1),
     {},
   );
   const batch: Batch = {

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeNpy, encodeNpy } from '../../nodes/lib/npy.ts';
 import { authorsThreeTaskDataset } from '../../nodes/analysis/tools/three-task.ts';
-import { createCtrnn } from '../../nodes/model/ctrnn.ts';
+import { createCtrnn, kerasForm } from '../../nodes/model/ctrnn.ts';
 import { responseWindows } from '../../nodes/train/criterion.ts';
 import { batchOrder } from '../../nodes/train/trainer.ts';
 import { makeDataset, type Dataset } from '../../nodes/ports/dataset.ts';
@@ -102,18 +102,10 @@ export function initTag(c: InitChoice): string {
 export function initialModel(d: Pick<Dataset, 'channels' | 'outputs'>, N: number, seed: number, c: InitChoice = {}) {
   return createCtrnn(
     {
-      N,
-      inputSize: d.channels,
-      outputSize: d.outputs,
-      alpha: 1,
-      activation: 'tanh',
+      ...kerasForm(N, d.channels, d.outputs, seed),
       useBias: c.useBias ?? false,
-      recurrentInit: 'orthogonal',
       gain: c.gain ?? 1,
       inputInit: c.inputInit ?? 'glorot-uniform',
-      outputInit: 'glorot-uniform',
-      noiseSigma: 0,
-      seed,
     },
     { bench: 'ttc' },
   );

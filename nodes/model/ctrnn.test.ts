@@ -3,22 +3,9 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { ParamsError, runBlock } from '../../core/index.ts';
 import { deriveSeed, Rng } from '../lib/rng.ts';
 import type { Dataset, Model } from '../ports/index.ts';
-import { createCtrnn, modelCtrnn, type CtrnnOptions } from './ctrnn.ts';
+import { createCtrnn, kerasForm, modelCtrnn, type CtrnnOptions } from './ctrnn.ts';
 
-const opts: CtrnnOptions = {
-  N: 40,
-  inputSize: 3,
-  outputSize: 1,
-  alpha: 1,
-  activation: 'tanh',
-  useBias: false,
-  recurrentInit: 'orthogonal',
-  gain: 1,
-  inputInit: 'glorot-uniform',
-  outputInit: 'glorot-uniform',
-  noiseSigma: 0,
-  seed: 3,
-};
+const opts: CtrnnOptions = kerasForm(40, 3, 1, 3);
 
 function matrix(a: Float32Array, rows: number, cols: number): Matrix {
   const m = new Matrix(rows, cols);

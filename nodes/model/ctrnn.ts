@@ -28,6 +28,27 @@ export interface CtrnnOptions {
 }
 
 /**
+ * The Keras form the authors trained (SimpleRNN: alpha 1, tanh, no hidden bias, orthogonal W_rec at
+ * gain 1, Glorot-uniform input and readout, no noise): the starting options of most tests and benches.
+ */
+export function kerasForm(N: number, inputSize: number, outputSize: number, seed = 1): CtrnnOptions {
+  return {
+    N,
+    inputSize,
+    outputSize,
+    alpha: 1,
+    activation: 'tanh',
+    useBias: false,
+    recurrentInit: 'orthogonal',
+    gain: 1,
+    inputInit: 'glorot-uniform',
+    outputInit: 'glorot-uniform',
+    noiseSigma: 0,
+    seed,
+  };
+}
+
+/**
  * Build an initialised CTRNN. Each matrix draws from its own stream (seed derived from `seed` and
  * the matrix name), so changing, say, the input size does not change W_rec. Biases start at zero
  * (Keras' default), b_out too.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../lib/rng.ts';
 import type { Activation, Model } from '../ports/index.ts';
-import { createCtrnn } from './ctrnn.ts';
+import { createCtrnn, kerasForm } from './ctrnn.ts';
 import { activations, simulate } from './simulate.ts';
 
 /** The CTRNN equations, one trial and one unit at a time, summed in the documented order. */
@@ -70,20 +70,7 @@ describe('simulate', () => {
   });
 
   it('uses override weights when given, and checks the input size', () => {
-    const m = createCtrnn({
-      N: 4,
-      inputSize: 1,
-      outputSize: 1,
-      alpha: 1,
-      activation: 'tanh',
-      useBias: false,
-      recurrentInit: 'orthogonal',
-      gain: 1,
-      inputInit: 'glorot-uniform',
-      outputInit: 'glorot-uniform',
-      noiseSigma: 0,
-      seed: 2,
-    });
+    const m = createCtrnn(kerasForm(4, 1, 1, 2));
     const x = Float32Array.from({ length: 10 }, (_, i) => (i < 3 ? 1 : 0));
     const zeroOut = { ...m.weights, W_out: new Float32Array(4), b_out: Float32Array.of(0.25) };
     expect(Array.from(simulate(m, x, 1, 10, { weights: zeroOut }).y)).toEqual(new Array(10).fill(0.25));

@@ -3,7 +3,7 @@ import { runBlock } from '../../core/index.ts';
 import { decodeNpy } from '../lib/npy.ts';
 import { Rng } from '../lib/rng.ts';
 import { makeDataset, TrajectoriesPort, type Dataset, type Model, type Trajectories } from '../ports/index.ts';
-import { createCtrnn } from '../model/ctrnn.ts';
+import { createCtrnn, kerasForm } from '../model/ctrnn.ts';
 import { simulate } from '../model/simulate.ts';
 import { andTask } from '../tasks/and.ts';
 import { decisionCorrect, decisionWindow, trialDistance } from './metrics.ts';
@@ -15,20 +15,7 @@ async function andDataset(samples = 40, testFraction = 0.25): Promise<Dataset> {
 }
 
 function net(N: number, inputSize: number, seed = 1): Model {
-  return createCtrnn({
-    N,
-    inputSize,
-    outputSize: 1,
-    alpha: 1,
-    activation: 'tanh',
-    useBias: false,
-    recurrentInit: 'orthogonal',
-    gain: 1,
-    inputInit: 'glorot-uniform',
-    outputInit: 'glorot-uniform',
-    noiseSigma: 0,
-    seed,
-  });
+  return createCtrnn(kerasForm(N, inputSize, 1, seed));
 }
 
 describe('decision window and measures', () => {

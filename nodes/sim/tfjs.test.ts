@@ -3,7 +3,7 @@ import { runBlock } from '../../core/index.ts';
 import { tf, useBackend } from '../lib/tf.ts';
 import { Rng } from '../lib/rng.ts';
 import { makeDataset, type Activation, type Trajectories } from '../ports/index.ts';
-import { createCtrnn } from '../model/ctrnn.ts';
+import { createCtrnn, kerasForm } from '../model/ctrnn.ts';
 import { simulate } from '../model/simulate.ts';
 import { simRun } from './run.ts';
 import { simulateTfjs } from './tfjs.ts';
@@ -72,20 +72,7 @@ describe('simulateTfjs', () => {
       inputs: Float32Array.from({ length: C * T * 2 }, () => (rng.uniform() < 0.2 ? 1 : 0)),
       targets: Float32Array.from({ length: C * T }, (_, i) => (i % T > 20 ? i % 2 : 0)),
     });
-    const model = createCtrnn({
-      N: 20,
-      inputSize: 2,
-      outputSize: 1,
-      alpha: 1,
-      activation: 'tanh',
-      useBias: false,
-      recurrentInit: 'orthogonal',
-      gain: 1,
-      inputInit: 'glorot-uniform',
-      outputInit: 'glorot-uniform',
-      noiseSigma: 0,
-      seed: 3,
-    });
+    const model = createCtrnn(kerasForm(20, 2, 1, 3));
     const run = async (engine: string) =>
       (
         await runBlock<{ trajectories: Trajectories }>(simRun, {

@@ -4,7 +4,7 @@ import { runBlock } from '../../core/testing.ts';
 import { withDefaults } from '../../core/schema.ts';
 import { Rng } from '../lib/rng.ts';
 import { tf, useBackend } from '../lib/tf.ts';
-import { createCtrnn } from '../model/ctrnn.ts';
+import { createCtrnn, kerasForm } from '../model/ctrnn.ts';
 import { modelCtrnn } from '../model/index.ts';
 import { makeDataset, type Dataset } from '../ports/dataset.ts';
 import type { TrainingHistory } from '../ports/history.ts';
@@ -72,18 +72,7 @@ function tinyAnd(samples: number, T = 24, testCount = 8, seed = 3): Dataset {
 const tinyModel = (ds: Dataset, N = 8, extra: Partial<Parameters<typeof createCtrnn>[0]> = {}): Model =>
   createCtrnn(
     {
-      N,
-      inputSize: ds.channels,
-      outputSize: ds.outputs,
-      alpha: 1,
-      activation: 'tanh',
-      useBias: false,
-      recurrentInit: 'orthogonal',
-      gain: 1,
-      inputInit: 'glorot-uniform',
-      outputInit: 'glorot-uniform',
-      noiseSigma: 0,
-      seed: 2,
+      ...kerasForm(N, ds.channels, ds.outputs, 2),
       ...extra,
     },
     { test: true },
