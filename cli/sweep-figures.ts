@@ -17,7 +17,6 @@ import {
   svgDocument,
   TITLE_BAND,
 } from '../nodes/plot/render/frame.ts';
-import { svgToPng } from '../nodes/plot/render/png.ts';
 import { COLORS, paletteColor } from '../nodes/plot/render/theme.ts';
 import { Rng } from '../nodes/lib/rng.ts';
 import { writeAtomic } from './artifacts.ts';
@@ -237,6 +236,7 @@ export async function writeSweepFigures(dir: string, rows: SweepRow[]): Promise<
     const svg = await renderStripPlot(c, groups);
     const base = figureBase(c);
     await writeAtomic(join(dir, `${base}.svg`), svg);
+    const { svgToPng } = await import('../nodes/plot/render/png.ts');
     await writeAtomic(join(dir, `${base}.png`), svgToPng(svg, { scale: 1.5 }));
     written.push(base);
   }

@@ -17,7 +17,6 @@ import { fileURLToPath } from 'node:url';
 import type { Manifest } from './artifacts.ts';
 import { writeAtomic } from './artifacts.ts';
 import { lockHolder } from './outdir.ts';
-import { writeSweepFigures } from './sweep-figures.ts';
 import type { SweepRow } from './sweep-row.ts';
 
 /** One run of the sweep: its id and the overrides that make it. */
@@ -290,6 +289,8 @@ export async function writeSweepResults(
     join(opts.out, 'sweep.json'),
     `${JSON.stringify({ pipeline: opts.pipeline, sets: opts.sets, runs: rows, summary: describeColumns(rows) }, null, 2)}\n`,
   );
+  // The figures' renderer (d3, the DOM shim, resvg) loads when a sweep writes them, not at start-up.
+  const { writeSweepFigures } = await import('./sweep-figures.ts');
   const figures = await writeSweepFigures(opts.out, rows);
   if (figures.length > 0) opts.log(`sweep: ${figures.length} distribution figures (sweep.COLUMN.svg/.png)`);
 }

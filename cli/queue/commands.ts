@@ -8,10 +8,11 @@ import { parsePipelineText } from '../../core/index.ts';
 import { applyOverrides } from '../overrides.ts';
 import { Option, type Command } from 'commander';
 import type { SweepRun } from '../sweep.ts';
-import { QueueUrlError, redactText } from './connection.ts';
-import { startDashboard } from './dashboard.ts';
-import { QueueCommandError, submitSweep, sweepCancel, sweepCollect, sweepStatus } from './submit.ts';
-import { runWorker } from './worker.ts';
+import { QueueCommandError, QueueUrlError, redactText } from './connection.ts';
+
+// BullMQ, ioredis and the dashboard's Express load only when a queue command runs, not at every
+// `cortexflow` start-up.
+const submit = () => import('./submit.ts');
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const log = (l: string): void => {
@@ -81,11 +82,12 @@ export function sweepAction(action: string, id: string | undefined, o: SweepQueu
       ...(o.store ? { store: o.store } : {}),
       ...(o.json ? { json: true } : {}),
     };
-    if (action === 'status') return sweepStatus(id, opts);
+    if (action === 'status') return (await submit()).sweepStatus(id, opts);
     if (!id)
       throw new QueueCommandError(
         `sweep ${action} needs the sweep id (cortexflow sweep status --queue URL lists them)`,
       );
+    const { sweepCollect, sweepCancel } = await submit();
     return action === 'collect' ? sweepCollect(id, opts) : sweepCancel(id, opts);
   });
 }
@@ -115,7 +117,7 @@ export function sweepOnQueue(input: {
     };
     process.on('SIGINT', onSigint);
     try {
-      return await submitSweep({
+      return await (await submit()).submitSweep({
         file: input.file,
         pipelineText,
         resolvedDocument: over.document,
@@ -163,8 +165,8 @@ export function registerQueueCommands(p: Command, setExit: (code: number) => voi
     )
     .action(async (o: { queue?: string; concurrency: string; store: string; plugin: string[]; lockDuration: string }) =>
       setExit(
-        await guarded(() =>
-          runWorker({
+        await guarded(async () =>
+          (await import('./worker.ts')).runWorker({
             queue: needQueue(o.queue, 'worker'),
             concurrency: positiveInt('--concurrency', o.concurrency, 1),
             store: o.store,
@@ -183,7 +185,7 @@ export function registerQueueCommands(p: Command, setExit: (code: number) => voi
     .action(async (o: { queue?: string; host: string; port: string }) =>
       setExit(
         await guarded(async () => {
-          const d = await startDashboard({
+          const d = await (await import('./dashboard.ts')).startDashboard({
             queue: needQueue(o.queue, 'dashboard'),
             host: o.host,
             port: positiveInt('--port', o.port, 3000, 0),

@@ -5,6 +5,11 @@
  */
 import { isIP } from 'node:net';
 
+/** A queue command's usage problem: printed as `cortexflow: message`, exit 2. */
+export class QueueCommandError extends Error {
+  override name = 'QueueCommandError';
+}
+
 /** Thrown for a malformed `--queue` URL; the message never contains the password. */
 export class QueueUrlError extends Error {
   override name = 'QueueUrlError';

@@ -13,7 +13,9 @@ import { Redis } from 'ioredis';
 import type { Manifest } from '../artifacts.ts';
 import { writeAtomic } from '../artifacts.ts';
 import { describeColumns, rowFromManifest, writeSweepResults, type SweepRow, type SweepRun } from '../sweep.ts';
-import { parseQueueUrl, redactText, type QueueConnection } from './connection.ts';
+import { parseQueueUrl, QueueCommandError, redactText, type QueueConnection } from './connection.ts';
+
+export { QueueCommandError };
 import {
   cortexflowVersion,
   identifyPlugins,
@@ -28,9 +30,6 @@ import {
 } from './jobs.ts';
 
 /** A user-facing failure of a queue command (printed without a stack, exit code 2). */
-export class QueueCommandError extends Error {
-  override name = 'QueueCommandError';
-}
 
 type State = 'done' | 'failed' | 'running' | 'waiting' | 'missing';
 

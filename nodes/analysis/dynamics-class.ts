@@ -30,7 +30,7 @@ import {
 import { ModelPort, TrajectoriesPort, type ConditionLabel, type Model, type Trajectories } from '../ports/index.ts';
 import { csvTable } from '../ports/analysis.ts';
 import { simulate } from '../model/simulate.ts';
-import { CtrnnMap } from './fixed-point-finder.ts';
+import { CtrnnMap } from './ctrnn-map.ts';
 import { eigenvalues } from './linalg.ts';
 
 export const HOLD_MODES = ['last', 'zero'] as const;

@@ -14,8 +14,8 @@ import {
   type Trajectories,
 } from '../ports/index.ts';
 import { Rng } from '../lib/rng.ts';
-import { BACKEND_CHOICES, useBackend } from '../lib/tf.ts';
-import { CtrnnMap, FPF_DEFAULTS, findFixedPoints, type FinderSettings } from './fixed-point-finder.ts';
+import { BACKEND_CHOICES } from '../lib/backends.ts';
+import { CtrnnMap, FPF_DEFAULTS, type FinderSettings } from './ctrnn-map.ts';
 
 export const PROBE_MODES = ['context-levels', 'zero', 'given'] as const;
 export type ProbeMode = (typeof PROBE_MODES)[number];
@@ -226,6 +226,8 @@ export const fixedPointsBlock = defineBlock({
       warn(`model cell is '${model.cell}': fixed points assume the CTRNN map with these weights`);
     const probe = probeInputs(model, params.probe, params.inputs, inputs.trajectories);
     if (probe.warning) warn(probe.warning);
+    // The batched tfjs search loads when the block runs, not when it is declared.
+    const [{ useBackend }, { findFixedPoints }] = await Promise.all([import('../lib/tf.ts'), import('./fixed-point-finder.ts')]);
     await useBackend(params.backend, env.backend);
     const settings: FinderSettings = {
       tolQ: params.tolQ,

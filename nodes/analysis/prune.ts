@@ -16,9 +16,8 @@ import {
 } from '../ports/index.ts';
 import { Rng } from '../lib/rng.ts';
 import { simulate } from '../model/simulate.ts';
-import { simulateTfjs } from '../sim/tfjs.ts';
 import { simulateWasm } from '../dynamics/simulate.ts';
-import { BACKEND_CHOICES, useBackend } from '../lib/tf.ts';
+import { BACKEND_CHOICES } from '../lib/backends.ts';
 import { batchPerformance, type BatchPerformance } from './performance.ts';
 
 export const PRUNE_VARIANTS = ['all', 'positive', 'negative', 'random'] as const;
@@ -99,7 +98,7 @@ export async function evaluate(
 ): Promise<BatchPerformance> {
   const { y } =
     engine === 'tfjs'
-      ? await simulateTfjs(weights ? { ...model, weights } : model, data.inputs, data.samples, data.T)
+      ? await (await import('../sim/tfjs.ts')).simulateTfjs(weights ? { ...model, weights } : model, data.inputs, data.samples, data.T)
       : engine === 'wasm'
         ? await simulateWasm(model, data.inputs, data.samples, data.T, weights)
         : simulate(model, data.inputs, data.samples, data.T, weights ? { weights } : {});
@@ -257,7 +256,7 @@ export const pruneBlock = defineBlock({
   },
   run: async ({ params, inputs, signal, progress, warn, env }) => {
     const engine = resolveEngine(params.engine, inputs.model.N);
-    if (engine === 'tfjs') await useBackend(params.backend, env.backend);
+    if (engine === 'tfjs') await (await import('../lib/tf.ts')).useBackend(params.backend, env.backend);
     let data = inputs.dataset.probe;
     if (!data) {
       data = inputs.dataset;

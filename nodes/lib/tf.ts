@@ -21,9 +21,7 @@ export { tf };
 // Production mode: no per-op debug checks, and no "install tfjs-node" banner on the cpu backend.
 tf.env().set('PROD', true);
 
-/** Backend names a user may ask for. */
-export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export { BACKEND_CHOICES, type BackendChoice } from './backends.ts';
 
 /** Outcome of {@link useBackend}. */
 export interface BackendInfo {

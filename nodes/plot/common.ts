@@ -2,8 +2,7 @@
 import { int, str, type ParamIssue } from '../../core/index.ts';
 import type { ConditionLabel } from '../ports/index.ts';
 import type { Figure } from '../ports/figure.ts';
-import { fmt } from './render/frame.ts';
-import { textWidth } from './render/theme.ts';
+import { fmt, textWidth } from './render/theme.ts';
 
 /**
  * The `width`, `height` and `title` params every plot has. With `autoHeight`, 0 is allowed and means
@@ -107,4 +106,13 @@ export function svgSize(svg: string): { width: number; height: number } {
   const w = /<svg[^>]*\swidth="([\d.]+)"/.exec(svg);
   const h = /<svg[^>]*\sheight="([\d.]+)"/.exec(svg);
   return { width: Number(w?.[1] ?? 0), height: Number(h?.[1] ?? 0) };
+}
+
+/**
+ * Draw a figure: the renderer (and d3 with the DOM shim behind it) loads when a figure is drawn,
+ * not when the plot blocks are declared, so `cortexflow nodes` and `validate` stay light.
+ */
+export async function draw<S>(renderer: () => Promise<(doc: Document, spec: S) => string>, spec: S): Promise<string> {
+  const [{ svgDocument }, render] = await Promise.all([import('./render/frame.ts'), renderer()]);
+  return render(await svgDocument(), spec);
 }

@@ -2,9 +2,10 @@
 import { bool, defineBlock, input, Json, oneOf, schema } from '../../core/index.ts';
 import { PruningCurvePort, TrainingHistoryPort, type PruningCurve, type TrainingHistory } from '../ports/index.ts';
 import { FigurePort, SeriesPort, type Series } from '../ports/figure.ts';
-import { checkLength, checkPositive, makeFigure, sizeParams } from './common.ts';
-import { fmt, svgDocument, type LegendItem } from './render/frame.ts';
-import { renderCurve, type CurveSpec } from './render/curve.ts';
+import { checkLength, checkPositive, makeFigure, sizeParams, draw } from './common.ts';
+import { fmt } from './render/theme.ts';
+import type { LegendItem } from './render/frame.ts';
+import type { CurveSpec } from './render/curve.ts';
 import { COLORS, paletteColor } from './render/theme.ts';
 
 const TYPE = 'plot.curve';
@@ -256,8 +257,7 @@ export const plotCurve = defineBlock({
         : genericCurve(inputs.series as Series, p);
     const title = params.title || drawn.title;
     const caption = drawn.caption;
-    const doc = await svgDocument();
-    const svg = renderCurve(doc, { ...drawn, title, description: caption, width: params.width, height: params.height });
+    const svg = await draw(async () => (await import('./render/curve.ts')).renderCurve, { ...drawn, title, description: caption, width: params.width, height: params.height });
     return { figure: makeFigure('curve', nodeId, title, caption, params.width, params.height, svg) };
   },
 });

@@ -2,9 +2,8 @@
 import { bool, defineBlock, input, schema } from '../../core/index.ts';
 import { SpectrumPort, type Spectrum } from '../ports/index.ts';
 import { FigurePort } from '../ports/figure.ts';
-import { checkLength, checkPositive, makeFigure, sizeParams } from './common.ts';
-import { fmt, svgDocument } from './render/frame.ts';
-import { renderEigenvalues } from './render/eigenvalues.ts';
+import { checkLength, checkPositive, makeFigure, sizeParams, draw } from './common.ts';
+import { fmt } from './render/theme.ts';
 
 const TYPE = 'plot.eigenvalues';
 
@@ -74,8 +73,7 @@ export const plotEigenvalues = defineBlock({
         : `frequency ${fmt(d.freqAtan2, 3)} cycles/step by atan2 (${fmt(d.freqTangent, 3)} by the tangent approximation |Im λ|/(2π Re λ)). `) +
       `Henrici departure from normality ${fmt(s.henrici, 3)}.` +
       (ref ? ` Hollow red: ${ref.label} (radius ${fmt(ref.radius, 3)}).` : '');
-    const doc = await svgDocument();
-    const svg = renderEigenvalues(doc, {
+    const svg = await draw(async () => (await import('./render/eigenvalues.ts')).renderEigenvalues, {
       title,
       description: caption,
       width: params.width,

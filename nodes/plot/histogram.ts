@@ -2,9 +2,8 @@
 import { bool, defineBlock, input, schema, str } from '../../core/index.ts';
 import { WeightStatsPort } from '../ports/index.ts';
 import { FigurePort } from '../ports/figure.ts';
-import { checkPositive, makeFigure, sizeParams } from './common.ts';
-import { fmt, svgDocument } from './render/frame.ts';
-import { renderHistogram } from './render/histogram.ts';
+import { checkPositive, makeFigure, sizeParams, draw } from './common.ts';
+import { fmt } from './render/theme.ts';
 
 const TYPE = 'plot.histogram';
 
@@ -65,8 +64,7 @@ export const plotHistogram = defineBlock({
       (fit ? `, with the fitted normal N(μ = ${fmt(fit.mu, 3)}, σ = ${fmt(fit.sigma, 3)}) scaled to the counts` : '') +
       `. Moments of the weights themselves: mean ${fmt(m.mean, 3)}, std ${fmt(m.std, 3)}, skewness ${fmt(m.skewness, 3)}, excess kurtosis ${fmt(m.excessKurtosis, 3)}.` +
       (m.legacyPdfMoments ? ` The "fitted-pdf-at-edges" pair is the poster's measure: ${m.legacyPdfMoments.note}` : '');
-    const doc = await svgDocument();
-    const svg = renderHistogram(doc, {
+    const svg = await draw(async () => (await import('./render/histogram.ts')).renderHistogram, {
       title,
       description: caption,
       width: params.width,

@@ -12,9 +12,10 @@ import {
   makeFigure,
   sizeParams,
   svgSize,
+  draw,
 } from './common.ts';
-import { fmt, svgDocument } from './render/frame.ts';
-import { renderPca, type PcaFixedPoint, type PcaTrajectory } from './render/pca.ts';
+import { fmt } from './render/theme.ts';
+import type { PcaFixedPoint, PcaTrajectory } from './render/pca.ts';
 
 const TYPE = 'plot.pca';
 const ROW_HEIGHT = 420;
@@ -138,8 +139,7 @@ export const plotPca = defineBlock({
       (fixed.length > 0
         ? ` ${fixed.length} fixed points overlaid (filled: stable, hollow: unstable, hollow diamond: saddle).`
         : '');
-    const doc = await svgDocument();
-    const svg = renderPca(doc, {
+    const svg = await draw(async () => (await import('./render/pca.ts')).renderPca, {
       title,
       description: caption,
       width: params.width,

@@ -10,9 +10,9 @@ import {
   makeFigure,
   sizeParams,
   svgSize,
+  draw,
 } from './common.ts';
-import { svgDocument } from './render/frame.ts';
-import { panelWidthFor, renderTimeseries, type TimeseriesPanel, type TimeSeries } from './render/timeseries.ts';
+import type { TimeseriesPanel, TimeSeries } from './render/timeseries.ts';
 import { FONT } from './render/theme.ts';
 
 const TYPE = 'plot.timeseries';
@@ -169,6 +169,7 @@ export const plotTimeseries = defineBlock({
       checkDataset(ds, params.useProbe && dataset.probe ? 'dataset.probe' : 'dataset');
     }
     let panels: TimeseriesPanel[];
+    const { panelWidthFor } = await import('./render/timeseries.ts');
     const panelWidth = panelWidthFor(params.width, Math.min(params.columns, params.maxPanels)) + 12;
     let conditions: ConditionLabel[];
     let T: number;
@@ -240,8 +241,7 @@ export const plotTimeseries = defineBlock({
       `${panels.length} condition${panels.length === 1 ? '' : 's'} of the ${source}, ${T} steps of ${dt} ms. ` +
       `Coloured: input channels; dashed black: target${trajectories ? '; red: network output' : ''}` +
       `${panels.some((p) => p.hidden.length > 0) ? `; grey: the ${panels[0]?.hidden.length} most variable hidden units` : ''}.`;
-    const doc = await svgDocument();
-    const svg = renderTimeseries(doc, {
+    const svg = await draw(async () => (await import('./render/timeseries.ts')).renderTimeseries, {
       title,
       description: caption,
       width: params.width,

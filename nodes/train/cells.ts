@@ -14,53 +14,13 @@
  */
 import type { Model } from '../ports/model.ts';
 import { tf } from '../lib/tf.ts';
-import { activate, forward, type CellConfig, type LossGrad } from './bptt.ts';
-import { trainKernels } from '../dynamics/registry.ts';
+import { activate, type CellConfig, type LossGrad } from './bptt.ts';
 import { catRows, thetaLength, type Batch } from './layout.ts';
 
 type T2 = tf.Tensor2D;
 
-/** The standard weights a cell step sees. */
-export interface CellWeights {
-  WrecT: T2;
-  WinT: T2;
-  b: tf.Tensor1D | null;
-}
-
-/** A cell's one-step update, written with tfjs ops (differentiable). */
-export type CellStep = (h: T2, x: T2, w: CellWeights, model: Model) => T2;
-
-/**
- * Register a cell step under `name` (the `Model.cell` value): an autodiff entry of the kernel
- * registry (nodes/dynamics/registry.ts). Returns a disposer.
- */
-export function registerCell(name: string, step: CellStep): () => void {
-  if (name === 'ctrnn') throw new Error('registerCell: "ctrnn" is the built-in cell; choose another name');
-  if (trainKernels.knows(name)) {
-    console.warn(`registerCell: replacing the cell "${name}"`);
-    trainKernels.forget(name);
-  }
-  return trainKernels.register({
-    cell: name,
-    backend: '*',
-    method: 'autodiff',
-    make: async (c, model) => {
-      const { ensureGradients } = await import('../lib/tf.ts');
-      await ensureGradients();
-      return {
-        label: 'autodiff',
-        lossAndGrad: (th, b, nz) => autodiffLossAndGrad(c, model, step, th, b, nz),
-        // As before the registry: validation and criterion outputs use the built-in forward.
-        outputs: (th, b) => forward(c, th, b).y,
-      };
-    },
-  });
-}
-
-/** Whether a cell name is the built-in one or a registered one. */
-export function cellKnown(name: string): boolean {
-  return name === 'ctrnn' || trainKernels.knows(name);
-}
+export { cellKnown, registerCell, type CellStep, type CellWeights } from './register-cell.ts';
+import type { CellStep, CellWeights } from './register-cell.ts';
 
 /** matMul with a gradient that never uses transpose flags on wasm. */
 export const mm: (a: T2, b: T2) => T2 = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {

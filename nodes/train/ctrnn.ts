@@ -1,11 +1,10 @@
 /** `train.ctrnn`: train a CTRNN on a dataset with Adam (docs/training.md). */
 import { bool, defineBlock, input, int, num, oneOf, schema, type ParamIssue, type ValidationContext } from '../../core/index.ts';
-import { BACKEND_CHOICES, describeBackend, useBackend } from '../lib/tf.ts';
+import { BACKEND_CHOICES } from '../lib/backends.ts';
 import { DatasetPort } from '../ports/dataset.ts';
 import { TrainingHistoryPort } from '../ports/history.ts';
 import { ModelPort } from '../ports/model.ts';
-import { trainModel, type TrainOptions } from './trainer.ts';
-import { gradientPool } from './pool.ts';
+import type { TrainOptions } from './trainer.ts';
 
 const params = schema({
   lr: num(1e-7, 1, 1e-3, { description: 'Adam learning rate (the authors: 1e-4 with batch 256; see docs/training.md for the default recipe).' }),
@@ -95,6 +94,12 @@ export const trainCtrnn = defineBlock({
     return issues;
   },
   run: async ({ params: p, inputs, signal, progress, warn, env }) => {
+    // tfjs and the trainer load when a network trains, not when the block is declared.
+    const [{ describeBackend, useBackend }, { trainModel }, { gradientPool }] = await Promise.all([
+      import('../lib/tf.ts'),
+      import('./trainer.ts'),
+      import('./pool.ts'),
+    ]);
     const info = await useBackend(p.backend, env.backend);
     if (info.fallbackReason !== undefined) warn(`tfjs backend: ${describeBackend(info)}`);
     const options: TrainOptions = {

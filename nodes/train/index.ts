@@ -3,4 +3,4 @@ import type { AnyBlock } from '../../core/index.ts';
 import { trainCtrnn } from './ctrnn.ts';
 
 export const trainBlocks: AnyBlock[] = [trainCtrnn];
-export { registerCell, type CellStep, type CellWeights } from './cells.ts';
+export { registerCell, type CellStep, type CellWeights } from './register-cell.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { readSources, reachableImports, wallViolations } from './walls.ts';
+import { readSources, reachableImports, staticImportsOf, wallViolations } from './walls.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -39,4 +39,15 @@ describe('layer walls (docs/DEVELOPING.md)', () => {
     files.set('nodes/ports-entry.ts', `${files.get('nodes/ports-entry.ts') ?? ''}\nexport * from './ports/bad.ts';`);
     expect(reachableImports(files, 'nodes/ports-entry.ts')).toContain('@tensorflow/tfjs-core');
   });
+
+  it('starting the CLI loads no tfjs, d3, h5wasm, resvg, DOM shim or queue client (blocks load them when they run)', () => {
+    const files = readSources(root);
+    const heavy = /^(@tensorflow|d3|h5wasm|@resvg|linkedom|bullmq|ioredis|express|@bull-board)/;
+    expect(reachableImports(files, 'cli/main.ts', staticImportsOf).filter((s) => heavy.test(s))).toEqual([]);
+    // A block that imports tfjs at the top of its file would load it at every start-up: caught.
+    files.set('nodes/plot/bad.ts', "import * as tf from '@tensorflow/tfjs-core';");
+    files.set('nodes/plot/index.ts', `${files.get('nodes/plot/index.ts') ?? ''}\nimport './bad.ts';`);
+    expect(reachableImports(files, 'cli/main.ts', staticImportsOf)).toContain('@tensorflow/tfjs-core');
+  });
 });
+

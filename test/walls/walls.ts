@@ -87,7 +87,11 @@ export function readSources(root: string): Map<string, string> {
  * Every package specifier reachable from `entry` through static imports (type-only imports
  * included: cheap to over-report, and a light entry should not even name a heavy package).
  */
-export function reachableImports(files: ReadonlyMap<string, string>, entry: string): string[] {
+export function reachableImports(
+  files: ReadonlyMap<string, string>,
+  entry: string,
+  read: (source: string) => string[] = importsOf,
+): string[] {
   const packages = new Set<string>();
   const seen = new Set<string>();
   const stack = [entry];
@@ -97,11 +101,27 @@ export function reachableImports(files: ReadonlyMap<string, string>, entry: stri
     seen.add(file);
     const source = files.get(file);
     if (source === undefined) continue;
-    for (const f of ts.preProcessFile(source, true, false).importedFiles) {
-      const to = target(file, f.fileName);
-      if (to === undefined) packages.add(f.fileName);
+    for (const spec of read(source)) {
+      const to = target(file, spec);
+      if (to === undefined) packages.add(spec);
       else stack.push(to);
     }
   }
   return [...packages].sort();
+}
+
+/**
+ * The modules a source loads when it is loaded: static `import` / `export ... from` declarations,
+ * not type-only ones and not dynamic `import()` (those load when the code that calls them runs).
+ */
+export function staticImportsOf(source: string): string[] {
+  const file = ts.createSourceFile('x.ts', source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const out: string[] = [];
+  for (const st of file.statements) {
+    if (ts.isImportDeclaration(st) && !st.importClause?.isTypeOnly && ts.isStringLiteral(st.moduleSpecifier))
+      out.push(st.moduleSpecifier.text);
+    else if (ts.isExportDeclaration(st) && !st.isTypeOnly && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier))
+      out.push(st.moduleSpecifier.text);
+  }
+  return out;
 }

@@ -20,7 +20,9 @@ import {
   type ScaleContinuousNumeric,
   type Selection,
 } from 'd3';
-import { COLORS, FONT, FONT_FAMILY, textWidth } from './theme.ts';
+import { COLORS, FONT, FONT_FAMILY, fmt, textWidth } from './theme.ts';
+
+export { fmt };
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -490,14 +492,6 @@ export function paddedExtent(values: Iterable<number>, pad = 0.05): [number, num
   return [lo - d, hi + d];
 }
 
-/** A nicely formatted number for annotations (4 significant digits, true minus sign). */
-export function fmt(v: number, digits = 4): string {
-  if (!Number.isFinite(v)) return String(v);
-  let s: string;
-  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) s = v.toExponential(digits - 1);
-  else s = String(Number(v.toPrecision(digits)));
-  return s.replace('-', '−');
-}
 
 /** Lay `items` out as lines of text joined by " · ", wrapping at `maxWidth`; returns the lines. */
 export function flowText(items: string[], maxWidth: number, fontSize: number): string[] {

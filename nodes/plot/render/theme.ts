@@ -75,3 +75,12 @@ export function textWidth(text: string, fontSize: number): number {
   for (const c of text) em += charEm(c);
   return em * fontSize;
 }
+
+/** A nicely formatted number for annotations (4 significant digits, true minus sign). */
+export function fmt(v: number, digits = 4): string {
+  if (!Number.isFinite(v)) return String(v);
+  let s: string;
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) s = v.toExponential(digits - 1);
+  else s = String(Number(v.toPrecision(digits)));
+  return s.replace('-', '−');
+}
