@@ -5,6 +5,7 @@
  * a prototype), and nested keys are defined as own properties.
  */
 import {
+  suggestion,
   didYouMean,
   docError,
   echo,
@@ -76,7 +77,7 @@ function applyOne(
   if (path.some(isUnsafeKey) || path.some((k) => k === '') || (declared && !declared.includes(top)))
     return docError(
       where,
-      `--set ${shown}: unknown param ${echo(path.find(isUnsafeKey) ?? (path.includes('') ? '' : top))}${declared ? `; expected one of: ${declared.join(', ')}` : ''}`,
+      `--set ${shown}: unknown param ${echo(path.find(isUnsafeKey) ?? (path.includes('') ? '' : top))}${declared ? `; expected one of: ${declared.join(', ')}${suggestion(top, declared)}` : ''}`,
       'param',
       { node: nodeId, param: top },
     );

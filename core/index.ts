@@ -16,3 +16,4 @@ export * from './manifest.ts';
 export * from './hash.ts';
 export * from './plugins.ts';
 export * from './text.ts';
+export { suggestion } from './hints.ts';
