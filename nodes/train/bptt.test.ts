@@ -6,48 +6,11 @@ import type { Activation, Model } from '../ports/model.ts';
 import { forward, lossAndGrad, type CellConfig } from './bptt.ts';
 import { lossAndGradJs } from './bptt-js.ts';
 import { autodiffLossAndGrad, ctrnnStep } from './cells.ts';
-import { packTheta, thetaLength, unpackTheta, type Batch } from './layout.ts';
+import { packTheta, thetaLength, unpackTheta } from './layout.ts';
 import { referenceLoss } from './reference.ts';
+import { finiteDiff, randomProblem, relErr } from '../../test/fixtures/gradient-check.ts';
 
-function setup(cfg: CellConfig, B: number, T: number, seed: number) {
-  const rng = new Rng(seed);
-  const theta = new Float32Array(thetaLength(cfg));
-  for (let i = 0; i < theta.length; i++) theta[i] = rng.normal() * 0.5;
-  const batch: Batch = {
-    B,
-    T,
-    X: Float32Array.from({ length: T * B * cfg.I }, () => rng.normal()),
-    Y: Float32Array.from({ length: T * B * cfg.O }, () => rng.normal() * 0.5),
-    M: Float32Array.from({ length: T * B }, () => (rng.uniform() < 0.7 ? 1 : 0)),
-  };
-  return { theta, batch };
-}
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += ((a[i] as number) - (b[i] as number)) ** 2;
-    den += (b[i] as number) ** 2;
-  }
-  return Math.sqrt(num / den);
-}
-
-function finiteDiff(cfg: CellConfig, theta: Float32Array, batch: Batch, noise?: Float32Array): Float64Array {
-  const th = Float64Array.from(theta);
-  const g = new Float64Array(th.length);
-  const eps = 1e-6;
-  for (let i = 0; i < th.length; i++) {
-    const v = th[i] as number;
-    th[i] = v + eps;
-    const lp = referenceLoss(cfg, th, batch, noise);
-    th[i] = v - eps;
-    const lm = referenceLoss(cfg, th, batch, noise);
-    th[i] = v;
-    g[i] = (lp - lm) / (2 * eps);
-  }
-  return g;
-}
+const setup = randomProblem;
 
 const model = (cfg: CellConfig): Model => ({
   cell: 'ctrnn',
