@@ -56,21 +56,30 @@ const JOB_STATE: Record<string, State> = {
 };
 
 class Client {
-  readonly queue: Queue<RunJobData, RunJobResult>;
   readonly redis: Redis;
+  private q: Queue<RunJobData, RunJobResult> | undefined;
   /** The client's last connection error (more telling than the retry limit a command reports). */
   lastError: string | undefined;
   constructor(readonly conn: QueueConnection) {
-    this.queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection: conn.options });
     this.redis = new Redis(conn.options);
     // Errors surface through the commands that fail; a reconnecting client is not an error by itself.
-    this.queue.on('error', () => undefined);
     this.redis.on('error', (e: Error) => {
       this.lastError = e.message;
     });
   }
+  /**
+   * The BullMQ queue, opened on first use: after {@link connect} has reached Redis, so a server that
+   * cannot be reached costs one connection attempt, not a second one left handshaking at exit.
+   */
+  get queue(): Queue<RunJobData, RunJobResult> {
+    if (!this.q) {
+      this.q = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection: this.conn.options });
+      this.q.on('error', () => undefined);
+    }
+    return this.q;
+  }
   async close(): Promise<void> {
-    await Promise.allSettled([this.queue.close(), this.redis.quit()]);
+    await Promise.allSettled([this.q?.close(), this.redis.quit()]);
     this.redis.disconnect();
   }
   async meta(id: string): Promise<SweepMeta> {
