@@ -320,4 +320,3 @@ export function henrici(data: ArrayLike<number>, eig: Eigenvalue[]): number {
   for (const l of eig) l2 += l.re * l.re + l.im * l.im;
   return Math.sqrt(Math.max(0, f2 - l2) / f2);
 }
-
