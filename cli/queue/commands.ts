@@ -13,6 +13,7 @@ import { QueueCommandError, QueueUrlError, redactText } from './connection.ts';
 // BullMQ, ioredis and the dashboard's Express load only when a queue command runs, not at every
 // `cortexflow` start-up.
 const submit = () => import('./submit.ts');
+const actions = () => import('./actions.ts');
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const log = (l: string): void => {
@@ -82,12 +83,12 @@ export function sweepAction(action: string, id: string | undefined, o: SweepQueu
       ...(o.store ? { store: o.store } : {}),
       ...(o.json ? { json: true } : {}),
     };
-    if (action === 'status') return (await submit()).sweepStatus(id, opts);
+    if (action === 'status') return (await actions()).sweepStatus(id, opts);
     if (!id)
       throw new QueueCommandError(
         `sweep ${action} needs the sweep id (cortexflow sweep status --queue URL lists them)`,
       );
-    const { sweepCollect, sweepCancel } = await submit();
+    const { sweepCollect, sweepCancel } = await actions();
     return action === 'collect' ? sweepCollect(id, opts) : sweepCancel(id, opts);
   });
 }
