@@ -3,7 +3,7 @@
  * Francis double-shift QR iteration restricted to the active window (EISPACK hqr), no vectors; and
  * Henrici's departure from normality built on them.
  */
-import type { Eigenvalue } from '../ports/analysis.ts';
+import type { Eigenvalue } from '../ports/spectrum.ts';
 import { EPS, checkFinite } from './linalg-common.ts';
 import { linalgWasm } from './linalg-wasm.ts';
 
