@@ -4,7 +4,7 @@
  * in its own module: the document store (open, save, autosave), the run view (events onto nodes),
  * results (downloads), shortcuts, the plugin menu.
  */
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html } from 'lit';
 import * as core from '../../core/index.ts';
 import { formatErrors, loadPipeline, type PipelineDocument, type Registry } from '../../core/index.ts';
 import * as nodesModule from '../../nodes/index.ts';
@@ -16,9 +16,7 @@ import { slug } from '../../core/index.ts';
 import { examples, type Example } from './examples.ts';
 import './figure-viewer.ts';
 import type { ViewedFigure } from './figure-viewer.ts';
-import type { CfNode } from './graph.ts';
 import './palette.ts';
-import './params.ts';
 import { PluginMenu } from './plugin-menu.ts';
 import type { WireEvent } from './protocol.ts';
 import { Results } from './results.ts';
@@ -26,8 +24,7 @@ import { Runner } from './runner.ts';
 import { RunView, runSummary } from './run-view.ts';
 import { handleShortcut } from './shortcuts.ts';
 import { overlays, statusBar, toolbar } from './toolbar.ts';
-import { outputsPanel } from './outputs-panel.ts';
-import { trainingPanel } from './training-panel.ts';
+import { sidePanel } from './side-panel.ts';
 import { provideModules } from './user-plugins.ts';
 import { openShared } from './share.ts';
 import './status-bar.ts';
@@ -210,7 +207,8 @@ export class CfApp extends LitElement {
     });
     window.addEventListener('keydown', (e) => this.onKey(e));
     (window as unknown as { cortexflow: unknown }).cortexflow = this;
-    await this.restore();
+    await this.pluginMenu.restore();
+    await this.store.restore(this.examples);
     // A study shared as a link (#p= or ?pipeline=) replaces what was restored.
     await openShared(this);
     this.resolveReady();
@@ -239,20 +237,6 @@ export class CfApp extends LitElement {
 
   save(): void {
     this.store.save();
-  }
-
-  private async restore(): Promise<void> {
-    await this.pluginMenu.restore();
-    const saved = this.store.autosaved();
-    if (saved && (await this.store.openText(saved, 'the autosaved graph', { quiet: true }))) {
-      this.flash('Restored the autosaved graph');
-      return;
-    }
-    // First visit: the first example that opens with the blocks at hand (built-ins before plugins).
-    const order = [...this.examples].sort(
-      (a, b) => Number(a.file.startsWith('plugin')) - Number(b.file.startsWith('plugin')),
-    );
-    for (const ex of order) if (await this.store.openValue(ex.document, `example ${ex.file}`, { quiet: true })) return;
   }
 
   changed(kind: 'structure' | 'params' | 'position'): void {
@@ -369,13 +353,12 @@ export class CfApp extends LitElement {
     });
   }
 
-  private selectedNode(): CfNode | undefined {
-    const id = this.selected[this.selected.length - 1];
-    return id ? this.canvas?.node(id) : undefined;
+  /** The params issues of node `id` from the last check of the graph. */
+  issuesOf(id: string): Array<{ param: string; message: string }> {
+    return this.validity.get(id) ?? [];
   }
 
   override render() {
-    const node = this.selectedNode();
     const panel = this.selected.length > 0;
     return html`
       ${toolbar(this)}
@@ -392,25 +375,7 @@ export class CfApp extends LitElement {
           ></div>
         </aside>
         <section class="canvas" data-testid="canvas"></section>
-        <aside class="side" data-testid="side-panel" ?hidden=${!panel}>
-          ${this.selected.length > 1 ? html`<p class="empty">${this.selected.length} nodes selected.</p>` : nothing}
-          ${node ? trainingPanel(node) : nothing}
-          <cf-params
-            .node=${node}
-            .issues=${node ? (this.validity.get(node.id) ?? []) : []}
-            .rev=${this.rev}
-            @params-change=${(e: CustomEvent<{ id: string; params: Record<string, unknown> }>) =>
-              this.canvas.setParams(e.detail.id, e.detail.params)}
-          ></cf-params>
-          ${
-            node
-              ? outputsPanel(node, {
-                  download: (id, port, format) => void this.downloadOutput(id, port, format),
-                  view: (v) => (this.viewing = v),
-                })
-              : nothing
-          }
-        </aside>
+        ${sidePanel(this, panel)}
       </main>
       ${statusBar(this)} ${overlays(this)}
     `;

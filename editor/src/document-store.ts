@@ -16,6 +16,7 @@ import {
 import type { Canvas } from './canvas.ts';
 import { slug } from '../../core/index.ts';
 import { downloadBlob } from './download.ts';
+import type { Example } from './examples.ts';
 import { BLOCK_MIME } from './palette.ts';
 
 export const AUTOSAVE_KEY = 'cortexflow.editor.autosave.v1';
@@ -125,6 +126,22 @@ export class DocumentStore {
   /** The autosaved document of the last visit, if any. */
   autosaved(): string | undefined {
     return safeLocalStorage()?.getItem(AUTOSAVE_KEY) ?? undefined;
+  }
+
+  /**
+   * The graph of the last visit (autosaved), else on a first visit the first of `examples` that
+   * opens with the blocks at hand (built-ins before plugins).
+   */
+  async restore(examples: readonly Example[]): Promise<void> {
+    const saved = this.autosaved();
+    if (saved && (await this.openText(saved, 'the autosaved graph', { quiet: true }))) {
+      this.host.flash('Restored the autosaved graph');
+      return;
+    }
+    const order = [...examples].sort(
+      (a, b) => Number(a.file.startsWith('plugin')) - Number(b.file.startsWith('plugin')),
+    );
+    for (const ex of order) if (await this.openValue(ex.document, `example ${ex.file}`, { quiet: true })) return;
   }
 
   private refuse(source: string, errors: readonly DocumentError[]): void {
