@@ -6,7 +6,7 @@
 import type { ConditionLabel, Dataset } from '../ports/index.ts';
 import { describeContent, pathKind, readFileSafe, type ReadOptions } from '../lib/files.ts';
 import { ArrayFormatError, type UserArray } from '../lib/npy-read.ts';
-import { isHdf5 } from '../model/keras.ts';
+import { isHdf5 } from '../lib/hdf5.ts';
 import { isRecord, type ArraySource } from './array-source.ts';
 import { folderSource } from './folder-source.ts';
 import { matSource } from './mat-source.ts';

@@ -19,16 +19,24 @@
  */
 import type { Activation, Model } from '../ports/model.ts';
 import { describeContent } from '../lib/files.ts';
+import { isHdf5 } from '../lib/hdf5.ts';
+import {
+  asString,
+  asStringList,
+  configLayers,
+  errorText,
+  IDENTITY_LAYERS,
+  isRecord,
+  KerasFormatError,
+  restoreCortexflowFields,
+  RNN_ACTIVATIONS,
+  toFloat32,
+  transpose,
+  type LayerInfo,
+} from './keras-parts.ts';
 
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/** Is there an HDF5 superblock signature (at 0, 512, 1024, 2048, ...)? */
-export function isHdf5(bytes: Uint8Array): boolean {
-  for (let off = 0; off + 8 <= bytes.length; off = off === 0 ? 512 : off * 2) {
-    if (HDF5_SIGNATURE.every((b, i) => bytes[off + i] === b)) return true;
-  }
-  return false;
-}
+export { isHdf5 } from '../lib/hdf5.ts';
+export { transpose } from './keras-parts.ts';
 
 /** A Keras-loaded model and what the loader noticed on the way. */
 export interface KerasLoadResult {
@@ -36,86 +44,7 @@ export interface KerasLoadResult {
   warnings: string[];
 }
 
-interface LayerInfo {
-  name: string;
-  className: string;
-  config: Record<string, unknown>;
-}
-
-const RNN_ACTIVATIONS: readonly Activation[] = ['tanh', 'relu', 'softplus', 'sigmoid'];
-/** Weightless layers that are the identity at inference. */
-const IDENTITY_LAYERS = new Set([
-  'InputLayer',
-  'Dropout',
-  'GaussianNoise',
-  'GaussianDropout',
-  'AlphaDropout',
-  'Masking',
-]);
-
 let fileCounter = 0;
-
-/** Errors this module raises about the file's content (others come from h5wasm and get wrapped). */
-class KerasFormatError extends Error {}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function asString(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return new TextDecoder().decode(v).replace(/\0+$/, '');
-  return undefined;
-}
-
-function asStringList(v: unknown): string[] | undefined {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'string') return [v];
-  if (Array.isArray(v)) {
-    const out = v.map(asString);
-    return out.every((s): s is string => s !== undefined) ? out : undefined;
-  }
-  return undefined;
-}
-
-/** The layers named in a Keras model_config, in order (Sequential 2.0 list form, 2.2+ object form, Functional). */
-function configLayers(config: unknown, where: string): LayerInfo[] {
-  if (!isRecord(config)) throw new KerasFormatError(`${where}: model_config is not a JSON object`);
-  const inner = config['config'];
-  const list = Array.isArray(inner)
-    ? inner
-    : isRecord(inner) && Array.isArray(inner['layers'])
-      ? inner['layers']
-      : undefined;
-  if (list === undefined)
-    throw new KerasFormatError(`${where}: model_config of class ${String(config['class_name'])} has no layer list`);
-  return list.map((l: unknown, i: number) => {
-    if (!isRecord(l)) throw new KerasFormatError(`${where}: model_config layer ${i} is not an object`);
-    const cfg = isRecord(l['config']) ? l['config'] : {};
-    const name =
-      typeof l['name'] === 'string' ? l['name'] : typeof cfg['name'] === 'string' ? cfg['name'] : `layer_${i}`;
-    return { name, className: String(l['class_name']), config: cfg };
-  });
-}
-
-function toFloat32(value: unknown, what: string, where: string): Float32Array {
-  if (value instanceof Float32Array) return value;
-  if (value instanceof Float64Array) return Float32Array.from(value);
-  throw new KerasFormatError(
-    `${where}: ${what} is not a float array (got ${value === null ? 'null' : typeof value}); expected float32 or float64 weights`,
-  );
-}
-
-/** Transpose a row-major [rows, cols] matrix (Keras' kernels are our matrices transposed). */
-export function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j] as number;
-  return out;
-}
 
 /**
  * Read a Keras 2 HDF5 SimpleRNN + Dense network from bytes. `name` (the file name) is used in
@@ -382,29 +311,4 @@ function readKeras(h5: H5, file: H5Group, where: string): KerasLoadResult {
   };
   restoreCortexflowFields(model, asString(attr(file, 'cortexflow_model')));
   return { model, warnings };
-}
-
-/**
- * A file cortexflow exported (`model.save`, `cortexflow export --to keras`) carries what Keras has no
- * place for (seed, training noise, provenance, training description) in a `cortexflow_model` root
- * attribute; take them back when they describe this very network, so that a round trip loses
- * nothing. Keras ignores the attribute.
- */
-function restoreCortexflowFields(model: Model, text: string | undefined): void {
-  if (text === undefined) return;
-  let meta: unknown;
-  try {
-    meta = JSON.parse(text);
-  } catch {
-    return;
-  }
-  if (!isRecord(meta) || meta['format'] !== 'cortexflow/model') return;
-  if (meta['N'] !== model.N || meta['inputSize'] !== model.inputSize || meta['outputSize'] !== model.outputSize) return;
-  if (typeof meta['cell'] === 'string') model.cell = meta['cell'];
-  if (typeof meta['noiseSigma'] === 'number' && Number.isFinite(meta['noiseSigma']))
-    model.noiseSigma = meta['noiseSigma'];
-  if (typeof meta['seed'] === 'number' && Number.isFinite(meta['seed'])) model.seed = meta['seed'];
-  if (typeof meta['useBias'] === 'boolean') model.useBias = meta['useBias'];
-  if (isRecord(meta['provenance'])) model.provenance = { ...meta['provenance'], loadedFrom: model.provenance };
-  if (isRecord(meta['trainedOn'])) model.trainedOn = meta['trainedOn'];
 }
