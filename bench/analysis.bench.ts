@@ -19,7 +19,7 @@ import { spectrumOf } from '../nodes/analysis/eigen.ts';
 import { pcaAnalysis } from '../nodes/analysis/pca.ts';
 import { pruningSweep } from '../nodes/analysis/prune.ts';
 import { findFixedPoints, FPF_DEFAULTS } from '../nodes/analysis/fixed-point-finder.ts';
-import { makeModel, randomMatrix, selfTargetDataset } from '../nodes/analysis/testing-models.ts';
+import { makeModel, randomMatrix, selfTargetDataset } from '../test/fixtures/analysis-models.ts';
 import { simulate } from '../nodes/model/simulate.ts';
 import { useBackend } from '../nodes/lib/tf.ts';
 import { Rng } from '../nodes/lib/rng.ts';

@@ -7,7 +7,7 @@
  */
 import type { BenchRow, BenchSuite } from './types.ts';
 import { chromiumPath, launchBrowser } from '../test/e2e/browser.ts';
-import { editorReady, startEditor } from '../editor/testing.ts';
+import { editorReady, startEditor } from '../test/e2e/editor-server.ts';
 
 /** A 200-node pipeline: 40 chains task -> model -> trainer -> simulate -> plot, laid out in a grid. */
 export function bigPipeline(groups = 40): unknown {

@@ -9,7 +9,7 @@ import {
   DynamicsClassPort,
   type DynamicsClass,
 } from './dynamics-class.ts';
-import { makeModel, randomMatrix } from './testing-models.ts';
+import { makeModel, randomMatrix } from '../../test/fixtures/analysis-models.ts';
 import { describeValue } from '../report/describe.ts';
 
 /** Trajectories of `model` on C trials of T steps: a pulse of `levels[c]` on input 0 over [5, 15). */

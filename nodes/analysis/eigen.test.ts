@@ -6,7 +6,7 @@ import type { Spectrum } from '../ports/index.ts';
 import { SpectrumPort } from '../ports/index.ts';
 import { eigenBlock, spectrumOf } from './eigen.ts';
 import { eigenvalues, henrici } from './linalg.ts';
-import { makeModel, randomMatrix } from './testing-models.ts';
+import { makeModel, randomMatrix } from '../../test/fixtures/analysis-models.ts';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../../test/fixtures/analysis/numpy-reference.json', import.meta.url), 'utf8'),

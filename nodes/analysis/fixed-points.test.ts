@@ -3,7 +3,7 @@ import { runBlock } from '../../core/index.ts';
 import { FixedPointsPort, type FixedPoints, type Trajectories } from '../ports/index.ts';
 import { classify, uniquePoints } from './fixed-point-finder.ts';
 import { fixedPointsBlock, probeInputs } from './fixed-points.ts';
-import { makeModel } from './testing-models.ts';
+import { makeModel } from '../../test/fixtures/analysis-models.ts';
 
 /** h* > 0 with h* = tanh(w h*). */
 function tanhRoot(w: number): number {

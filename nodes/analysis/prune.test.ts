@@ -3,7 +3,7 @@ import { runBlock } from '../../core/index.ts';
 import { PruningCurvePort, type PruningCurve } from '../ports/index.ts';
 import { simulate } from '../model/simulate.ts';
 import { lesionedWeights, pruneBlock, prunedWeights, pruneOrder, pruningSweep } from './prune.ts';
-import { makeModel, randomMatrix, selfTargetDataset } from './testing-models.ts';
+import { makeModel, randomMatrix, selfTargetDataset } from '../../test/fixtures/analysis-models.ts';
 import { useBackend } from '../lib/tf.ts';
 
 const N = 20;

@@ -5,7 +5,7 @@ import { Rng } from '../lib/rng.ts';
 import { WeightStatsPort, type WeightStats } from '../ports/index.ts';
 import { histogram, moments } from './linalg.ts';
 import { legacyPdfMoments, weightStatsBlock } from './weight-stats.ts';
-import { makeModel } from './testing-models.ts';
+import { makeModel } from '../../test/fixtures/analysis-models.ts';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../../test/fixtures/analysis/numpy-reference.json', import.meta.url), 'utf8'),

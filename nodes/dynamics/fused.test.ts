@@ -4,7 +4,7 @@ import type { Activation } from '../ports/model.ts';
 import { lossAndGrad, type CellConfig } from '../train/bptt.ts';
 import { lossAndGradJs } from '../train/bptt-js.ts';
 import { thetaLength } from '../train/layout.ts';
-import { referenceLoss } from '../train/reference.ts';
+import { referenceLoss } from '../../test/fixtures/reference-loss.ts';
 import { CHUNK_ROWS, CtrnnKernel, fusedForward, fusedLossAndGrad } from './fused.ts';
 import { finiteDiff, randomProblem, relErr } from '../../test/fixtures/gradient-check.ts';
 

@@ -6,7 +6,7 @@ import { createCtrnn } from '../model/ctrnn.ts';
 import { simulate } from '../model/simulate.ts';
 import { simRun } from '../sim/run.ts';
 import { pruningSweep } from '../analysis/prune.ts';
-import { makeModel, randomMatrix, selfTargetDataset } from '../analysis/testing-models.ts';
+import { makeModel, randomMatrix, selfTargetDataset } from '../../test/fixtures/analysis-models.ts';
 import { simulateWasm } from './simulate.ts';
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {

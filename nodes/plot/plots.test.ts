@@ -8,7 +8,7 @@ import { conditionTitle, fittingConditionTitle } from './common.ts';
 import { criterionThreshold, seriesProblem } from './curve.ts';
 import { svgToPng } from './render/png.ts';
 import { linePath, powerOfTen } from './render/frame.ts';
-import * as td from './testdata.ts';
+import * as td from '../../test/fixtures/port-values.ts';
 
 type Out = { figure: Figure };
 

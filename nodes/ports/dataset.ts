@@ -1,6 +1,5 @@
 /**
  * `Dataset`: trials of a temporal task, stored in typed arrays (row-major).
- * Owned by the task library.
  */
 import { definePortType, type Artifact } from '../../core/index.ts';
 import { encodeNpy } from '../lib/npy.ts';

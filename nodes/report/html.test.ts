@@ -3,7 +3,7 @@ import { DOMParser } from 'linkedom';
 import { runBlock, type RunEnvironment } from '../../core/index.ts';
 import type { Figure, Report } from '../ports/figure.ts';
 import { plotEigenvalues, plotHistogram } from '../plot/index.ts';
-import * as td from '../plot/testdata.ts';
+import * as td from '../../test/fixtures/port-values.ts';
 import { reportHtml, inlineSvg, orderFigures } from './html.ts';
 import { describeValue } from './describe.ts';
 

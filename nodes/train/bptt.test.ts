@@ -7,7 +7,7 @@ import { forward, lossAndGrad, type CellConfig } from './bptt.ts';
 import { lossAndGradJs } from './bptt-js.ts';
 import { autodiffLossAndGrad, ctrnnStep } from './cells.ts';
 import { packTheta, thetaLength, unpackTheta } from './layout.ts';
-import { referenceLoss } from './reference.ts';
+import { referenceLoss } from '../../test/fixtures/reference-loss.ts';
 import { finiteDiff, randomProblem, relErr } from '../../test/fixtures/gradient-check.ts';
 
 const setup = randomProblem;

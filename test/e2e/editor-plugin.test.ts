@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { artifactDir, browserAvailable, launchBrowser } from './browser.ts';
-import { dragConnection, openEditorPage, startEditor, type EditorServer } from '../../editor/testing.ts';
+import { dragConnection, openEditorPage, startEditor, type EditorServer } from './editor-server.ts';
 
 const run = promisify(execFile);
 const hasBrowser = browserAvailable();

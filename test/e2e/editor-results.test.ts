@@ -18,7 +18,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { artifactDir, browserAvailable, launchBrowser } from './browser.ts';
-import { editorReady, startEditor, type EditorServer } from '../../editor/testing.ts';
+import { editorReady, startEditor, type EditorServer } from './editor-server.ts';
 
 const run = promisify(execFile);
 const hasBrowser = browserAvailable();

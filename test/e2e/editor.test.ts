@@ -21,7 +21,7 @@ import {
   socketSelector,
   startEditor,
   type EditorServer,
-} from '../../editor/testing.ts';
+} from './editor-server.ts';
 
 const run = promisify(execFile);
 const hasBrowser = browserAvailable();

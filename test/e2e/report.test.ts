@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { runBlock, type RunEnvironment } from '../../core/index.ts';
 import { plotCurve, plotEigenvalues, plotHistogram, plotPca, plotTimeseries } from '../../nodes/plot/index.ts';
-import * as td from '../../nodes/plot/testdata.ts';
+import * as td from '../fixtures/port-values.ts';
 import { svgToPng } from '../../nodes/plot/render/png.ts';
 import * as render from '../../nodes/plot/render/index.ts';
 import { DOMParser } from 'linkedom';

@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { artifactDir, browserAvailable, launchBrowser } from './browser.ts';
-import { editorReady } from '../../editor/testing.ts';
+import { editorReady } from './editor-server.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 
 const hasBrowser = browserAvailable();

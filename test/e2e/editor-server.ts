@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build, preview } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const configFile = resolve(here, 'vite.config.ts');
+const configFile = resolve(here, '../../editor/vite.config.ts');
 
 /** A free TCP port on localhost. */
 export function freePort(): Promise<number> {
