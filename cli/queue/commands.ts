@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parsePipelineText } from '../../core/index.ts';
 import { applyOverrides } from '../overrides.ts';
 import { Option, type Command } from 'commander';
-import type { SweepRun } from '../sweep.ts';
+import type { QueueSweepInput } from './submit.ts';
 import { QueueCommandError, QueueUrlError, redactText } from './connection.ts';
 
 // BullMQ, ioredis and the dashboard's Express load only when a queue command runs, not at every
@@ -94,16 +94,11 @@ export function sweepAction(action: string, id: string | undefined, o: SweepQueu
 }
 
 /** The `--queue` branch of `cortexflow sweep PIPELINE`, once main.ts has validated and expanded it. */
-export function sweepOnQueue(input: {
-  file: string;
-  name: string;
-  runs: SweepRun[];
-  sets: string[];
-  plugins: string[];
-  backend: string | undefined;
-  out: string;
-  options: SweepQueueCliOptions;
-}): Promise<number> {
+export function sweepOnQueue(
+  input: Pick<QueueSweepInput, 'file' | 'name' | 'runs' | 'sets' | 'plugins' | 'backend' | 'out'> & {
+    options: SweepQueueCliOptions;
+  },
+): Promise<number> {
   return guarded(async () => {
     const pipelineText = await readFile(resolve(input.file), 'utf8');
     const parsed = parsePipelineText(pipelineText);
@@ -118,7 +113,9 @@ export function sweepOnQueue(input: {
     };
     process.on('SIGINT', onSigint);
     try {
-      return await (await submit()).submitSweep({
+      return await (
+        await submit()
+      ).submitSweep({
         file: input.file,
         pipelineText,
         resolvedDocument: over.document,
@@ -186,7 +183,9 @@ export function registerQueueCommands(p: Command, setExit: (code: number) => voi
     .action(async (o: { queue?: string; host: string; port: string }) =>
       setExit(
         await guarded(async () => {
-          const d = await (await import('./dashboard.ts')).startDashboard({
+          const d = await (
+            await import('./dashboard.ts')
+          ).startDashboard({
             queue: needQueue(o.queue, 'dashboard'),
             host: o.host,
             port: positiveInt('--port', o.port, 3000, 0),

@@ -1,18 +1,9 @@
 /** Moments and histograms of weight distributions (numpy/scipy's conventions). */
+import type { Moments } from '../ports/weight-stats.ts';
 
-/** Sample moments of a list of numbers (population forms, as numpy/scipy's defaults). */
-export interface Moments {
-  count: number;
-  mean: number;
-  /** Population std (ddof 0). */
-  std: number;
-  /** g1 = m3 / m2^1.5 (scipy.stats.skew, bias=True). */
-  skewness: number;
-  /** g2 = m4 / m2^2 - 3 (scipy.stats.kurtosis, fisher=True, bias=True). */
-  excessKurtosis: number;
-  min: number;
-  max: number;
-}
+export type { Moments };
+
+/** The sample moments of `data` (NaN for no data). */
 
 export function moments(data: ArrayLike<number>): Moments {
   const n = data.length;

@@ -2,15 +2,23 @@
 import { definePortType, formatNumber } from '../../core/index.ts';
 import { csvArtifact, csvTable, jsonArtifact } from './tables.ts';
 
-export interface MatrixStats {
-  name: string;
+/** Sample moments of a list of numbers (population forms, as numpy/scipy's defaults). */
+export interface Moments {
   count: number;
   mean: number;
+  /** Population std (ddof 0). */
   std: number;
+  /** g1 = m3 / m2^1.5 (scipy.stats.skew, bias=True). */
   skewness: number;
+  /** g2 = m4 / m2^2 - 3 (scipy.stats.kurtosis, fisher=True, bias=True). */
   excessKurtosis: number;
   min: number;
   max: number;
+}
+
+/** The moments and histogram of one weight matrix. */
+export interface MatrixStats extends Moments {
+  name: string;
   histogram: { edges: number[]; counts: number[] };
   normalFit: { mu: number; sigma: number };
   /** Only when asked for: the poster's moments of a fitted pdf sampled at the histogram edges. */

@@ -69,14 +69,26 @@ export async function openEditorPage(
   url: string,
   errors: string[],
 ): Promise<{ context: BrowserContext; page: Page }> {
+  const { context, page } = await watchedPage(browser, errors);
+  await page.goto(url);
+  await editorReady(page);
+  return { context, page };
+}
+
+/**
+ * A fresh 1440 x 900 page in a new context (empty cache and storage); page errors and console errors
+ * are appended to `errors`.
+ */
+export async function watchedPage(
+  browser: Browser,
+  errors: string[],
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
-  await page.goto(url);
-  await editorReady(page);
   return { context, page };
 }
 

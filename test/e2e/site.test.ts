@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { artifactDir, browserAvailable, launchBrowser } from './browser.ts';
-import { editorReady } from './editor-server.ts';
+import { editorReady, watchedPage } from './editor-server.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 
 const hasBrowser = browserAvailable();
@@ -62,12 +62,7 @@ async function freshPage(
   errors: string[],
   requests: string[],
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
+  const { context, page } = await watchedPage(browser, errors);
   context.on('request', (r) => requests.push(r.url()));
   return { context, page };
 }
