@@ -29,6 +29,17 @@ describe('layer walls (docs/DEVELOPING.md)', () => {
     ]);
   });
 
+  it('product code imports no test helper; the tests beside it may', () => {
+    const files = readSources(root);
+    files.set('nodes/plot/bad.ts', "import * as td from '../../test/fixtures/port-values.ts';");
+    files.set('editor/src/bad.ts', "import { startEditor } from '../../test/e2e/editor-server.ts';");
+    files.set('nodes/plot/ok.test.ts', "import * as td from '../../test/fixtures/port-values.ts';");
+    expect(wallViolations(files).map((x) => [x.file, x.imports])).toEqual([
+      ['nodes/plot/bad.ts', '../../test/fixtures/port-values.ts'],
+      ['editor/src/bad.ts', '../../test/e2e/editor-server.ts'],
+    ]);
+  });
+
   it('cortexflow/ports and the core entry import no tfjs, d3 or h5wasm', () => {
     const files = readSources(root);
     for (const entry of ['nodes/ports-entry.ts', 'core/index.ts']) {

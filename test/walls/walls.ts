@@ -8,18 +8,27 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
-/** A layer: the first folder of a repository path (`editor` for editor/src/...). */
-export type Layer = 'core' | 'nodes' | 'cli' | 'editor' | 'plugins' | 'other';
+/**
+ * A layer: the first folder of a repository path (`editor` for editor/src/...); `tests` for the
+ * test and bench folders.
+ */
+export type Layer = 'core' | 'nodes' | 'cli' | 'editor' | 'plugins' | 'tests' | 'other';
 
 /** Which layers each layer must not import. */
 export const WALLS: Readonly<Record<Layer, readonly Layer[]>> = {
-  core: ['nodes', 'editor', 'cli', 'plugins'],
-  nodes: ['editor', 'cli', 'plugins'],
-  cli: ['editor', 'plugins'],
-  editor: ['cli'],
+  core: ['nodes', 'editor', 'cli', 'plugins', 'tests'],
+  nodes: ['editor', 'cli', 'plugins', 'tests'],
+  cli: ['editor', 'plugins', 'tests'],
+  editor: ['cli', 'tests'],
   plugins: ['core', 'nodes', 'cli', 'editor'],
+  tests: [],
   other: [],
 };
+
+/** A test beside its code (`*.test.ts`): it may use the helpers under test/, its folder's code may not. */
+function isTestFile(rel: string): boolean {
+  return /\.test(-d)?\.[cm]?[jt]s$/.test(rel);
+}
 
 /** One crossed wall. */
 export interface Violation {
@@ -31,6 +40,7 @@ export interface Violation {
 /** The layer of a path relative to the repository root. */
 export function layerOf(rel: string): Layer {
   const top = rel.split(/[\\/]/)[0];
+  if (top === 'test' || top === 'bench') return 'tests';
   return top === 'core' || top === 'nodes' || top === 'cli' || top === 'editor' || top === 'plugins' ? top : 'other';
 }
 
@@ -60,6 +70,7 @@ export function wallViolations(files: ReadonlyMap<string, string>): Violation[] 
       }
       if (to === undefined) continue;
       const dest = layerOf(to);
+      if (dest === 'tests' && isTestFile(file)) continue;
       if (dest !== from && WALLS[from].includes(dest))
         out.push({ file, imports: spec, message: `${file} (${from}) imports ${spec} (${dest}): ${from} must not import ${dest}` });
     }
