@@ -240,7 +240,7 @@ async function work(load: WorkerLoad): Promise<void> {
       );
   });
 
-  const { makeRegistry, readPipeline } = await import('./main.ts');
+  const { makeRegistry, readPipeline } = await import('./pipeline-load.ts');
   const { registry } = await makeRegistry(load.plugins, () => undefined);
   const loaded = await readPipeline(load.file, registry, load.sets);
   const task = await started;
