@@ -49,9 +49,14 @@ export function program(setExit: (code: number) => void): Command {
     .option('--json', 'print NDJSON run events on stdout instead of progress bars')
     .option(
       '--max-artifact-mb <mb>',
-      'do not write result files larger than this (large datasets the pipeline regenerates); 0 = no limit',
+      'do not write an output whose files together are larger than this (listed with the command that writes it); 0 = no limit',
       '64',
     )
+    .option(
+      '--artifacts <spec>',
+      'which outputs to write: default (all within --max-artifact-mb), all, none, NODE[.PORT],..., -NODE[.PORT],... (docs/cli.md)',
+    )
+    .option('--store <dir>', 'keep shared files (datasets) once per content in this folder, hard-linked into the run folder')
     .option('--allow-urls', 'let blocks fetch http(s) URLs named in the pipeline (model.load); off by default')
     .action(async (file: string | undefined, o: RunOptions & { allowUrls?: boolean }) => {
       if (o.allowUrls) allowUrls();
@@ -81,6 +86,7 @@ export function program(setExit: (code: number) => void): Command {
     .option('-p, --plugin <path|package>', 'load a plugin module (repeatable)', collect, [])
     .option('-w, --workers <k>', 'parallel runs (default: number of cores)')
     .option('-o, --out <dir>', 'sweep folder (default runs/sweep-<pipeline-name>/); re-running resumes it')
+    .option('--artifacts <spec>', "each run's --artifacts (docs/cli.md); datasets are kept once in SWEEP/store/")
     .addOption(new Option('-b, --backend <name>', 'tfjs backend for compute blocks').choices(['wasm', 'cpu']))
     .option('--allow-urls', 'let blocks fetch http(s) URLs named in the pipeline (model.load); off by default')
     .option(

@@ -11,6 +11,7 @@ import { checkOutOption, cleanStaleTemps, lockOutDir, OutDirError, valuesDir } f
 import { looksLikePath, makeRegistry, readPipeline, UsageError } from './pipeline-load.ts';
 import { barsDisplay, linesDisplay, type Display } from './progress.ts';
 import { resultsLines } from './summary.ts';
+import { checkArtifacts, parseArtifacts, shellWord, type ArtifactSelection } from './artifact-select.ts';
 import { prepareWorker, readManifest, resumePlan, runInWorker, type PreparedWorker } from './run.ts';
 
 function stamp(): string {
@@ -27,6 +28,10 @@ export interface RunOptions {
   maxArtifactMb: string;
   resume?: string;
   nodeTimeout?: string;
+  /** `--artifacts SPEC` (cli/artifact-select.ts). */
+  artifacts?: string;
+  /** `--store DIR`: content-addressed folder for shared files (datasets). */
+  store?: string;
 }
 
 /** Write to stdout; a reader that went away (`| head`) is not an error. */
@@ -61,7 +66,15 @@ export async function runCommand(fileArg: string | undefined, opts: RunOptions):
       if (sets.length === 0) sets = c.sets;
       if (pluginSpecs.length === 0) pluginSpecs = c.plugins;
       if (targets.length === 0) targets = c.targets;
+      if (opts.artifacts === undefined && c.artifacts !== undefined) opts.artifacts = c.artifacts;
+      if (opts.store === undefined && c.store !== undefined) opts.store = c.store;
     }
+  }
+  let selection: ArtifactSelection | undefined;
+  try {
+    if (opts.artifacts !== undefined) selection = parseArtifacts(opts.artifacts);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
   if (file === undefined) throw new UsageError('run needs a pipeline file (or --resume DIR)');
   let nodeTimeoutMs = 0;
@@ -81,7 +94,7 @@ export async function runCommand(fileArg: string | undefined, opts: RunOptions):
     ...(envBackend ? { backend: envBackend } : {}),
   });
   try {
-    return await runChecked(file, opts, { sets, pluginSpecs, targets, previous, nodeTimeoutMs, prepared });
+    return await runChecked(file, opts, { sets, pluginSpecs, targets, previous, nodeTimeoutMs, prepared, selection });
   } finally {
     await prepared.dispose();
   }
@@ -97,9 +110,10 @@ async function runChecked(
     previous: Manifest | undefined;
     nodeTimeoutMs: number;
     prepared: PreparedWorker;
+    selection: ArtifactSelection | undefined;
   },
 ): Promise<number> {
-  const { sets, pluginSpecs, targets, previous, nodeTimeoutMs, prepared } = c;
+  const { sets, pluginSpecs, targets, previous, nodeTimeoutMs, prepared, selection } = c;
   const { registry, plugins } = await makeRegistry(pluginSpecs);
   const loaded = await readPipeline(file, registry, sets);
   if ('errors' in loaded) {
@@ -112,6 +126,11 @@ async function runChecked(
   for (const t of targets)
     if (!pipeline.byId.has(t))
       throw new UsageError(`--target "${t}": no such node (nodes: ${[...pipeline.byId.keys()].join(', ')})`);
+  if (selection) {
+    const outputs = new Map(pipeline.nodes.map((n) => [n.id, Object.keys(n.block.outputs)]));
+    const bad = checkArtifacts(selection, outputs);
+    if (bad !== undefined) throw new UsageError(bad);
+  }
   const maxMb = Number(opts.maxArtifactMb);
   if (!Number.isFinite(maxMb) || maxMb < 0)
     throw new UsageError(
@@ -144,18 +163,24 @@ async function runChecked(
       process.stderr.write(`resuming ${dir} (${was}): ${reuse.length} finished node(s) reused\n`);
     } else await rm(valuesDir(dir), { recursive: true, force: true });
     const maxArtifactBytes = Math.round(maxMb * 2 ** 20);
+    const command = {
+      file: resolve(file),
+      sets,
+      plugins: pluginSpecs.map((p) => (looksLikePath(p) ? resolve(p) : p)),
+      targets,
+      ...(opts.artifacts !== undefined ? { artifacts: opts.artifacts } : {}),
+      ...(opts.store !== undefined ? { store: resolve(opts.store) } : {}),
+    };
     const recorder = new RunRecorder(dir, pipeline, {
       file,
       overrides: sets,
       plugins,
       maxArtifactBytes,
-      command: {
-        file: resolve(file),
-        sets,
-        plugins: pluginSpecs.map((p) => (looksLikePath(p) ? resolve(p) : p)),
-        targets,
-      },
+      command,
       ...(previous ? { previous } : {}),
+      ...(selection ? { selection } : {}),
+      ...(opts.store !== undefined ? { store: resolve(opts.store) } : {}),
+      commandFor: (node, port) => writeItCommand(command, dir, node, port),
     });
     const display: Display | undefined = opts.json
       ? undefined
@@ -181,14 +206,44 @@ async function runChecked(
     display?.stop();
     await recorder.flush();
     for (const f of recorder.writeFailures) process.stderr.write(`error writing results: ${f}\n`);
-    if (recorder.skipped.length)
-      process.stderr.write(
-        `not written (over --max-artifact-mb ${opts.maxArtifactMb}; listed in manifest.json, 0 writes everything): ${recorder.skipped.join(', ')}\n`,
-      );
+    for (const line of leftOutLines(recorder, opts)) process.stderr.write(`${line}\n`);
     for (const line of resultsLines(dir)) process.stderr.write(`${line}\n`);
     if (status === 'cancelled') return 130;
     return status === 'failed' || recorder.writeFailures.length > 0 ? 1 : 0;
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * The command that writes one left-out output: the same pipeline, params and plugins, only what
+ * that node needs (`--target`), that output selected whatever its size, into a folder beside DIR.
+ */
+export function writeItCommand(
+  c: { file: string; sets: string[]; plugins: string[] },
+  dir: string,
+  node: string,
+  port: string,
+): string {
+  const words = ['npx', 'cortexflow', 'run', c.file];
+  for (const s of c.sets) words.push('--set', s);
+  for (const p of c.plugins) words.push('--plugin', p);
+  words.push('--target', node, '--artifacts', `${node}.${port}`, '--out', `${dir}-${node}.${port}`);
+  return words.map(shellWord).join(' ');
+}
+
+/** The end-of-run lines naming every file left out and the command that writes each output. */
+export function leftOutLines(recorder: RunRecorder, opts: Pick<RunOptions, 'maxArtifactMb' | 'artifacts'>): string[] {
+  if (recorder.skipped.length === 0) return [];
+  const limit = recorder.leftOut.filter((l) => l.why === 'limit').length > 0;
+  const selected = recorder.leftOut.filter((l) => l.why === 'selection').length > 0;
+  const why = [
+    ...(limit ? [`over --max-artifact-mb ${opts.maxArtifactMb}`] : []),
+    ...(selected ? [`not selected by --artifacts ${opts.artifacts ?? ''}`] : []),
+  ].join(', or ');
+  const lines = [
+    `not written (${why}; listed in manifest.json${limit ? ', 0 writes everything' : ''}): ${recorder.skipped.join(', ')}`,
+  ];
+  for (const l of recorder.leftOut) if (l.command) lines.push(`  to write ${l.output}: ${l.command}`);
+  return lines;
 }

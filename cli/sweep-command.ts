@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatErrors, slug } from '../core/index.ts';
+import { parseArtifacts } from './artifact-select.ts';
 import { makeRegistry, readPipeline, UsageError } from './pipeline-load.ts';
 import {
   defaultWorkers,
@@ -23,6 +24,7 @@ export interface SweepCliOptions extends SweepQueueCliOptions {
   workers?: string;
   out?: string;
   backend?: string;
+  artifacts?: string;
 }
 
 export async function sweepCommand(file: string, sweepId: string | undefined, opts: SweepCliOptions): Promise<number> {
@@ -55,6 +57,14 @@ export async function sweepCommand(file: string, sweepId: string | undefined, op
   if (!Number.isInteger(workers) || workers < 1)
     throw new UsageError(`--workers "${opts.workers}": expected an integer >= 1`);
   const out = resolve(opts.out ?? join('runs', `sweep-${slug(loaded.pipeline.name)}`));
+  if (opts.artifacts !== undefined) {
+    if (opts.queue) throw new UsageError('--artifacts is not supported with --queue yet (queue workers write every output)');
+    try {
+      parseArtifacts(opts.artifacts);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   if (opts.queue)
     return sweepOnQueue({
       file,
@@ -90,6 +100,7 @@ export async function sweepCommand(file: string, sweepId: string | undefined, op
     plugins: opts.plugin,
     sets: opts.set,
     ...(opts.backend ? { backend: opts.backend } : {}),
+    ...(opts.artifacts !== undefined ? { artifacts: opts.artifacts } : {}),
     log: (l) => process.stderr.write(`${l}\n`),
     signal: controller.signal,
     kill: hard.signal,

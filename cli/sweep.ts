@@ -4,7 +4,8 @@
  * headline numbers into one table (CSV and JSON) plus distribution figures.
  *
  * Each run is an ordinary `cortexflow run` in its own folder DIR/runs/RUN_ID/ with its own
- * manifest: a run counts as finished when its manifest says "done" or "failed" (a failure of a
+ * manifest; files several runs hold byte for byte (datasets) are kept once in DIR/store/, hard-linked
+ * into each run folder and referenced from its manifest: a run counts as finished when its manifest says "done" or "failed" (a failure of a
  * seed is a result, reported in the table; it is not retried). Interrupted runs ("running",
  * "cancelled" or no manifest) are started again.
  */
@@ -25,6 +26,9 @@ export interface SweepRun {
   seed: number | undefined;
   sets: string[];
 }
+
+/** The sweep's content-addressed store of shared files (datasets): SWEEP/store/. */
+export const storeDir = (out: string): string => join(out, 'store');
 
 /** Parse `1..20`, `1,2,5`, `1..10,20` into seeds. */
 export function parseSeeds(spec: string): number[] {
@@ -114,6 +118,8 @@ export interface SweepOptions {
   plugins: string[];
   sets: string[];
   backend?: string;
+  /** Each run's `--artifacts`. */
+  artifacts?: string;
   log: (line: string) => void;
   /** Stop: no new runs; running ones get SIGTERM (they cancel and keep what they finished). */
   signal?: AbortSignal;
@@ -138,6 +144,9 @@ function runChild(opts: SweepOptions, run: SweepRun, dir: string): Promise<numbe
   for (const p of opts.plugins) args.push('--plugin', p);
   for (const s of [...opts.sets, ...run.sets]) args.push('--set', s);
   if (opts.backend) args.push('--backend', opts.backend);
+  if (opts.artifacts !== undefined) args.push('--artifacts', opts.artifacts);
+  // The runs' datasets (the same for every model seed of a pipeline) are kept once, here.
+  args.push('--store', storeDir(opts.out));
   return new Promise((resolvePromise) => {
     // Parallel runs share the cores: each child's trainer gets its share (unless the user set one).
     const threads = process.env['CORTEXFLOW_THREADS'] ?? String(Math.max(1, Math.floor(defaultWorkers() / Math.max(1, opts.workers))));

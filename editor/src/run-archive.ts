@@ -8,7 +8,7 @@ import {
   applyRunEvent,
   createRunState,
   RUN_MANIFEST_FORMAT,
-  skippedFile,
+  skippedOutput,
   type Artifact,
   type ManifestNode,
   type ManifestOutput,
@@ -18,7 +18,7 @@ import {
   type RunManifest,
 } from '../../core/index.ts';
 
-/** The CLI's default `--max-artifact-mb`: larger files are listed as skipped, not written. */
+/** The CLI's default `--max-artifact-mb`: a larger output is listed as skipped, not written. */
 export const DEFAULT_MAX_ARTIFACT_BYTES = 64 * 2 ** 20;
 
 /** The manifest's parts, as core describes them for the CLI and the editor alike (core/manifest.ts). */
@@ -132,7 +132,7 @@ export class RunArchive {
 
   /**
    * Every output's files, in the CLI's order, with the manifest's `files` and `skipped` lists filled
-   * in (files over `maxBytes` are listed as skipped, as the CLI does).
+   * in (an output whose files together are over `maxBytes` is listed as skipped, as the CLI does).
    */
   async files(maxBytes = DEFAULT_MAX_ARTIFACT_BYTES): Promise<ArchiveFile[]> {
     const out: ArchiveFile[] = [];
@@ -150,13 +150,16 @@ export class RunArchive {
         } catch {
           continue;
         }
+        const sized = (files ?? []).map((f) => ({
+          file: f.path,
+          bytes: typeof f.data === 'string' ? new TextEncoder().encode(f.data).byteLength : f.data.byteLength,
+        }));
+        const skip = skippedOutput(sized, maxBytes, '--max-artifact-mb');
+        if (skip) {
+          if (entry) entry.skipped = skip;
+          continue;
+        }
         for (const f of files ?? []) {
-          const bytes = typeof f.data === 'string' ? new TextEncoder().encode(f.data).byteLength : f.data.byteLength;
-          const skip = skippedFile(f.path, bytes, maxBytes, '--max-artifact-mb');
-          if (skip) {
-            if (entry) (entry.skipped ??= []).push(skip);
-            continue;
-          }
           out.push(f);
           entry?.files.push(f.path);
         }
