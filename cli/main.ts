@@ -77,6 +77,10 @@ export function program(setExit: (code: number) => void): Command {
     .argument('[sweep]', 'the sweep id, for status|collect|cancel')
     .option('--seeds <list>', 'seeds, e.g. 1..20 or 1,2,5: every "seed" param of the pipeline is set to each')
     .option(
+      '--seed-nodes <ids>',
+      "with --seeds: only these nodes' seeds vary (e.g. net,train: every run trains on the same data, stored once)",
+    )
+    .option(
       '-g, --grid <node.param=v1,v2>',
       'a grid axis (repeatable; the runs are the cartesian product)',
       collect,

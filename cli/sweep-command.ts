@@ -18,6 +18,8 @@ import { sweepAction, sweepOnQueue, SWEEP_ACTIONS, type SweepQueueCliOptions } f
 
 export interface SweepCliOptions extends SweepQueueCliOptions {
   seeds?: string;
+  /** `--seed-nodes a,b`: only these nodes' seeds follow --seeds (the rest keep the file's). */
+  seedNodes?: string;
   grid: string[];
   set: string[];
   plugin: string[];
@@ -52,6 +54,15 @@ export async function sweepCommand(file: string, sweepId: string | undefined, op
   );
   if (seeds !== undefined && seedKeys.length === 0)
     throw new UsageError(`${file}: no node has a "seed" param to sweep`);
+  if (opts.seedNodes !== undefined) {
+    if (seeds === undefined) throw new UsageError('--seed-nodes goes with --seeds');
+    const wanted = opts.seedNodes.split(',').map((s) => s.trim());
+    const have = seedKeys.map((k) => k.slice(0, -'.seed'.length));
+    const bad = wanted.find((w) => !have.includes(w));
+    if (bad !== undefined)
+      throw new UsageError(`--seed-nodes "${opts.seedNodes}": "${bad}" is not a node with a "seed" param (those: ${have.join(', ')})`);
+    seedKeys.splice(0, seedKeys.length, ...wanted.map((w) => `${w}.seed`));
+  }
   const runs = expandRuns(seeds, seedKeys, grid);
   const workers = opts.workers !== undefined ? Number(opts.workers) : defaultWorkers();
   if (!Number.isInteger(workers) || workers < 1)

@@ -105,8 +105,13 @@ describe('run folder artifacts', () => {
 
   it('a sweep keeps each dataset once in SWEEP/store/, hard-linked into every run and referenced from its manifest', async () => {
     const out = tmp();
-    const r = await runCli(['sweep', PIPE, '--grid', 'net.seed=1,2,3', '--workers', '2', '--out', out]);
+    const bad = await runCli(['sweep', PIPE, '--seeds', '1..3', '--seed-nodes', 'net,nope', '--out', out]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--seed-nodes "net,nope": "nope" is not a node with a "seed" param (those: task, or, mux, net)');
+    // Three network seeds on the same trials.
+    const r = await runCli(['sweep', PIPE, '--seeds', '1..3', '--seed-nodes', 'net', '--workers', '2', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('sweep: seeds set through net.seed');
     // Three datasets (task, or, mux) shared by the three runs: three objects.
     const objects = readdirSync(join(out, 'store'));
     expect(objects).toHaveLength(3);
