@@ -33,6 +33,15 @@ export interface ArchiveFile {
   mediaType: string;
   /** The port type that wrote it (the page rasterises `Figure` SVGs to PNG, as the CLI does). */
   portType: string;
+  /** Content other runs may share (a dataset): the manifest records its SHA-256, as the CLI's does. */
+  shared?: boolean;
+}
+
+/** SHA-256, hex, with Web Crypto (the editor's worker; Node has it too). */
+async function sha256Hex(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export class RunArchive {
@@ -127,6 +136,7 @@ export class RunArchive {
       data: a.data,
       mediaType: a.mediaType ?? 'application/octet-stream',
       portType: pt.name,
+      ...(a.shared ? { shared: true } : {}),
     }));
   }
 
@@ -143,6 +153,7 @@ export class RunArchive {
         if (entry) {
           entry.files = [];
           delete entry.skipped;
+          delete entry.stored;
         }
         let files: ArchiveFile[] | undefined;
         try {
@@ -162,6 +173,7 @@ export class RunArchive {
         for (const f of files ?? []) {
           out.push(f);
           entry?.files.push(f.path);
+          if (f.shared && entry) (entry.stored ??= []).push({ file: f.path, sha256: await sha256Hex(f.data) });
         }
       }
     }
