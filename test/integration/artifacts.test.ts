@@ -8,7 +8,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunManifest } from '../../core/index.ts';
+import { unzipSync } from 'fflate';
+import { runBlock, type RunManifest } from '../../core/index.ts';
+import { datasetLoad } from '../../nodes/dataset/load.ts';
+import { readNpy } from '../../nodes/lib/npy-read.ts';
+import type { Dataset } from '../../nodes/ports/index.ts';
 import { runCli } from './run-cli.ts';
 
 const PIPE = 'test/fixtures/pipelines/multitask-small.json';
@@ -65,6 +69,22 @@ describe('run folder artifacts', () => {
     expect((await runCli(['run', PIPE, '--out', all])).code).toBe(0);
     const stored = manifest(all).nodes['mux']!.outputs['dataset']!.stored!;
     expect(stored).toEqual([{ file: 'mux/dataset.npz', sha256: sha(join(all, 'mux/dataset.npz')) }]);
+
+    // dataset.load reads it back whole: labels, names, test split, probe.
+    const npz = unzipSync(new Uint8Array(readFileSync(join(all, 'mux/dataset.npz'))));
+    const meta = JSON.parse(new TextDecoder().decode(npz['meta.json'])) as {
+      conditions: Array<{ key: string }>;
+      channelNames: string[];
+      testCount: number;
+    };
+    const back = (await runBlock<{ dataset: Dataset }>(datasetLoad, { params: { path: join(all, 'mux/dataset.npz') } }))
+      .outputs.dataset;
+    const idx = readNpy(npz['condition.npy']!, 'condition').values;
+    expect(back.conditions.map((c) => c.key)).toEqual(Array.from(idx, (k) => meta.conditions[k]!.key));
+    expect(back.channelNames).toEqual(meta.channelNames);
+    expect(back.testCount).toBe(meta.testCount);
+    expect(back.probe?.samples).toBe(8);
+    expect(back.probe?.inputs).toEqual(readNpy(npz['probe/inputs.npy']!, 'probe').values);
 
     const none = tmp();
     const r = await runCli(['run', PIPE, '--out', none, '--artifacts', 'none']);
