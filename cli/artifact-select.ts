@@ -12,6 +12,8 @@
  * with `-...`, the default minus those (`--artifacts -sim0`).
  */
 
+import { skippedOutput, type ManifestSkip } from '../core/index.ts';
+
 /** A parsed `--artifacts` value. */
 export interface ArtifactSelection {
   /** The value as given (quoted back in messages and commands). */
@@ -63,6 +65,26 @@ export function decide(sel: ArtifactSelection, node: string, port: string): Arti
   for (const s of sel.add) if (matches(s, node, port)) d = 'always';
   for (const s of sel.remove) if (matches(s, node, port)) d = 'no';
   return d;
+}
+
+/**
+ * The files of output `node.port` left out, and why: not selected, or (when the selection caps it)
+ * together over `maxBytes` (0 = no limit); undefined when the output is written.
+ */
+export function leftOutFiles(
+  sel: ArtifactSelection | undefined,
+  maxBytes: number,
+  node: string,
+  port: string,
+  files: ReadonlyArray<{ file: string; bytes: number }>,
+): { why: 'selection' | 'limit'; skips: ManifestSkip[] } | undefined {
+  if (files.length === 0) return undefined;
+  const choice = sel ? decide(sel, node, port) : 'capped';
+  if (choice === 'always') return undefined;
+  if (choice === 'no')
+    return { why: 'selection', skips: files.map((f) => ({ ...f, reason: `not selected by --artifacts ${sel?.spec ?? ''}` })) };
+  const skips = skippedOutput(files, maxBytes, '--max-artifact-mb');
+  return skips ? { why: 'limit', skips } : undefined;
 }
 
 /**

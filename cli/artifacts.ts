@@ -15,7 +15,6 @@ import {
   createRunState,
   megabytes,
   RUN_MANIFEST_FORMAT,
-  skippedOutput,
   type ManifestNode,
   type ManifestOutput,
   type ManifestSkip,
@@ -25,7 +24,7 @@ import {
   type RunCommand,
   type RunManifest,
 } from '../core/index.ts';
-import { decide, type ArtifactSelection } from './artifact-select.ts';
+import { leftOutFiles, type ArtifactSelection } from './artifact-select.ts';
 import { sha256, tmpName, writeAtomic, writeShared } from './file-store.ts';
 import { valuesDir } from './outdir.ts';
 import type { NodePayload, WireEvent } from './run-worker.ts';
@@ -257,18 +256,12 @@ export class RunRecorder {
 
   /** Which of an output's files are left out (whole output: size limit or selection), or none. */
   private leaveOut(nodeId: string, port: string, files: Array<{ file: string; bytes: number }>): ManifestSkip[] | undefined {
-    if (files.length === 0) return undefined;
-    const choice = decide(this.info.selection ?? { spec: 'default', base: 'default', add: [], remove: [] }, nodeId, port);
-    if (choice === 'always') return undefined;
-    const skips =
-      choice === 'no'
-        ? files.map((f) => ({ ...f, reason: `not selected by --artifacts ${this.info.selection?.spec ?? ''}`.trim() }))
-        : skippedOutput(files, this.maxBytes, '--max-artifact-mb');
-    if (!skips) return undefined;
+    const left = leftOutFiles(this.info.selection, this.maxBytes, nodeId, port, files);
+    if (!left) return undefined;
     const command = this.info.commandFor?.(nodeId, port);
-    this.leftOut.push({ output: `${nodeId}.${port}`, why: choice === 'no' ? 'selection' : 'limit', ...(command ? { command } : {}) });
-    for (const s of skips) this.skipped.push(`${s.file} (${megabytes(s.bytes)})`);
-    return command ? skips.map((s) => ({ ...s, command })) : skips;
+    this.leftOut.push({ output: `${nodeId}.${port}`, why: left.why, ...(command ? { command } : {}) });
+    for (const sk of left.skips) this.skipped.push(`${sk.file} (${megabytes(sk.bytes)})`);
+    return command ? left.skips.map((sk) => ({ ...sk, command })) : left.skips;
   }
 
   /** Write one node's files (and its values for --resume); resolves when all are on disk. */
@@ -280,8 +273,14 @@ export class RunRecorder {
         const entry = d.outputs[port];
         if (!entry) continue;
         entry.files = [...o.files];
-        if (o.skipped) entry.skipped = o.skipped;
         if (o.stored) entry.stored = o.stored;
+        if (!o.skipped?.length) continue;
+        entry.skipped = o.skipped;
+        // Still left out: named at the end of this run too.
+        const command = o.skipped[0]?.command;
+        const why = o.skipped[0]?.reason.startsWith('not selected') ? 'selection' : 'limit';
+        this.leftOut.push({ output: `${nodeId}.${port}`, why, ...(command ? { command } : {}) });
+        for (const sk of o.skipped) this.skipped.push(`${sk.file} (${megabytes(sk.bytes)})`);
       }
       return;
     }
