@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -261,6 +261,7 @@ export function describeColumns(
 /** Run the sweep. Returns the table rows (also written to DIR/sweep.csv and DIR/sweep.json). */
 export async function runSweep(opts: SweepOptions): Promise<SweepRow[]> {
   await mkdir(join(opts.out, 'runs'), { recursive: true });
+  await cleanStoreTemps(storeDir(opts.out));
   const todo = opts.runs.filter((r) => runState(join(opts.out, 'runs', r.id)) === 'unfinished');
   const skipped = opts.runs.length - todo.length;
   opts.log(
@@ -302,6 +303,28 @@ export async function writeSweepResults(
   const { writeSweepFigures } = await import('./sweep-figures.ts');
   const figures = await writeSweepFigures(opts.out, rows);
   if (figures.length > 0) opts.log(`sweep: ${figures.length} distribution figures (sweep.COLUMN.svg/.png)`);
+}
+
+/**
+ * Remove the temporary files (`NAME.tmp-PID-N`) a killed run left in the store; the store has no
+ * lock of its own, so only those whose process is gone are removed.
+ */
+async function cleanStoreTemps(store: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(store);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /\.tmp-(\d+)-\d+$/.exec(name)?.[1];
+    if (pid === undefined) continue;
+    try {
+      process.kill(Number(pid), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') await rm(join(store, name), { force: true });
+    }
+  }
 }
 
 /** Default worker count: every core. */

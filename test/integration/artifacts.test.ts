@@ -4,7 +4,8 @@
  * once per content in a sweep's store.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -128,6 +129,10 @@ describe('run folder artifacts', () => {
     const bad = await runCli(['sweep', PIPE, '--seeds', '1..3', '--seed-nodes', 'net,nope', '--out', out]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--seed-nodes "net,nope": "nope" is not a node with a "seed" param (those: task, or, mux, net)');
+    // A temporary file a killed run left in the store (its process is gone) is cleaned up.
+    const dead = spawnSync('true').pid;
+    mkdirSync(join(out, 'store'), { recursive: true });
+    writeFileSync(join(out, 'store', `${'0'.repeat(64)}.npz.tmp-${dead}-1`), 'half');
     // Three network seeds on the same trials.
     const r = await runCli(['sweep', PIPE, '--seeds', '1..3', '--seed-nodes', 'net', '--workers', '2', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
