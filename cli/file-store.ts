@@ -7,7 +7,7 @@
  * (outdir.ts).
  */
 import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, relative } from 'node:path';
 
 let tmpCounter = 0;
@@ -54,7 +54,12 @@ export async function writeShared(
     () => false,
   );
   // Two runs storing the same object at once each rename a complete copy into place: harmless.
-  if (!have) await writeAtomic(object, data);
+  if (!have) {
+    await writeAtomic(object, data);
+    // Read-only: the object is every linked run's file, so an in-place write to one run's copy
+    // (np.savez over it) must fail rather than change them all. Replacing or deleting still works.
+    await chmod(object, 0o444);
+  }
   await mkdir(dirname(path), { recursive: true });
   const tmp = tmpName(path);
   try {

@@ -152,6 +152,7 @@ describe('run folder artifacts', () => {
         const object = join(dir, s!.object!);
         expect(statSync(join(dir, s!.file)).ino).toBe(statSync(object).ino);
         expect(statSync(object).nlink).toBe(4);
+        expect(statSync(object).mode & 0o777).toBe(0o444);
         expect(sha(object)).toBe(s!.sha256);
       }
     }
