@@ -16,6 +16,7 @@ function walk(dir: string, out: string[] = [], depth = 0): string[] {
   }
   for (const e of entries) {
     const p = join(dir, e.name);
+    if (e.name.startsWith('.')) continue; // the run's private folder (lock, values for --resume)
     if (e.isDirectory()) walk(p, out, depth + 1);
     else if (e.isFile() && !e.name.includes('.tmp-')) out.push(p);
   }

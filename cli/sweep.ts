@@ -4,13 +4,14 @@
  * headline numbers into one table (CSV and JSON) plus distribution figures.
  *
  * Each run is an ordinary `cortexflow run` in its own folder DIR/runs/RUN_ID/ with its own
- * manifest: a run counts as finished when its manifest says "done" or "failed" (a failure of a
+ * manifest; files several runs hold byte for byte (datasets) are kept once in DIR/store/, hard-linked
+ * into each run folder and referenced from its manifest: a run counts as finished when its manifest says "done" or "failed" (a failure of a
  * seed is a result, reported in the table; it is not retried). Interrupted runs ("running",
  * "cancelled" or no manifest) are started again.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,9 @@ export interface SweepRun {
   seed: number | undefined;
   sets: string[];
 }
+
+/** The sweep's content-addressed store of shared files (datasets): SWEEP/store/. */
+export const storeDir = (out: string): string => join(out, 'store');
 
 /** Parse `1..20`, `1,2,5`, `1..10,20` into seeds. */
 export function parseSeeds(spec: string): number[] {
@@ -114,6 +118,8 @@ export interface SweepOptions {
   plugins: string[];
   sets: string[];
   backend?: string;
+  /** Each run's `--artifacts`. */
+  artifacts?: string;
   log: (line: string) => void;
   /** Stop: no new runs; running ones get SIGTERM (they cancel and keep what they finished). */
   signal?: AbortSignal;
@@ -138,6 +144,9 @@ function runChild(opts: SweepOptions, run: SweepRun, dir: string): Promise<numbe
   for (const p of opts.plugins) args.push('--plugin', p);
   for (const s of [...opts.sets, ...run.sets]) args.push('--set', s);
   if (opts.backend) args.push('--backend', opts.backend);
+  if (opts.artifacts !== undefined) args.push('--artifacts', opts.artifacts);
+  // The runs' datasets (the same for every model seed of a pipeline) are kept once, here.
+  args.push('--store', storeDir(opts.out));
   return new Promise((resolvePromise) => {
     // Parallel runs share the cores: each child's trainer gets its share (unless the user set one).
     const threads = process.env['CORTEXFLOW_THREADS'] ?? String(Math.max(1, Math.floor(defaultWorkers() / Math.max(1, opts.workers))));
@@ -252,6 +261,7 @@ export function describeColumns(
 /** Run the sweep. Returns the table rows (also written to DIR/sweep.csv and DIR/sweep.json). */
 export async function runSweep(opts: SweepOptions): Promise<SweepRow[]> {
   await mkdir(join(opts.out, 'runs'), { recursive: true });
+  await cleanStoreTemps(storeDir(opts.out));
   const todo = opts.runs.filter((r) => runState(join(opts.out, 'runs', r.id)) === 'unfinished');
   const skipped = opts.runs.length - todo.length;
   opts.log(
@@ -293,6 +303,28 @@ export async function writeSweepResults(
   const { writeSweepFigures } = await import('./sweep-figures.ts');
   const figures = await writeSweepFigures(opts.out, rows);
   if (figures.length > 0) opts.log(`sweep: ${figures.length} distribution figures (sweep.COLUMN.svg/.png)`);
+}
+
+/**
+ * Remove the temporary files (`NAME.tmp-PID-N`) a killed run left in the store; the store has no
+ * lock of its own, so only those whose process is gone are removed.
+ */
+async function cleanStoreTemps(store: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(store);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /\.tmp-(\d+)-\d+$/.exec(name)?.[1];
+    if (pid === undefined) continue;
+    try {
+      process.kill(Number(pid), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') await rm(join(store, name), { force: true });
+    }
+  }
 }
 
 /** Default worker count: every core. */

@@ -13,17 +13,35 @@ export interface ManifestOutput {
   type: string;
   summary: string;
   files: string[];
-  /** Files not written because they exceed the run's size limit. */
+  /**
+   * Files left out: over the run's size limit (an output is written whole or not at all), or not
+   * selected; each with the command that writes it.
+   */
   skipped?: ManifestSkip[];
+  /**
+   * Files whose content other runs may share (datasets), with their SHA-256. With a store (a
+   * sweep's `SWEEP/store/`), `object` is the stored copy, relative to the run folder: the run's
+   * file is a hard link to it, so the bytes are on disk once however many runs hold them.
+   */
+  stored?: ManifestStored[];
   /** Headline numbers of the value (see PortType.numbers). */
   numbers?: Record<string, number>;
 }
 
-/** A file left out of a run folder, and why. */
+/** A file left out of a run folder, why, and how to get it. */
 export interface ManifestSkip {
   file: string;
   bytes: number;
   reason: string;
+  /** The command that writes it (CLI runs). */
+  command?: string;
+}
+
+/** A file kept once per content (see {@link ManifestOutput.stored}). */
+export interface ManifestStored {
+  file: string;
+  sha256: string;
+  object?: string;
 }
 
 /** One node of the run in the manifest. */
@@ -48,6 +66,10 @@ export interface RunCommand {
   sets: string[];
   plugins: string[];
   targets: string[];
+  /** `--artifacts` as given, when given. */
+  artifacts?: string;
+  /** The content-addressed store the run wrote shared files through (`--store`). */
+  store?: string;
 }
 
 /** The whole manifest. */
@@ -81,14 +103,22 @@ export function megabytes(bytes: number): string {
 }
 
 /**
- * The manifest entry of a file over the size limit `maxBytes` (0 = no limit), or undefined when it
- * is written. `limitName` is how the front end names the limit (the CLI's flag).
+ * The manifest entries of an output's files when together they are over the size limit `maxBytes`
+ * (0 = no limit), or undefined when the output is written. An output is written whole or not at
+ * all, so no documented file is ever half there. `limitName` is how the front end names the limit
+ * (the CLI's flag).
  */
-export function skippedFile(file: string, bytes: number, maxBytes: number, limitName: string): ManifestSkip | undefined {
-  if (maxBytes <= 0 || bytes <= maxBytes) return undefined;
-  return {
-    file,
-    bytes,
-    reason: `${megabytes(bytes)} is over the ${megabytes(maxBytes)} limit (${limitName}); the pipeline regenerates it`,
-  };
+export function skippedOutput(
+  files: ReadonlyArray<{ file: string; bytes: number }>,
+  maxBytes: number,
+  limitName: string,
+): ManifestSkip[] | undefined {
+  const total = files.reduce((a, f) => a + f.bytes, 0);
+  if (maxBytes <= 0 || total <= maxBytes) return undefined;
+  const together = files.length > 1 ? ` (this output's ${files.length} files together)` : '';
+  return files.map((f) => ({
+    file: f.file,
+    bytes: f.bytes,
+    reason: `${megabytes(total)}${together} is over the ${megabytes(maxBytes)} limit (${limitName}); the pipeline regenerates it`,
+  }));
 }

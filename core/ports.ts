@@ -10,6 +10,11 @@ export interface Artifact {
   data: string | Uint8Array;
   /** Media type, for the editor's downloads and the report. */
   mediaType?: string;
+  /**
+   * Content that other runs may hold byte for byte (a dataset a seed sweep trains every network
+   * on): a front end may keep it once per content hash and link it into each run folder.
+   */
+  shared?: boolean;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Results out of the editor: the whole run as a zip laid out like the CLI's run folder, the report
- * alone, one output (a figure as SVG or PNG, a model folder, a dataset's .npy files). The files come
+ * alone, one output (a figure as SVG or PNG, a model folder, a dataset's .npz). The files come
  * from the worker, made by each port type's own serialiser; the page only adds what needs a DOM:
  * PNG copies of figures (the CLI rasterises with resvg, 2 px per SVG px on white; the browser's
  * canvas does the same here) and the zip.
@@ -104,7 +104,7 @@ export class Results {
     });
   }
 
-  /** One output: a single file as itself, several (a model folder, a dataset) as a zip. */
+  /** One output: a single file as itself (a dataset's .npz), several (a model folder, trajectories) as a zip. */
   downloadOutput(node: string, port: string, only?: 'svg' | 'png'): Promise<void> {
     return this.guarded(`${node}.${port}`, () => this.output(node, port, only));
   }

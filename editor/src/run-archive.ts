@@ -8,7 +8,7 @@ import {
   applyRunEvent,
   createRunState,
   RUN_MANIFEST_FORMAT,
-  skippedFile,
+  skippedOutput,
   type Artifact,
   type ManifestNode,
   type ManifestOutput,
@@ -18,7 +18,7 @@ import {
   type RunManifest,
 } from '../../core/index.ts';
 
-/** The CLI's default `--max-artifact-mb`: larger files are listed as skipped, not written. */
+/** The CLI's default `--max-artifact-mb`: a larger output is listed as skipped, not written. */
 export const DEFAULT_MAX_ARTIFACT_BYTES = 64 * 2 ** 20;
 
 /** The manifest's parts, as core describes them for the CLI and the editor alike (core/manifest.ts). */
@@ -33,6 +33,15 @@ export interface ArchiveFile {
   mediaType: string;
   /** The port type that wrote it (the page rasterises `Figure` SVGs to PNG, as the CLI does). */
   portType: string;
+  /** Content other runs may share (a dataset): the manifest records its SHA-256, as the CLI's does. */
+  shared?: boolean;
+}
+
+/** SHA-256, hex, with Web Crypto (the editor's worker; Node has it too). */
+async function sha256Hex(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export class RunArchive {
@@ -127,12 +136,13 @@ export class RunArchive {
       data: a.data,
       mediaType: a.mediaType ?? 'application/octet-stream',
       portType: pt.name,
+      ...(a.shared ? { shared: true } : {}),
     }));
   }
 
   /**
    * Every output's files, in the CLI's order, with the manifest's `files` and `skipped` lists filled
-   * in (files over `maxBytes` are listed as skipped, as the CLI does).
+   * in (an output whose files together are over `maxBytes` is listed as skipped, as the CLI does).
    */
   async files(maxBytes = DEFAULT_MAX_ARTIFACT_BYTES): Promise<ArchiveFile[]> {
     const out: ArchiveFile[] = [];
@@ -143,6 +153,7 @@ export class RunArchive {
         if (entry) {
           entry.files = [];
           delete entry.skipped;
+          delete entry.stored;
         }
         let files: ArchiveFile[] | undefined;
         try {
@@ -150,15 +161,19 @@ export class RunArchive {
         } catch {
           continue;
         }
+        const sized = (files ?? []).map((f) => ({
+          file: f.path,
+          bytes: typeof f.data === 'string' ? new TextEncoder().encode(f.data).byteLength : f.data.byteLength,
+        }));
+        const skip = skippedOutput(sized, maxBytes, '--max-artifact-mb');
+        if (skip) {
+          if (entry) entry.skipped = skip;
+          continue;
+        }
         for (const f of files ?? []) {
-          const bytes = typeof f.data === 'string' ? new TextEncoder().encode(f.data).byteLength : f.data.byteLength;
-          const skip = skippedFile(f.path, bytes, maxBytes, '--max-artifact-mb');
-          if (skip) {
-            if (entry) (entry.skipped ??= []).push(skip);
-            continue;
-          }
           out.push(f);
           entry?.files.push(f.path);
+          if (f.shared && entry) (entry.stored ??= []).push({ file: f.path, sha256: await sha256Hex(f.data) });
         }
       }
     }

@@ -3,7 +3,8 @@ import { runBlock } from '../../core/index.ts';
 import { decodeNpy } from '../lib/npy.ts';
 import { andTask } from '../tasks/index.ts';
 import { contextMux } from '../context/index.ts';
-import { DatasetPort, type Dataset } from './dataset.ts';
+import { unzipSync } from 'fflate';
+import { datasetArtifacts, DatasetPort, type Dataset } from './dataset.ts';
 
 async function dataset(): Promise<Dataset> {
   const tasks = [
@@ -22,10 +23,25 @@ async function dataset(): Promise<Dataset> {
 }
 
 describe('Dataset artifacts', () => {
+  it('the port writes them as one compressed .npz (the same members), shared by content, the same bytes every time', async () => {
+    const d = await dataset();
+    const [npz, ...rest] = (await DatasetPort.artifacts?.(d)) ?? [];
+    expect(rest).toEqual([]);
+    expect(npz).toMatchObject({ suffix: '.npz', shared: true });
+    const members = unzipSync(npz!.data as Uint8Array);
+    const enc = new TextEncoder();
+    const folder = datasetArtifacts(d).map((a) => [a.suffix.slice(1), typeof a.data === 'string' ? enc.encode(a.data) : a.data]);
+    expect(Object.keys(members)).toEqual(folder.map(([k]) => k));
+    for (const [k, v] of folder) expect(members[k as string]).toEqual(v);
+    const raw = folder.reduce((a, [, v]) => a + (v as Uint8Array).byteLength, 0);
+    expect((npz!.data as Uint8Array).byteLength).toBeLessThan(raw / 5);
+    expect((await DatasetPort.artifacts?.(d))?.[0]?.data).toEqual(npz!.data);
+  });
+
   it('writes inputs/targets/mask/condition/jitter as .npy with the right header and shape, plus meta.json and the probe', async () => {
     const d = await dataset();
-    const files = await DatasetPort.artifacts?.(d);
-    const byName = new Map((files ?? []).map((f) => [f.suffix, f.data]));
+    const files = datasetArtifacts(d);
+    const byName = new Map(files.map((f) => [f.suffix, f.data]));
     expect([...byName.keys()]).toEqual([
       '/inputs.npy',
       '/targets.npy',

@@ -41,6 +41,7 @@ export interface Trajectories {
 
 import { definePortType, formatNumber } from '../../core/index.ts';
 import { encodeNpy } from '../lib/npy.ts';
+import { encodeNpz } from '../lib/npz.ts';
 
 /** The `Trajectories` port type. */
 export const TrajectoriesPort = definePortType<Trajectories>({
@@ -58,8 +59,9 @@ export const TrajectoriesPort = definePortType<Trajectories>({
   }),
   /**
    * `PORT/summary.json` (labels, per-condition distance, accuracy, decision windows, sizes) and the
-   * arrays as NumPy files: `PORT/hidden.npy` [C, T, N], `PORT/y.npy`, `PORT/targets.npy`
-   * [C, T, outputs], `PORT/inputs.npy` [C, T, channels], `PORT/mask.npy` [C, T].
+   * arrays as NumPy files: `PORT/y.npy`, `PORT/targets.npy` [C, T, outputs], `PORT/inputs.npy`
+   * [C, T, channels], `PORT/mask.npy` [C, T], and the hidden states [C, T, N] compressed in
+   * `PORT/hidden.npz` (`np.load(f)['hidden']`).
    */
   artifacts: (t) => {
     const summary = {
@@ -82,7 +84,8 @@ export const TrajectoriesPort = definePortType<Trajectories>({
     const npy = 'application/octet-stream';
     return [
       { suffix: '/summary.json', data: JSON.stringify(summary, null, 1), mediaType: 'application/json' },
-      { suffix: '/hidden.npy', data: encodeNpy(t.hidden, [t.C, t.T, t.N]), mediaType: npy },
+      // The one large array (C x T x N floats): compressed, about 1.5x smaller.
+      { suffix: '/hidden.npz', data: encodeNpz({ 'hidden.npy': encodeNpy(t.hidden, [t.C, t.T, t.N]) }), mediaType: 'application/zip' },
       { suffix: '/y.npy', data: encodeNpy(t.y, [t.C, t.T, t.outputs]), mediaType: npy },
       { suffix: '/targets.npy', data: encodeNpy(t.targets, [t.C, t.T, t.outputs]), mediaType: npy },
       { suffix: '/inputs.npy', data: encodeNpy(t.inputs, [t.C, t.T, t.channels]), mediaType: npy },

@@ -1,3 +1,4 @@
+import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { runBlock } from '../../core/index.ts';
 import { decodeNpy } from '../lib/npy.ts';
@@ -146,13 +147,13 @@ describe('sim.run', () => {
     const arts = await TrajectoriesPort.artifacts!(all);
     expect(arts.map((a) => a.suffix)).toEqual([
       '/summary.json',
-      '/hidden.npy',
+      '/hidden.npz',
       '/y.npy',
       '/targets.npy',
       '/inputs.npy',
       '/mask.npy',
     ]);
-    const hidden = decodeNpy(arts[1]!.data as Uint8Array);
+    const hidden = decodeNpy(unzipSync(arts[1]!.data as Uint8Array)['hidden.npy']!);
     expect(hidden.shape).toEqual([20, ds.T, 6]);
     expect(hidden.data).toEqual(all.hidden);
     const summary = JSON.parse(arts[0]!.data as string) as { distance: number[]; conditions: unknown[] };

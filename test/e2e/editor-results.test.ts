@@ -245,8 +245,8 @@ describe.skipIf(!hasBrowser)('editor results, readability and user plugins (Chro
     const editorManifest = JSON.parse(strFromU8(zip['manifest.json']!)) as M;
     const cliManifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as M;
     expect(strip(editorManifest)).toEqual(strip(cliManifest));
-    // The datasets are byte for byte the CLI's.
-    for (const f of cliFiles.filter((x) => x.endsWith('.npy')))
+    // The datasets (and other arrays) are byte for byte the CLI's.
+    for (const f of cliFiles.filter((x) => /\.(npy|npz)$/.test(x)))
       expect(Buffer.from(zip[f]!).equals(readFileSync(join(out, f))), f).toBe(true);
 
     const [reportDl] = await Promise.all([p.waitForEvent('download'), p.click('[data-testid="download-report"]')]);

@@ -12,6 +12,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpy } from '../../nodes/lib/npy-read.ts';
 
@@ -97,8 +98,10 @@ describe('the packed package in an empty folder', () => {
     const r = cf(['run', 'my-gain/example.json', '--plugin', './my-gain', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`results: ${out}`);
-    const x = readNpy(readFileSync(join(out, 'task', 'dataset', 'inputs.npy')), 'task inputs');
-    const g = readNpy(readFileSync(join(out, 'gain', 'dataset', 'inputs.npy')), 'gain inputs');
+    const inputs = (node: string) =>
+      readNpy(unzipSync(readFileSync(join(out, node, 'dataset.npz')))['inputs.npy']!, `${node} inputs`);
+    const x = inputs('task');
+    const g = inputs('gain');
     expect(g.shape).toEqual(x.shape);
     expect(Array.from(g.values.slice(0, 200))).toEqual(Array.from(x.values.slice(0, 200), (v) => v * 2));
     expect(Math.max(...Array.from(x.values))).toBeGreaterThan(0);

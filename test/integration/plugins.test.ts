@@ -3,6 +3,7 @@
  * `--plugin` with a folder, a package name or a module file; every malformed-plugin case exits 2
  * with a message naming the plugin; the example pipelines run headless.
  */
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -175,7 +176,7 @@ describe('the example pipelines run headless with their plugin', () => {
     expect(r.code, r.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.status).toBe('done');
-    const meta = JSON.parse(readFileSync(join(out, 'mux', 'dataset', 'meta.json'), 'utf8'));
+    const meta = JSON.parse(strFromU8(unzipSync(readFileSync(join(out, 'mux', 'dataset.npz')))['meta.json']!));
     expect(meta.channelNames).toEqual(['motion', 'colour', 'context:mante-motion', 'context:mante-colour']);
     expect(meta.tasks).toEqual(['mante-motion', 'mante-colour']);
     expect(manifest.nodes.sim.outputs.trajectories.summary).toMatch(/^72 conditions x 105 steps, N=8/);

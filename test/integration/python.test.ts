@@ -7,10 +7,12 @@
  * large) and Keras (not in Debian) run where installed, else are skipped with a warning.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
 import { runBlock } from '../../core/testing.ts';
 import { createCtrnn } from '../../nodes/model/ctrnn.ts';
 import { toKerasH5, toNpz, toSafetensors } from '../../nodes/model/export.ts';
@@ -19,8 +21,7 @@ import { simRun } from '../../nodes/sim/run.ts';
 import { encodeNpy } from '../../nodes/lib/npy.ts';
 import { readNpy } from '../../nodes/lib/npy-read.ts';
 import { Rng } from '../../nodes/lib/rng.ts';
-import { datasetArtifacts, makeDataset, type Dataset, type Model, type Trajectories } from '../../nodes/ports/index.ts';
-import { andTask } from '../../nodes/tasks/index.ts';
+import { makeDataset, type Dataset, type Model, type Trajectories } from '../../nodes/ports/index.ts';
 import { datasetLoad } from '../../nodes/dataset/load.ts';
 
 const PY = '/usr/bin/python3';
@@ -34,11 +35,11 @@ for (const [mod, ok] of Object.entries(has))
         (mod === 'numpy' || mod === 'h5py' ? ` (apt-get install python3-${mod}; CI fails without it)` : ''),
     );
 
-/** The ```python <tag> blocks of docs/python.md. */
-function snippet(tag: string): string {
-  const doc = readFileSync(join(process.cwd(), 'docs', 'python.md'), 'utf8');
+/** The ```python <tag> blocks of docs/python.md (or of another page of docs/). */
+function snippet(tag: string, page = 'python.md'): string {
+  const doc = readFileSync(join(process.cwd(), 'docs', page), 'utf8');
   const m = new RegExp('```python ' + tag + '\\n([\\s\\S]*?)```').exec(doc);
-  if (!m?.[1]) throw new Error(`docs/python.md has no \`\`\`python ${tag} block`);
+  if (!m?.[1]) throw new Error(`docs/${page} has no \`\`\`python ${tag} block`);
   return m[1];
 }
 
@@ -135,32 +136,39 @@ describe('docs/python.md', () => {
     );
   });
 
-  it.skipIf(needNumpy)('datasets out: a Dataset output folder loads with NumPy as the doc says', async () => {
+  it.skipIf(needNumpy)('datasets out: a real run\'s dataset.npz and hidden.npz load with NumPy as the doc says', async () => {
     expect(has.numpy, `${PY} cannot import numpy (CI=true): install python3-numpy`).toBe(true);
     const dir = tempDir(join(tmpdir(), 'cf-python-ds-'));
-    const ds = (
-      await runBlock<{ dataset: Dataset }>(andTask, { params: { samples: 12, T: 50, stimStart: 5, seed: 2 } })
-    ).outputs.dataset;
-    mkdirSync(join(dir, 'runs/my-run/task/dataset/probe'), { recursive: true });
-    for (const a of datasetArtifacts(ds)) writeFileSync(join(dir, 'runs/my-run/task/dataset' + a.suffix), a.data);
+    const run = join(dir, 'runs/my-run');
+    const r = await runCli(['run', 'test/fixtures/pipelines/multitask-small.json', '--out', run]);
+    expect(r.code, r.stderr).toBe(0);
+    // What was written, read back here with fflate + our .npy reader, for numpy to agree with.
+    const npz = unzipSync(new Uint8Array(readFileSync(join(run, 'mux/dataset.npz'))));
+    const x = readNpy(npz['inputs.npy']!, 'inputs');
+    const meta = JSON.parse(new TextDecoder().decode(npz['meta.json'])) as { channelNames: string[] };
+    const hidden = readNpy(unzipSync(new Uint8Array(readFileSync(join(run, 'sim/trajectories/hidden.npz'))))['hidden.npy']!, 'hidden');
     const out = runPlain(
       'datasets-out',
       dir,
-      "\nprint(json.dumps({'x': list(x.shape), 'y': list(y.shape), 'sum': float(x.sum()), 'ch': meta['channelNames']}))\n",
+      "\nprint(json.dumps({'x': list(x.shape), 'y': list(y.shape), 'm': list(mask.shape), 'sum': float(x.sum()), 'ch': meta['channelNames'], 'labels': len(labels), 'distinct': len(set(labels)), 'probe': list(probe.shape), 'h': list(h.shape), 'hsum': float(h.astype('float64').sum())}))\n",
     );
-    const got = JSON.parse(out.trim().split('\n').pop() as string) as {
-      x: number[];
-      y: number[];
-      sum: number;
-      ch: string[];
-    };
-    expect(got.x).toEqual([12, 50, ds.channels]);
-    expect(got.y).toEqual([12, 50, ds.outputs]);
-    expect(got.ch).toEqual(ds.channelNames);
-    expect(got.sum).toBeCloseTo(
-      ds.inputs.reduce((a, b) => a + b, 0),
-      3,
-    );
+    const got = JSON.parse(out.trim().split('\n').pop() as string) as Record<string, unknown>;
+    expect(got).toMatchObject({ x: [80, 240, 3], y: [80, 240, 1], m: [80, 240], ch: meta.channelNames, labels: 80 });
+    expect(got['distinct']).toBeGreaterThan(1);
+    expect(got['probe']).toEqual([8, 240, 3]);
+    expect(got['h']).toEqual(hidden.shape);
+    expect(got['sum']).toBeCloseTo(Array.from(x.values).reduce((a, b) => a + b, 0), 3);
+    expect(got['hsum']).toBeCloseTo(Array.from(hidden.values).reduce((a, b) => a + b, 0), 3);
+    // docs/tasks.md's block, in the run folder.
+    writeFileSync(join(run, 'doc_tasks_mux.py'), snippet('tasks-mux', 'tasks.md') + "\nprint(json.dumps([list(x.shape), len(labels)]))\n");
+    const t = spawnSync(PY, ['doc_tasks_mux.py'], { cwd: run, encoding: 'utf8', timeout: 120_000 });
+    expect(t.status, t.stderr).toBe(0);
+    expect(JSON.parse(t.stdout.trim())).toEqual([[80, 240, 3], 80]);
+  });
+
+  it('docs/tasks.md: every python block is run here', () => {
+    const doc = readFileSync(join(process.cwd(), 'docs', 'tasks.md'), 'utf8');
+    expect([...doc.matchAll(/```python ?([^\n]*)\n/g)].map((m) => m[1])).toEqual(['tasks-mux']);
   });
 
   it.skipIf(needNumpy)('trials in: what the doc saves with np.savez loads with dataset.load', async () => {
