@@ -243,11 +243,10 @@ export class CfApp extends LitElement {
 
   private async restore(): Promise<void> {
     await this.pluginMenu.restore();
-    const saved = this.store.autosaved();
-    if (saved && (await this.store.openText(saved, 'the autosaved graph', { quiet: true }))) {
-      this.flash('Restored the autosaved graph');
-      return;
-    }
+    const restored = await this.store.restoreAutosave();
+    if (restored === 'restored') this.flash('Restored the autosaved graph');
+    // A refused autosave is on screen with its reasons: no example over it.
+    if (restored !== 'none') return;
     // First visit: the first example that opens with the blocks at hand (built-ins before plugins).
     const order = [...this.examples].sort(
       (a, b) => Number(a.file.startsWith('plugin')) - Number(b.file.startsWith('plugin')),
