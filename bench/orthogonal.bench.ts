@@ -66,7 +66,7 @@ const suite: BenchSuite = async ({ quick }) => {
       name: `orthogonal init units=${n}`,
       value: t,
       unit: 's',
-      note: `no peer (the unblocked QR takes minutes); ${((8 / 3) * n ** 3 / t / 1e9).toFixed(1)} GFlop/s of QR + Q`,
+      note: `no peer (the unblocked QR takes minutes); ${(((8 / 3) * n ** 3) / t / 1e9).toFixed(1)} GFlop/s of QR + Q`,
     });
   }
   return rows;

@@ -154,7 +154,7 @@ export class DocumentStore {
       ...formatErrors(errors).split('\n'),
       kept
         ? `The autosaved document is kept in this browser's storage (localStorage "${REFUSED_AUTOSAVE_KEY}"); open a file, an example or New to go on`
-        : 'The autosaved document stays in this browser\'s storage until the next change is autosaved',
+        : "The autosaved document stays in this browser's storage until the next change is autosaved",
     ]);
     return 'refused';
   }

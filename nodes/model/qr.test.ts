@@ -157,7 +157,9 @@ describe('the blocked QR against the unblocked one it replaced', () => {
     const dir = fileURLToPath(new URL('../../examples/', import.meta.url));
     let checked = 0;
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
-      const doc = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { nodes?: Array<{ type?: string; params?: Record<string, unknown> }> };
+      const doc = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+        nodes?: Array<{ type?: string; params?: Record<string, unknown> }>;
+      };
       for (const node of doc.nodes ?? []) {
         const p = node.params ?? {};
         if (node.type !== 'model.ctrnn' || (p.recurrentInit ?? 'orthogonal') !== 'orthogonal') continue;

@@ -99,7 +99,15 @@ function axpy(y: Float64Array, yo: number, x: Float64Array, xo: number, s: numbe
   for (let j = 0; j < len; j++) y[yo + j] = (y[yo + j] as number) + s * (x[xo + j] as number);
 }
 
-function geqr2(a: Float64Array, n: number, k0: number, k1: number, c1: number, tau: Float64Array, w: Float64Array): void {
+function geqr2(
+  a: Float64Array,
+  n: number,
+  k0: number,
+  k1: number,
+  c1: number,
+  tau: Float64Array,
+  w: Float64Array,
+): void {
   for (let k = k0; k < k1; k++) {
     let norm2 = 0;
     for (let i = k; i < n; i++) {
@@ -124,7 +132,15 @@ function geqr2(a: Float64Array, n: number, k0: number, k1: number, c1: number, t
   }
 }
 
-function org2r(a: Float64Array, q: Float64Array, n: number, k0: number, k1: number, tau: Float64Array, w: Float64Array): void {
+function org2r(
+  a: Float64Array,
+  q: Float64Array,
+  n: number,
+  k0: number,
+  k1: number,
+  tau: Float64Array,
+  w: Float64Array,
+): void {
   for (let k = k1 - 1; k >= k0; k--) {
     const t = tau[k] as number;
     if (t === 0) continue;
@@ -157,7 +173,15 @@ function larft(vp: Float64Array, rows: number, tau: Float64Array, k0: number, t:
 }
 
 /** W [NB x m] = V^T C, C at offset c (row stride n): every entry sums its rows in order. */
-function gemmTN(vp: Float64Array, rows: number, cm: Float64Array, c: number, n: number, m: number, w: Float64Array): void {
+function gemmTN(
+  vp: Float64Array,
+  rows: number,
+  cm: Float64Array,
+  c: number,
+  n: number,
+  m: number,
+  w: Float64Array,
+): void {
   w.fill(0, 0, NB * m);
   for (let r = 0; r < rows; r++)
     for (let p = 0; p < NB; p++) axpy(w, p * m, cm, c + r * n, vp[r * NB + p] as number, m);
@@ -180,7 +204,15 @@ function trmm(t: Float64Array, w: Float64Array, m: number): void {
 }
 
 /** C -= V W: every entry subtracts its NB terms in order. */
-function gemmSub(cm: Float64Array, c: number, n: number, vp: Float64Array, rows: number, w: Float64Array, m: number): void {
+function gemmSub(
+  cm: Float64Array,
+  c: number,
+  n: number,
+  vp: Float64Array,
+  rows: number,
+  w: Float64Array,
+  m: number,
+): void {
   for (let r = 0; r < rows; r++) {
     const row = c + r * n;
     for (let j = 0; j < m; j++) {
