@@ -20,6 +20,8 @@ import type { Example } from './examples.ts';
 import { BLOCK_MIME } from './palette.ts';
 
 export const AUTOSAVE_KEY = 'cortexflow.editor.autosave.v1';
+/** Where an autosave that could not be opened is kept, so that no later autosave overwrites it. */
+export const REFUSED_AUTOSAVE_KEY = `${AUTOSAVE_KEY}.refused`;
 
 /** What the store needs from the page. */
 export interface DocumentHost {
@@ -130,18 +132,47 @@ export class DocumentStore {
 
   /**
    * The graph of the last visit (autosaved), else on a first visit the first of `examples` that
-   * opens with the blocks at hand (built-ins before plugins).
+   * opens with the blocks at hand (built-ins before plugins). A refused autosave stays on screen
+   * with its reasons: no example is opened over it.
    */
   async restore(examples: readonly Example[]): Promise<void> {
-    const saved = this.autosaved();
-    if (saved && (await this.openText(saved, 'the autosaved graph', { quiet: true }))) {
-      this.host.flash('Restored the autosaved graph');
-      return;
-    }
+    const restored = await this.restoreAutosave();
+    if (restored === 'restored') this.host.flash('Restored the autosaved graph');
+    if (restored !== 'none') return;
     const order = [...examples].sort(
       (a, b) => Number(a.file.startsWith('plugin')) - Number(b.file.startsWith('plugin')),
     );
     for (const ex of order) if (await this.openValue(ex.document, `example ${ex.file}`, { quiet: true })) return;
+  }
+
+  /**
+   * Reopen the last visit's autosave. One that cannot be opened (beyond the documented limits, a
+   * block whose plugin is gone, a hand edit) is reported like any refused file and copied to
+   * {@link REFUSED_AUTOSAVE_KEY}: the caller must not open anything over it silently, since the next
+   * autosave would then destroy the user's last graph.
+   */
+  async restoreAutosave(): Promise<'restored' | 'none' | 'refused'> {
+    const saved = this.autosaved();
+    if (saved === undefined) return 'none';
+    if (await this.openText(saved, 'the autosaved graph', { quiet: true })) return 'restored';
+    let kept = false;
+    try {
+      safeLocalStorage()?.setItem(REFUSED_AUTOSAVE_KEY, saved);
+      kept = true;
+    } catch {
+      // Storage full: it is still under AUTOSAVE_KEY until something is autosaved.
+    }
+    // The same checks again for the message (openText stays the one path every source takes).
+    const parsed = parsePipelineText(saved);
+    const loaded = parsed.ok ? loadPipeline(parsed.value, this.host.registry, { allowIncomplete: true }) : undefined;
+    const errors = !parsed.ok ? [parsed.error] : loaded && !loaded.ok ? loaded.errors : [];
+    this.host.refused('Could not open the autosaved graph of your last visit; it was kept, not replaced', [
+      ...formatErrors(errors).split('\n'),
+      kept
+        ? `The autosaved document is kept in this browser's storage (localStorage "${REFUSED_AUTOSAVE_KEY}"); open a file, an example or New to go on`
+        : "The autosaved document stays in this browser's storage until the next change is autosaved",
+    ]);
+    return 'refused';
   }
 
   private refuse(source: string, errors: readonly DocumentError[]): void {

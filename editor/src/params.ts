@@ -5,7 +5,7 @@
  * edit is one undoable step (the canvas records it).
  */
 import { LitElement, html, nothing } from 'lit';
-import { checkValue } from '../../core/index.ts';
+import { checkValue, MAX_DOCUMENT_DEPTH, tooDeep } from '../../core/index.ts';
 import type { CfNode } from './graph.ts';
 
 type Schema = Record<string, unknown>;
@@ -171,13 +171,22 @@ export class CfParams extends LitElement {
       aria-invalid=${invalid}
       .value=${value === undefined ? '' : JSON.stringify(value)}
       @change=${(e: Event) => {
-        const t = (e.target as HTMLTextAreaElement).value.trim();
+        const field = e.target as HTMLTextAreaElement;
+        const t = field.value.trim();
+        let problem = '';
         try {
-          this.commit(key, t === '' ? undefined : (JSON.parse(t) as unknown));
+          const value = t === '' ? undefined : (JSON.parse(t) as unknown);
+          // A param sits 4 levels into the document (document, nodes, node, params): refuse here
+          // what the loader would refuse, before the graph, undo and autosave hold it.
+          const deep = tooDeep(value, MAX_DOCUMENT_DEPTH - 4, key);
+          if (deep !== undefined)
+            problem = `${deep}: nested more than ${MAX_DOCUMENT_DEPTH} levels deep; a pipeline document nests at most ${MAX_DOCUMENT_DEPTH} levels`;
+          else this.commit(key, value);
         } catch (err) {
-          (e.target as HTMLTextAreaElement).setCustomValidity(`not valid JSON: ${(err as Error).message}`);
-          (e.target as HTMLTextAreaElement).reportValidity();
+          problem = `not valid JSON: ${(err as Error).message}`;
         }
+        field.setCustomValidity(problem);
+        if (problem) field.reportValidity();
       }}
     ></textarea>`;
   }
