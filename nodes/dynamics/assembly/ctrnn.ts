@@ -292,10 +292,11 @@ export function readout(
 
 /**
  * BPTT over the chunk, after forward() and readout(): A receives dL/dpre (the activations are read
- * from A, or from H when forward() aliased them: alpha = 1 and no noise), then the weight gradients
- * are formed as products over all T * Bc rows. Wp is W_rec packed (pack()); G and G2 are [Bc, Np]
- * scratch, PK the packing scratch of gemmTN. Gradients are written (not accumulated) to dWT [Np, Np],
- * dWinT [I, Np], db [Np], dWout [O, Np], dbOut [O].
+ * from A, or from H when forward() aliased them: alpha = 1 and no noise); the recurrent weights'
+ * gradient is formed during the sweep, as products over blocks of KB rows, the others after it.
+ * Wp is W_rec packed (pack()); G and G2 are [Bc, Np] scratch, PK the packing scratch of gemmTN.
+ * Gradients are written (not accumulated) to dWT [Np, Np], dWinT [I, Np], db [Np], dWout [O, Np],
+ * dbOut [O].
  */
 export function backward(
   T: i32, Bc: i32, Np: i32, I: i32, O: i32, act: i32, alpha: f32, alias: bool,
@@ -308,8 +309,14 @@ export function backward(
   const al = f32x4.splat(alpha);
   const leak = f32x4.splat(1 - alpha);
   memory.fill(G, 0, stepB);
+  memory.fill(dWT, 0, <usize>Np * rowB);
   let g = G;
   let g2 = G2;
+  // dW_rec^T [j, i] = sum over rows of h_{t-1}[j] dpre_t[i], added block by block of KB / Bc steps
+  // as the sweep goes back, while those rows of H and dpre are still in L2 (one pass over memory
+  // less than a product over all T * Bc rows after the sweep). Steps [t, tb) are not yet added.
+  const blockT = max(1, KB / Bc);
+  let tb = T;
   for (let t = T - 1; t >= 0; t--) {
     const At = A + <usize>t * stepB;
     const St = alias ? H + <usize>t * stepB : At;
@@ -327,13 +334,14 @@ export function backward(
       v128.store(g2 + o, f32x4.mul(leak, gv));
     }
     if (t > 0) gemmP(Bc, Np, Np, At, rowB, Wp, g2, rowB);
+    if (t > 0 && (tb - t == blockT || t == 1)) {
+      gemmTN(Np, (tb - t) * Bc, H + <usize>(t - 1) * stepB, At, dWT, PK);
+      tb = t;
+    }
     const s = g;
     g = g2;
     g2 = s;
   }
-  // dW_rec^T [j, i] = sum over rows of h_{t-1}[j] dpre_t[i]
-  memory.fill(dWT, 0, <usize>Np * rowB);
-  if (T > 1) gemmTN(Np, (T - 1) * Bc, H, A + stepB, dWT, PK);
   memory.fill(dWinT, 0, <usize>I * rowB);
   memory.fill(db, 0, rowB);
   memory.fill(dWout, 0, <usize>O * rowB);
