@@ -101,6 +101,11 @@ export function kernelVariant(
 export function kernelModule(v: KernelVariant = kernelVariant()): Promise<WebAssembly.Module> {
   let m = compiled.get(v);
   if (!m) {
+    // Also what turns Node 20's relaxed-SIMD flag on when a build is asked for by name.
+    if (v === 'relaxed' && !relaxedSimd())
+      return Promise.reject(
+        new Error('the relaxed-SIMD kernel was asked for, but this WebAssembly engine has no relaxed SIMD'),
+      );
     m = WebAssembly.compile(wasmBytes(v));
     compiled.set(v, m);
   }
