@@ -68,6 +68,8 @@ interface Timing {
   wait?: number;
   /** CPU time per step of this process's busiest thread (ms, Linux): the step's wall time if every thread had a core. */
   busiest?: number;
+  /** Least CPU time of one step (ms; one-thread variants): robust to run-queue wait on a busy machine. */
+  cpuMin?: number;
 }
 
 /**
@@ -96,15 +98,19 @@ async function msPerStep(step: () => Promise<void>, reps: number, warmup: number
   const ts: number[] = [];
   const w0 = schedStats();
   const t00 = performance.now();
+  let cpuMin = Infinity;
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await step();
+    const c = process.cpuUsage(c0);
+    cpuMin = Math.min(cpuMin, (c.user + c.system) / 1000);
     ts.push(performance.now() - t0);
   }
   const w1 = schedStats();
   const wall = performance.now() - t00;
   ts.sort((a, b) => a - b);
-  const r: Timing = { median: ts[Math.floor(ts.length / 2)] as number, min: ts[0] as number };
+  const r: Timing = { median: ts[Math.floor(ts.length / 2)] as number, min: ts[0] as number, cpuMin };
   if (w0 !== undefined && w1 !== undefined) {
     r.wait = (w1.wait - w0.wait) / wall;
     let most = 0;
@@ -247,14 +253,15 @@ const suite: BenchSuite = async ({ quick }) => {
     const peers: Record<string, Timing> = {};
     if (torch) {
       for (const r of python('torch_step.py', [String(N), String(B), String(T), String(reps), String(warmup)], PY_ENV))
-        peers[String(r['variant'])] = { median: Number(r['ms']), min: Number(r['min']) };
+        peers[String(r['variant'])] = { median: Number(r['ms']), min: Number(r['min']), cpuMin: Number(r['cpuMin']) };
       for (const r of python(
         'numpy_step.py',
         [String(N), String(B), String(T), String(reps), String(warmup)],
         numpyEnv(),
       )) {
         if (r['gflops'] !== undefined) peak = Math.max(peak ?? 0, Number(r['gflops']));
-        else peers[String(r['variant'])] = { median: Number(r['ms']), min: Number(r['min']) };
+        else
+          peers[String(r['variant'])] = { median: Number(r['ms']), min: Number(r['min']), cpuMin: Number(r['cpuMin']) };
       }
     }
     const rnn = peers['torch.nn.RNN'];
@@ -282,6 +289,9 @@ const suite: BenchSuite = async ({ quick }) => {
         r.ratio = ms.min / rnn.min;
         if (loop !== undefined) r.note += `; x${(ms.min / loop.min).toFixed(2)} torch loop`;
         if (np !== undefined) r.note += `; x${(ms.min / np.min).toFixed(2)} numpy`;
+        // The pool's CPU time is spread over threads: CPU-time ratios only for one-thread variants.
+        if (!who.includes('threads') && ms.cpuMin !== undefined && rnn.cpuMin !== undefined)
+          r.note += `; CPU time per step ${ms.cpuMin.toFixed(1)} ms: x${(ms.cpuMin / rnn.cpuMin).toFixed(2)} nn.RNN${loop?.cpuMin !== undefined ? `, x${(ms.cpuMin / loop.cpuMin).toFixed(2)} torch loop` : ''}${np?.cpuMin !== undefined ? `, x${(ms.cpuMin / np.cpuMin).toFixed(2)} numpy` : ''} (CPU/CPU)`;
       }
       return r;
     };
