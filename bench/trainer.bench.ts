@@ -20,7 +20,13 @@ import { fileURLToPath } from 'node:url';
 import { useBackend } from '../nodes/lib/tf.ts';
 import { adamInit, adamStep } from '../nodes/train/adam.ts';
 import { lossAndGrad, type CellConfig } from '../nodes/train/bptt.ts';
-import { CtrnnKernel, fusedLossAndGrad } from '../nodes/dynamics/fused.ts';
+import {
+  CtrnnKernel,
+  fusedLossAndGrad,
+  kernelModule,
+  kernelVariant,
+  type KernelVariant,
+} from '../nodes/dynamics/fused.ts';
 import { thetaLength, type Batch } from '../nodes/train/layout.ts';
 import { gradientPool, threadCount } from '../nodes/train/pool.ts';
 import { createCtrnn, kerasForm } from '../nodes/model/ctrnn.ts';
@@ -44,10 +50,7 @@ export function torchAvailable(): boolean {
 function synthetic(N: number, B: number, T: number) {
   const cfg: CellConfig = { N, I: 2, O: 1, bias: false, alpha: 1, activation: 'tanh' };
   const rng = new Rng(N);
-  const model = createCtrnn(
-    kerasForm(N, 2, 1, 1),
-    {},
-  );
+  const model = createCtrnn(kerasForm(N, 2, 1, 1), {});
   const batch: Batch = {
     B,
     T,
@@ -65,6 +68,8 @@ interface Timing {
   wait?: number;
   /** CPU time per step of this process's busiest thread (ms, Linux): the step's wall time if every thread had a core. */
   busiest?: number;
+  /** Least CPU time of one step (ms; one-thread variants): robust to run-queue wait on a busy machine. */
+  cpuMin?: number;
 }
 
 /**
@@ -93,15 +98,19 @@ async function msPerStep(step: () => Promise<void>, reps: number, warmup: number
   const ts: number[] = [];
   const w0 = schedStats();
   const t00 = performance.now();
+  let cpuMin = Infinity;
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await step();
+    const c = process.cpuUsage(c0);
+    cpuMin = Math.min(cpuMin, (c.user + c.system) / 1000);
     ts.push(performance.now() - t0);
   }
   const w1 = schedStats();
   const wall = performance.now() - t00;
   ts.sort((a, b) => a - b);
-  const r: Timing = { median: ts[Math.floor(ts.length / 2)] as number, min: ts[0] as number };
+  const r: Timing = { median: ts[Math.floor(ts.length / 2)] as number, min: ts[0] as number, cpuMin };
   if (w0 !== undefined && w1 !== undefined) {
     r.wait = (w1.wait - w0.wait) / wall;
     let most = 0;
@@ -128,6 +137,37 @@ function numpyEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * The kernel's own 4x8 product tile on an L1-resident problem (C[48, 48] += A[48, 64] B[64, 48], B
+ * packed as the kernel packs W_rec): the most this build's inner loop can do on this CPU, so the
+ * training step's GFLOP/s can be read as a fraction of what 128-bit wasm SIMD allows.
+ */
+async function tileCeiling(v: KernelVariant): Promise<number> {
+  const inst = await WebAssembly.instantiate(await kernelModule(v), { env: { abort: () => undefined } });
+  const ex = inst.exports as unknown as {
+    memory: WebAssembly.Memory;
+    heapBase(): number;
+    gemmP(M: number, Np: number, K: number, A: number, lda: number, Bp: number, C: number, ldc: number): void;
+  };
+  ex.memory.grow(2);
+  const M = 48;
+  const K = 64;
+  const base = Math.ceil(ex.heapBase() / 64) * 64;
+  const A = base;
+  const Bp = A + M * K * 4;
+  const C = Bp + K * M * 4;
+  const f = new Float32Array(ex.memory.buffer, base, (C - base) / 4 + M * M);
+  for (let i = 0; i < f.length; i++) f[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+  const reps = 2000;
+  let best = Infinity;
+  for (let r = 0; r < 9; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) ex.gemmP(M, M, K, A, K * 4, Bp, C, M * 4);
+    best = Math.min(best, (performance.now() - t0) / reps);
+  }
+  return (2 * M * M * K) / best / 1e6;
+}
+
 const suite: BenchSuite = async ({ quick }) => {
   const rows: BenchRow[] = [];
   const ttc = process.env['CORTEXFLOW_BENCH_TTC'];
@@ -145,6 +185,17 @@ const suite: BenchSuite = async ({ quick }) => {
   if (!torch) process.stderr.write('trainer bench: python3-torch not installed, PyTorch and numpy peers skipped\n');
   const threads = threadCount(0);
   let peak: number | undefined;
+  const ceilings: Partial<Record<KernelVariant, number>> = {};
+  for (const v of kernelVariant() === 'relaxed' ? (['relaxed', 'simd'] as const) : (['simd'] as const)) {
+    ceilings[v] = await tileCeiling(v);
+    rows.push({
+      suite: 'trainer',
+      name: `wasm ${v === 'relaxed' ? 'relaxed-SIMD (FMA)' : 'plain-SIMD'} 4x8 product tile, L1-resident, 1 thread: the ceiling`,
+      value: ceilings[v],
+      unit: 'GFLOP/s',
+      note: 'C[48,48] += A[48,64] B[64,48], best of 9 x 2000 calls',
+    });
+  }
   for (const { N, B, T } of shapes) {
     const big = B * T * N * N > 1e8;
     const reps = quick ? 5 : big ? 6 : 10;
@@ -156,10 +207,13 @@ const suite: BenchSuite = async ({ quick }) => {
     const { packTheta } = await import('../nodes/train/layout.ts');
     const cfgAdam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, decay: 0 };
     const fresh = () => ({ theta: packTheta(model), adam: adamInit(thetaLength(cfg)) });
-    {
+    // The build the trainer uses (relaxed SIMD where the engine has it), then the plain-SIMD build
+    // for the before/after of the fused multiply-add.
+    const variant = kernelVariant();
+    for (const v of variant === 'relaxed' ? (['relaxed', 'simd'] as const) : (['simd'] as const)) {
       const { theta, adam } = fresh();
-      const k = await CtrnnKernel.create(cfg);
-      ours['fused wasm, 1 thread'] = await msPerStep(
+      const k = await CtrnnKernel.create(cfg, v);
+      ours[v === variant ? 'fused wasm, 1 thread' : 'fused wasm plain-SIMD build, 1 thread'] = await msPerStep(
         async () => {
           const { grad } = fusedLossAndGrad(k, theta, batch);
           adamStep(cfgAdam, adam, theta, grad);
@@ -199,14 +253,15 @@ const suite: BenchSuite = async ({ quick }) => {
     const peers: Record<string, Timing> = {};
     if (torch) {
       for (const r of python('torch_step.py', [String(N), String(B), String(T), String(reps), String(warmup)], PY_ENV))
-        peers[String(r['variant'])] = { median: Number(r['ms']), min: Number(r['min']) };
+        peers[String(r['variant'])] = { median: Number(r['ms']), min: Number(r['min']), cpuMin: Number(r['cpuMin']) };
       for (const r of python(
         'numpy_step.py',
         [String(N), String(B), String(T), String(reps), String(warmup)],
         numpyEnv(),
       )) {
         if (r['gflops'] !== undefined) peak = Math.max(peak ?? 0, Number(r['gflops']));
-        else peers[String(r['variant'])] = { median: Number(r['ms']), min: Number(r['min']) };
+        else
+          peers[String(r['variant'])] = { median: Number(r['ms']), min: Number(r['min']), cpuMin: Number(r['cpuMin']) };
       }
     }
     const rnn = peers['torch.nn.RNN'];
@@ -225,11 +280,18 @@ const suite: BenchSuite = async ({ quick }) => {
         unit: 'ms',
         note: `min ${ms.min.toFixed(1)} ms, ${rate(ms.min)}${ms.wait !== undefined ? `, run-queue wait ${(100 * ms.wait).toFixed(0)}% of wall` : ''}`,
       };
+      if (who.startsWith('ours fused wasm') && who.endsWith('1 thread')) {
+        const c = ceilings[who.includes('plain-SIMD') ? 'simd' : kernelVariant()];
+        if (c !== undefined) r.note += `, ${((100 * flop) / ms.min / 1e6 / c).toFixed(0)}% of its build's tile ceiling`;
+      }
       if (rnn !== undefined) {
         r.peer = 'torch.nn.RNN 1 thr (min/min)';
         r.ratio = ms.min / rnn.min;
         if (loop !== undefined) r.note += `; x${(ms.min / loop.min).toFixed(2)} torch loop`;
         if (np !== undefined) r.note += `; x${(ms.min / np.min).toFixed(2)} numpy`;
+        // The pool's CPU time is spread over threads: CPU-time ratios only for one-thread variants.
+        if (!who.includes('threads') && ms.cpuMin !== undefined && rnn.cpuMin !== undefined)
+          r.note += `; CPU time per step ${ms.cpuMin.toFixed(1)} ms: x${(ms.cpuMin / rnn.cpuMin).toFixed(2)} nn.RNN${loop?.cpuMin !== undefined ? `, x${(ms.cpuMin / loop.cpuMin).toFixed(2)} torch loop` : ''}${np?.cpuMin !== undefined ? `, x${(ms.cpuMin / np.cpuMin).toFixed(2)} numpy` : ''} (CPU/CPU)`;
       }
       return r;
     };
@@ -246,6 +308,13 @@ const suite: BenchSuite = async ({ quick }) => {
         note: `min/min; target >= 1.7 on 2 cores; load average ${loadavg()[0]?.toFixed(1)}${all.wait !== undefined ? `; the ${pool.threads} threads waited ${(100 * all.wait).toFixed(0)}% of wall for a core${all.wait > 0.3 ? ' (the machine is busy: this ratio measures the share of cores we got, not the pool)' : ''}` : ''}${all.busiest !== undefined ? `; busiest thread ${all.busiest.toFixed(1)} ms CPU per step, i.e. ${(one.min / all.busiest).toFixed(2)}x if each thread had its own core (an estimate, not a measurement)` : ''}`,
       });
   }
+  rows.push({
+    suite: 'trainer',
+    name: `fused kernel build used by the trainer: ${kernelVariant()} SIMD`,
+    value: kernelVariant() === 'relaxed' ? 1 : 0,
+    unit: 'relaxed',
+    note: 'relaxed = one fused multiply-add per multiply-add (f32x4.relaxed_madd); CORTEXFLOW_KERNEL=simd forces the plain build',
+  });
   if (peak !== undefined)
     rows.push({
       suite: 'trainer',

@@ -4,12 +4,14 @@ Trains the Keras form of the CTRNN (alpha = 1: torch.nn.RNN tanh without recurre
 readout with bias) on the same .npy data, from the same initial weights (written by ttc.ts), with
 the same recipe and, when the batch file is there, the same batch sequence: Keras 2 Adam (lr / (1 + decay * iteration), eps added to sqrt(v)), fixed trial set
 shuffled each epoch, masked MSE, optional global-norm clipping. Every `criterionEvery` steps the
-criterion is checked on the probe with the same response windows (meta.json). One thread.
+criterion is checked on the probe with the same response windows (meta.json). One thread, or
+CORTEXFLOW_TTC_TORCH_THREADS threads.
 Prints one JSON line.
 
 usage: torch_ttc.py DIR N SEED RECIPE_JSON MAX_SECONDS
 """
 import json
+import os
 import resource
 import sys
 import time
@@ -17,7 +19,8 @@ import time
 import numpy as np
 import torch
 
-torch.set_num_threads(1)
+THREADS = int(os.environ.get("CORTEXFLOW_TTC_TORCH_THREADS", "1"))
+torch.set_num_threads(THREADS)
 
 
 def main():
@@ -127,7 +130,7 @@ def main():
                 break
     secs = time.perf_counter() - t0
     print(json.dumps({"side": "torch", "N": N, "seed": seed, "met": met, "steps": last["step"] if met else it, "seconds": secs,
-                      "last": last, "batches": "ours" if batches is not None else "own", "maxRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": torch.__version__}))
+                      "last": last, "batches": "ours" if batches is not None else "own", "maxRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "threads": THREADS, "torch": torch.__version__}))
 
 
 if __name__ == "__main__":

@@ -117,5 +117,6 @@ process.stdout.write(
     last,
     failing,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
+    threads: pool?.threads ?? 1,
   }) + '\n',
 );

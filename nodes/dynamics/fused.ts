@@ -9,10 +9,19 @@
  *
  * Units are padded to a multiple of 8 (the register tile's width) and chunks to CHUNK_ROWS rows with
  * zero weights, zero inputs and zero mask, so the padding never reaches a real number.
+ *
+ * Two builds of the same source: relaxed SIMD (one fused multiply-add per multiply-add: ~1.2x the
+ * plain build's speed where the CPU has FMA) and plain 128-bit SIMD. {@link kernelVariant} picks one
+ * per process; every thread of a process uses the same one (the pool passes it to its workers), so
+ * thread counts still give bit-identical numbers. The two builds differ from each other in rounding
+ * only (float32 ulps), as any two BLAS builds do.
  */
 import type { Activation } from '../ports/model.ts';
 import { catRows, thetaLength, type Shape } from '../train/layout.ts';
-import { CTRNN_WASM_BASE64 } from './ctrnn-wasm.ts';
+import { CTRNN_RELAXED_WASM_BASE64, CTRNN_WASM_BASE64 } from './ctrnn-wasm.ts';
+
+/** Rows per block of the weight-gradient product (KB in assembly/ctrnn.ts): sizes its packing scratch. */
+const KB = 256;
 
 /** Rows (samples) per chunk: fixed, so results do not depend on how many threads share a batch. */
 export const CHUNK_ROWS = 16;
@@ -25,27 +34,82 @@ export interface KernelConfig extends Shape {
 
 const ACT: Record<Activation, number> = { tanh: 0, relu: 1, sigmoid: 2, softplus: 3 };
 
+/** Which build of the kernel: `relaxed` (relaxed SIMD, fused multiply-add) or `simd` (plain 128-bit SIMD). */
+export type KernelVariant = 'relaxed' | 'simd';
+
 interface Exports {
   memory: WebAssembly.Memory;
+  pack(K: number, Np: number, B: number, ldb: number, Bp: number): void;
   heapBase(): number;
   forward(...a: number[]): void;
   readout(...a: number[]): number;
   backward(...a: number[]): void;
 }
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+const compiled = new Map<KernelVariant, Promise<WebAssembly.Module>>();
 
-function wasmBytes(): Uint8Array<ArrayBuffer> {
-  const s = atob(CTRNN_WASM_BASE64);
+function wasmBytes(v: KernelVariant): Uint8Array<ArrayBuffer> {
+  const s = atob(v === 'relaxed' ? CTRNN_RELAXED_WASM_BASE64 : CTRNN_WASM_BASE64);
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
   return b;
 }
 
-/** The compiled module (compiled once per thread). */
-export function kernelModule(): Promise<WebAssembly.Module> {
-  compiled ??= WebAssembly.compile(wasmBytes());
-  return compiled;
+let relaxedOk: boolean | undefined;
+
+/**
+ * Whether this engine runs the relaxed-SIMD build. Browsers with V8 >= 11.4 (Chrome 114) have relaxed
+ * SIMD on; Node 20's V8 (11.3) has it behind --experimental-wasm-relaxed-simd, which is turned on here
+ * before validating (V8 flags are process-wide, so worker threads see it too).
+ */
+export function relaxedSimd(): boolean {
+  if (relaxedOk !== undefined) return relaxedOk;
+  const relaxed = wasmBytes('relaxed');
+  if (!WebAssembly.validate(relaxed) && typeof process !== 'undefined' && process.versions?.node !== undefined) {
+    // node:v8 without a static import, so bundlers never see it.
+    const v8 = (
+      process as unknown as { getBuiltinModule?: (m: string) => { setFlagsFromString?: (f: string) => void } }
+    ).getBuiltinModule?.('node:v8');
+    v8?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
+  }
+  relaxedOk = WebAssembly.validate(relaxed);
+  return relaxedOk;
+}
+
+/**
+ * The build to use: `choice` (CORTEXFLOW_KERNEL in Node by default) = `simd` or `relaxed` forces
+ * one; unset or empty, relaxed SIMD where this engine runs it ({@link relaxedSimd}), else plain SIMD.
+ * Throws on any other value, or on `relaxed` where it cannot run.
+ */
+export function kernelVariant(
+  choice: string | undefined = typeof process !== 'undefined' ? process.env?.['CORTEXFLOW_KERNEL'] : undefined,
+): KernelVariant {
+  if (choice !== undefined && choice !== '' && choice !== 'simd' && choice !== 'relaxed')
+    throw new Error(
+      `CORTEXFLOW_KERNEL = "${choice}": use "relaxed" (fused multiply-add) or "simd" (plain SIMD), or unset it`,
+    );
+  if (choice === 'simd') return 'simd';
+  const ok = relaxedSimd();
+  if (choice === 'relaxed' && !ok)
+    throw new Error(
+      'CORTEXFLOW_KERNEL = "relaxed", but this WebAssembly engine has no relaxed SIMD: unset it or set it to "simd"',
+    );
+  return ok ? 'relaxed' : 'simd';
+}
+
+/** The compiled module of a build (compiled once per thread). */
+export function kernelModule(v: KernelVariant = kernelVariant()): Promise<WebAssembly.Module> {
+  let m = compiled.get(v);
+  if (!m) {
+    // Also what turns Node 20's relaxed-SIMD flag on when a build is asked for by name.
+    if (v === 'relaxed' && !relaxedSimd())
+      return Promise.reject(
+        new Error('the relaxed-SIMD kernel was asked for, but this WebAssembly engine has no relaxed SIMD'),
+      );
+    m = WebAssembly.compile(wasmBytes(v));
+    compiled.set(v, m);
+  }
+  return m;
 }
 
 /** Number of chunks of a batch of B rows. */
@@ -78,13 +142,18 @@ export class CtrnnKernel {
   private f32: Float32Array;
   private readonly act: number;
   // byte offsets of the fixed part
-  private readonly p: Record<'WT' | 'W' | 'WinT' | 'bvec' | 'Wout' | 'bOut' | 'dWT' | 'dWinT' | 'db' | 'dWout' | 'dbOut', number>;
+  private readonly p: Record<
+    'WT' | 'W' | 'WTp' | 'Wp' | 'PK' | 'WinT' | 'bvec' | 'Wout' | 'bOut' | 'dWT' | 'dWinT' | 'db' | 'dWout' | 'dbOut',
+    number
+  >;
   private top: number;
   private t = 0;
   private q: Record<'X' | 'Y' | 'M' | 'noise' | 'H' | 'A' | 'DY' | 'Yhat' | 'G' | 'G2', number> | undefined;
 
   private constructor(
     readonly c: KernelConfig,
+    /** The build this instance runs. */
+    readonly variant: KernelVariant,
     instance: WebAssembly.Instance,
   ) {
     this.ex = instance.exports as unknown as Exports;
@@ -101,6 +170,9 @@ export class CtrnnKernel {
     this.p = {
       WT: take(Np * Np),
       W: take(Np * Np),
+      WTp: take(Np * Np),
+      Wp: take(Np * Np),
+      PK: take(2 * KB * Np),
       WinT: take(I * Np),
       bvec: take(Np),
       Wout: take(O * Np),
@@ -116,16 +188,19 @@ export class CtrnnKernel {
     this.f32 = new Float32Array(this.ex.memory.buffer);
   }
 
-  /** A kernel for this configuration (compiles the module on first use in this thread). */
-  static async create(c: KernelConfig): Promise<CtrnnKernel> {
-    const instance = await WebAssembly.instantiate(await kernelModule(), {
+  /**
+   * A kernel for this configuration (compiles the module on first use in this thread), of build
+   * `variant` (default: {@link kernelVariant}; a pool passes its own to its workers).
+   */
+  static async create(c: KernelConfig, variant: KernelVariant = kernelVariant()): Promise<CtrnnKernel> {
+    const instance = await WebAssembly.instantiate(await kernelModule(variant), {
       env: {
         abort: () => {
           throw new Error('ctrnn kernel aborted');
         },
       },
     });
-    return new CtrnnKernel(c, instance);
+    return new CtrnnKernel(c, variant, instance);
   }
 
   private ensure(bytes: number): void {
@@ -180,6 +255,8 @@ export class CtrnnKernel {
         m[wt + j * Np + i] = v;
         m[w + i * Np + j] = v;
       }
+    this.ex.pack(Np, Np, WT, Np * 4, this.p.WTp);
+    this.ex.pack(Np, Np, W, Np * 4, this.p.Wp);
     for (let k = 0; k < I; k++) m.set(theta.subarray((N + k) * N, (N + k + 1) * N), WinT / 4 + k * Np);
     if (bias) m.set(theta.subarray((N + I) * N, (N + I + 1) * N), bvec / 4);
     const o1 = catRows(this.c) * N;
@@ -209,16 +286,36 @@ export class CtrnnKernel {
       }
       if (b.noise) {
         for (let r = 0; r < n; r++)
-          m.set(b.noise.subarray(((t * B + lo + r) * N), (t * B + lo + r + 1) * N), q.noise / 4 + (t * C + r) * Np);
+          m.set(b.noise.subarray((t * B + lo + r) * N, (t * B + lo + r + 1) * N), q.noise / 4 + (t * C + r) * Np);
         if (pad) m.fill(0, q.noise / 4 + (t * C + n) * Np, q.noise / 4 + (t + 1) * C * Np);
       }
     }
     return q;
   }
 
+  /** Whether forward() writes the activations to H alone: they are the states (alpha = 1, no noise). */
+  private alias(noise: boolean): number {
+    return Math.fround(this.c.alpha) === 1 && !noise ? 1 : 0;
+  }
+
   private runForward(q: NonNullable<CtrnnKernel['q']>, T: number, noise: boolean): void {
     const { p } = this;
-    this.ex.forward(T, CHUNK_ROWS, this.Np, this.c.I, this.act, this.c.alpha, p.WT, p.WinT, p.bvec, q.X, noise ? q.noise : 0, q.H, q.A);
+    this.ex.forward(
+      T,
+      CHUNK_ROWS,
+      this.Np,
+      this.c.I,
+      this.act,
+      this.c.alpha,
+      this.alias(noise),
+      p.WTp,
+      p.WinT,
+      p.bvec,
+      q.X,
+      noise ? q.noise : 0,
+      q.H,
+      q.A,
+    );
   }
 
   /**
@@ -235,7 +332,30 @@ export class CtrnnKernel {
     this.runForward(q, T, b.noise !== undefined);
     const R = T * CHUNK_ROWS;
     const loss = this.ex.readout(R, Np, O, q.H, p.Wout, p.bOut, 0, q.Y, q.M, q.DY, scale);
-    this.ex.backward(T, CHUNK_ROWS, Np, I, O, this.act, this.c.alpha, p.W, p.Wout, q.X, q.H, q.A, q.DY, q.G, q.G2, p.dWT, p.dWinT, p.db, p.dWout, p.dbOut);
+    this.ex.backward(
+      T,
+      CHUNK_ROWS,
+      Np,
+      I,
+      O,
+      this.act,
+      this.c.alpha,
+      this.alias(b.noise !== undefined),
+      p.Wp,
+      p.Wout,
+      q.X,
+      q.H,
+      q.A,
+      q.DY,
+      q.G,
+      q.G2,
+      p.PK,
+      p.dWT,
+      p.dWinT,
+      p.db,
+      p.dWout,
+      p.dbOut,
+    );
     const m = this.f32;
     for (let j = 0; j < N; j++) grad.set(m.subarray(p.dWT / 4 + j * Np, p.dWT / 4 + j * Np + N), j * N);
     for (let k = 0; k < I; k++) grad.set(m.subarray(p.dWinT / 4 + k * Np, p.dWinT / 4 + k * Np + N), (N + k) * N);
@@ -282,7 +402,13 @@ export function lossDenominator(M: Float32Array, O: number): number {
  * The batch's loss and gradient from its chunks' (`losses[c]`, `grads` = chunk c at c * L), summed in
  * chunk order in float64: the same numbers whichever thread computed which chunk.
  */
-export function sumChunks(losses: ArrayLike<number>, grads: Float32Array, chunks: number, L: number, denom: number): { loss: number; grad: Float32Array } {
+export function sumChunks(
+  losses: ArrayLike<number>,
+  grads: Float32Array,
+  chunks: number,
+  L: number,
+  denom: number,
+): { loss: number; grad: Float32Array } {
   const acc = new Float64Array(L);
   let loss = 0;
   for (let c = 0; c < chunks; c++) {
@@ -295,24 +421,46 @@ export function sumChunks(losses: ArrayLike<number>, grads: Float32Array, chunks
   return { loss: denom > 0 ? loss / denom : 0, grad };
 }
 
+const chunkGrads = new WeakMap<CtrnnKernel, Float32Array>();
+
 /** Loss and gradient of a whole batch on this thread (chunk by chunk, summed in chunk order). */
-export function fusedLossAndGrad(k: CtrnnKernel, theta: Float32Array, b: KernelBatch & { Y: Float32Array; M: Float32Array }): { loss: number; grad: Float32Array } {
+export function fusedLossAndGrad(
+  k: CtrnnKernel,
+  theta: Float32Array,
+  b: KernelBatch & { Y: Float32Array; M: Float32Array },
+): { loss: number; grad: Float32Array } {
   const L = thetaLength(k.c);
   const denom = lossDenominator(b.M, k.c.O);
   const chunks = chunkCount(b.B);
   if (denom === 0) return { loss: 0, grad: new Float32Array(L) };
   k.setTheta(theta);
-  const grads = new Float32Array(chunks * L);
+  // Kept between calls: a fresh 2.6 MB array per step (N = 200, B = 256) costs page faults.
+  let grads = chunkGrads.get(k);
+  if (!grads || grads.length < chunks * L) {
+    grads = new Float32Array(chunks * L);
+    chunkGrads.set(k, grads);
+  }
   const losses = new Float64Array(chunks);
   for (let c = 0; c < chunks; c++) {
     const lo = c * CHUNK_ROWS;
-    losses[c] = k.chunkLossAndGrad(b, lo, Math.min(b.B, lo + CHUNK_ROWS), 2 / denom, grads.subarray(c * L, (c + 1) * L));
+    losses[c] = k.chunkLossAndGrad(
+      b,
+      lo,
+      Math.min(b.B, lo + CHUNK_ROWS),
+      2 / denom,
+      grads.subarray(c * L, (c + 1) * L),
+    );
   }
   return sumChunks(losses, grads, chunks, L, denom);
 }
 
 /** Outputs (and optionally states) of a whole batch, no loss. */
-export function fusedForward(k: CtrnnKernel, theta: Float32Array, b: KernelBatch, hidden = false): { y: Float32Array; hidden?: Float32Array } {
+export function fusedForward(
+  k: CtrnnKernel,
+  theta: Float32Array,
+  b: KernelBatch,
+  hidden = false,
+): { y: Float32Array; hidden?: Float32Array } {
   const { T, B } = b;
   k.setTheta(theta);
   const y = new Float32Array(T * B * k.c.O);

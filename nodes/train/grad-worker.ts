@@ -4,7 +4,7 @@
  * loss and gradient into its slot of the shared result buffers. Bootstrapped by grad-worker-node.ts
  * (worker_threads) or grad-worker-web.ts (Web Worker).
  */
-import { CHUNK_ROWS, CtrnnKernel, type KernelConfig } from '../dynamics/fused.ts';
+import { CHUNK_ROWS, CtrnnKernel, type KernelConfig, type KernelVariant } from '../dynamics/fused.ts';
 import { thetaLength } from './layout.ts';
 
 /** The shared buffers of one batch shape (T, B). */
@@ -23,7 +23,7 @@ export interface PoolBuffers {
 }
 
 export type WorkerRequest =
-  | { kind: 'init'; cfg: KernelConfig }
+  | { kind: 'init'; cfg: KernelConfig; variant: KernelVariant }
   | { kind: 'buffers'; buffers: PoolBuffers }
   | { kind: 'run'; chunks: number; scale: number; noise: boolean };
 export type WorkerReply = { kind: 'ready' } | { kind: 'done'; chunks: number } | { kind: 'error'; message: string };
@@ -83,7 +83,7 @@ export function workerHandler(reply: (r: WorkerReply) => void): (m: WorkerReques
     void (async () => {
       try {
         if (m.kind === 'init') {
-          kernel = await CtrnnKernel.create(m.cfg);
+          kernel = await CtrnnKernel.create(m.cfg, m.variant);
           reply({ kind: 'ready' });
         } else if (m.kind === 'buffers') {
           views = poolViews(m.buffers);

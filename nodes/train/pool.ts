@@ -160,7 +160,7 @@ export async function gradientPool(
   const remotes: Remote[] = [];
   try {
     for (let i = 0; i < threads - 1; i++) remotes.push(new Remote(env.platform === 'node' ? await nodeWorker() : webWorker()));
-    await Promise.all(remotes.map((r) => r.ask({ kind: 'init', cfg })));
+    await Promise.all(remotes.map((r) => r.ask({ kind: 'init', cfg, variant: local.variant })));
   } catch (e) {
     await Promise.all(remotes.map((r) => r.port.terminate()));
     throw new Error(`gradient workers failed to start: ${e instanceof Error ? e.message : String(e)}`);

@@ -16,6 +16,8 @@ export interface KernelCase {
   curve1: number[];
   curve2: number[];
   threads2: number;
+  /** The kernel build that ran (relaxed SIMD in both Node and Chromium here). */
+  variant: string;
 }
 
 export async function kernelCase(platform: 'node' | 'browser'): Promise<KernelCase> {
@@ -60,5 +62,5 @@ export async function kernelCase(platform: 'node' | 'browser'): Promise<KernelCa
   } finally {
     await pool?.close();
   }
-  return { loss: r.loss, gradSum, curve1, curve2, threads2: pool?.threads ?? 1 };
+  return { loss: r.loss, gradSum, curve1, curve2, threads2: pool?.threads ?? 1, variant: k.variant };
 }

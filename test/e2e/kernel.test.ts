@@ -39,6 +39,9 @@ describe.skipIf(!run)('fused kernel in Chromium', () => {
     const inBrowser = await page.evaluate<KernelCase>(`import(${JSON.stringify(path)}).then((m) => m.kernelCase("browser"))`);
     const inNode = await kernelCase('node');
     expect(inBrowser.threads2).toBe(2);
+    // Both engines run the fused multiply-add build (Chromium by default, Node through the V8 flag).
+    expect(inBrowser.variant).toBe('relaxed');
+    expect(inNode.variant).toBe('relaxed');
     expect(inBrowser.loss).toBe(inNode.loss);
     expect(inBrowser.gradSum).toBe(inNode.gradSum);
     expect(inBrowser.curve1).toEqual(inNode.curve1);
