@@ -118,9 +118,16 @@ async function deriveRun(name: string, runDir: string): Promise<Derived['runs'][
     const o = runOutputs(runDir);
     return o ? { period: periodOf(o.y, (o.C - 1) * o.T, Math.round(o.T * 0.3), o.T - 20) } : {};
   }
-  if (name === 'multitask-context') {
+  if (MULTITASK.has(name)) {
     const f = join(runDir, 'fp', 'points.json');
-    return existsSync(f) ? { fixedPoints: fixedPointCounts(JSON.parse(readFileSync(f, 'utf8')) as FixedPoints) } : {};
+    const out: Derived['runs'][string] = existsSync(f)
+      ? { fixedPoints: fixedPointCounts(JSON.parse(readFileSync(f, 'utf8')) as FixedPoints) }
+      : {};
+    // E/I networks: weights that break Dale's law after training (dale.ei-stats has no headline numbers).
+    const ei = join(runDir, 'ei-after', 'stats.json');
+    if (existsSync(ei))
+      out.daleViolations = (JSON.parse(readFileSync(ei, 'utf8')) as { violations: { count: number } }).violations.count;
+    return out;
   }
   if (name === 'pruning-study') {
     const cf = join(runDir, 'prune', 'curve.json');
@@ -132,26 +139,48 @@ async function deriveRun(name: string, runDir: string): Promise<Derived['runs'][
   return {};
 }
 
+/** The 3-task sweeps (N = 200, N = 400, E/I): the same pipeline shape, the same derived numbers. */
+const MULTITASK = new Set<string>(['multitask-context', 'multitask-context-n400', 'multitask-context-dale']);
+const FP_NOTE =
+  'fixedPoints: fixed points found per constant input probed (zero input = the XOR context, context = 1 AND, context = -1 OR), by stability (fp/points.json)';
+const EI_NOTE = `${FP_NOTE}; daleViolations: weights of the trained W_rec whose sign breaks Dale's law (ei-after/stats.json)`;
+
 const DERIVED_NOTE: Record<string, string> = {
   'time-reproduction':
     "peakAfterOnset: steps from the pulse onset (50) to the output's maximum, in sim's pulse-present condition (sim/trajectories/y.npy)",
   oscillation:
     "period: mean spacing of the output's upward mean crossings over [0.3 T, T - 20) in sim's triggered condition (sim/trajectories/y.npy)",
-  'multitask-context':
-    'fixedPoints: fixed points found per constant input probed (zero input = the XOR context, context = 1 AND, context = -1 OR), by stability (fp/points.json)',
+  'multitask-context': FP_NOTE,
+  'multitask-context-n400': FP_NOTE,
+  'multitask-context-dale': EI_NOTE,
   'pruning-study':
     'prune: share of |W_rec| < 0.003 / < 0.0205 (train/model), distance per condition at each fraction and tolerance of the "all" curve (prune/curve.json)',
 };
 
-/** Only the params the prose quotes, of the pipeline file as it is now. */
-function pipelineParams(pipeline: string): Record<string, Record<string, unknown>> {
+/**
+ * Only the params the prose quotes, of the pipeline file as it is now, with the sweep's own
+ * `--set node.param=value` applied (the N = 400 sweep is the flagship file with net.units=400).
+ */
+function pipelineParams(pipeline: string, sets: string[] = []): Record<string, Record<string, unknown>> {
   if (!existsSync(pipeline)) return {};
   const doc = JSON.parse(readFileSync(pipeline, 'utf8')) as {
     nodes?: Array<{ id: string; params?: Record<string, unknown> }>;
   };
   const out: Record<string, Record<string, unknown>> = {};
   for (const n of doc.nodes ?? [])
-    if (['net', 'train', 'eigen', 'fp', 'prune'].includes(n.id)) out[n.id] = n.params ?? {};
+    if (['net', 'train', 'eigen', 'fp', 'prune'].includes(n.id)) out[n.id] = { ...(n.params ?? {}) };
+  for (const s of sets) {
+    const m = /^([^.=]+)\.([^=]+)=(.*)$/.exec(s);
+    const node = m ? out[m[1] as string] : undefined;
+    if (!m || !node) continue;
+    let v: unknown = m[3];
+    try {
+      v = JSON.parse(m[3] as string);
+    } catch {
+      // a bare string value, as `--set` takes it
+    }
+    node[m[2] as string] = v;
+  }
   return out;
 }
 
@@ -201,7 +230,7 @@ async function refreshSweep(name: (typeof SWEEP_NAMES)[number], live: string, re
     pipeline: plan.pipeline,
     sets: plan.sets ?? [],
     runs: rows,
-    origin: { dir: live, from, plan, planned: seeds * points, params: pipelineParams(plan.pipeline) },
+    origin: { dir: live, from, plan, planned: seeds * points, params: pipelineParams(plan.pipeline, plan.sets) },
   };
   writeJson(join(out, 'sweep.json'), { ...sweep, summary: describeColumns(rows) });
   writeFileSync(join(out, 'sweep.csv'), tableCsv(rows));
@@ -229,24 +258,29 @@ async function refreshSweep(name: (typeof SWEEP_NAMES)[number], live: string, re
   return true;
 }
 
+/** The columns of a 3-task sweep's figures (the document's rows). */
+const MULTITASK_COLUMNS = [
+  'eigen.spectrum.radius',
+  'eigen.spectrum.outside',
+  'eigen.spectrum.dominantFreqAtan2',
+  'wstats.stats.W_rec.mean',
+  'wstats.stats.W_rec.stdTimesSqrtN',
+  'wstats.stats.W_rec.skewness',
+  'wstats.stats.W_rec.excessKurtosis',
+  'pca.pca.top3',
+  'pca0.pca.top3',
+  'fp.points.points',
+  'prune.curve.all.maxFractionOk',
+  'prune.curve.random.maxFractionOk',
+  'train.history.steps',
+  'train.history.seconds',
+];
+
 /** The columns each sweep's committed figures show (the ones the document's rows are made of). */
 export const FIGURE_COLUMNS: Record<(typeof SWEEP_NAMES)[number], string[]> = {
-  'multitask-context': [
-    'eigen.spectrum.radius',
-    'eigen.spectrum.outside',
-    'eigen.spectrum.dominantFreqAtan2',
-    'wstats.stats.W_rec.mean',
-    'wstats.stats.W_rec.stdTimesSqrtN',
-    'wstats.stats.W_rec.skewness',
-    'wstats.stats.W_rec.excessKurtosis',
-    'pca.pca.top3',
-    'pca0.pca.top3',
-    'fp.points.points',
-    'prune.curve.all.maxFractionOk',
-    'prune.curve.random.maxFractionOk',
-    'train.history.steps',
-    'train.history.seconds',
-  ],
+  'multitask-context': MULTITASK_COLUMNS,
+  'multitask-context-n400': MULTITASK_COLUMNS,
+  'multitask-context-dale': MULTITASK_COLUMNS,
   'pruning-study': ['prune.curve.all.maxFractionOk', 'derived.prune.share0205'],
   'time-reproduction': ['derived.peakAfterOnset'],
   oscillation: ['derived.period'],
