@@ -96,6 +96,36 @@ export function fixedPointCounts(fp: Pick<FixedPoints, 'points' | 'inputs'>): Fi
   return out;
 }
 
+/** The parts of train/history.json that trainingCourse reads. */
+interface HistoryFile {
+  steps: number[];
+  loss: number[];
+  criterion?: Array<{ step: number; passed: number; total: number }>;
+}
+
+/** Best criterion check and lowest loss of a training history, with their steps. */
+export function trainingCourse(h: HistoryFile): NonNullable<Derived['runs'][string]['course']> {
+  let best = { step: NaN, passed: -1, total: NaN };
+  for (const c of h.criterion ?? []) if (c.passed > best.passed) best = c;
+  let minLoss = Infinity;
+  let minAt = NaN;
+  h.loss.forEach((l, i) => {
+    if (Number.isFinite(l) && l < minLoss) {
+      minLoss = l;
+      minAt = h.steps[i] ?? i;
+    }
+  });
+  return {
+    bestPassed: best.passed < 0 ? NaN : best.passed,
+    probeTrials: best.total,
+    bestPassedAt: best.step,
+    minLoss: Number.isFinite(minLoss) ? minLoss : NaN,
+    minLossAt: minAt,
+    lastLoss: h.loss[h.loss.length - 1] ?? NaN,
+    steps: h.steps[h.steps.length - 1] ?? h.loss.length,
+  };
+}
+
 // ---------------------------------------------------------------- live sweeps
 
 /** Output y [C, T, 1] of a run's simulation node. */
@@ -123,6 +153,9 @@ async function deriveRun(name: string, runDir: string): Promise<Derived['runs'][
     const out: Derived['runs'][string] = existsSync(f)
       ? { fixedPoints: fixedPointCounts(JSON.parse(readFileSync(f, 'utf8')) as FixedPoints) }
       : {};
+    // How training went (for runs that did not meet the criterion: how close they came, and when).
+    const hf = join(runDir, 'train', 'history.json');
+    if (existsSync(hf)) out.course = trainingCourse(JSON.parse(readFileSync(hf, 'utf8')) as HistoryFile);
     // E/I networks: weights that break Dale's law after training (dale.ei-stats has no headline numbers).
     const ei = join(runDir, 'ei-after', 'stats.json');
     if (existsSync(ei))
@@ -142,7 +175,8 @@ async function deriveRun(name: string, runDir: string): Promise<Derived['runs'][
 /** The 3-task sweeps (N = 200, N = 400, E/I): the same pipeline shape, the same derived numbers. */
 const MULTITASK = new Set<string>(['multitask-context', 'multitask-context-n400', 'multitask-context-dale']);
 const FP_NOTE =
-  'fixedPoints: fixed points found per constant input probed (zero input = the XOR context, context = 1 AND, context = -1 OR), by stability (fp/points.json)';
+  'fixedPoints: fixed points found per constant input probed (zero input = the XOR context, context = 1 AND, context = -1 OR), by stability (fp/points.json); ' +
+  'course: the best criterion check (probe trials within tolerance, of how many, at which step), the lowest and the last training loss and the steps trained (train/history.json; failed runs too)';
 const EI_NOTE = `${FP_NOTE}; daleViolations: weights of the trained W_rec whose sign breaks Dale's law (ei-after/stats.json)`;
 
 const DERIVED_NOTE: Record<string, string> = {
@@ -238,7 +272,9 @@ async function refreshSweep(name: (typeof SWEEP_NAMES)[number], live: string, re
     note: DERIVED_NOTE[name] ?? 'nothing derived: every number of this sweep is in sweep.json',
     runs: {},
   };
-  for (const r of rows) if (r.status === 'done') derived.runs[r.run] = await deriveRun(name, join(runsDir, r.run));
+  for (const r of rows)
+    if (r.status === 'done' || (r.status === 'failed' && MULTITASK.has(name)))
+      derived.runs[r.run] = await deriveRun(name, join(runsDir, r.run));
   writeJson(join(out, 'derived.json'), derived);
   // Figures of the numbers the document uses (a derived number is plotted like a column).
   const plotted = rows.map((r) => {

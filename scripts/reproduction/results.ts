@@ -60,6 +60,16 @@ export interface Derived {
       period?: number;
       prune?: PruneResult;
       fixedPoints?: FixedPointCounts;
+      /** 3-task sweeps: how training went (best criterion check, lowest and last loss, steps). */
+      course?: {
+        bestPassed: number;
+        probeTrials: number;
+        bestPassedAt: number;
+        minLoss: number;
+        minLossAt: number;
+        lastLoss: number;
+        steps: number;
+      };
       /** E/I sweeps: trained W_rec weights whose sign breaks Dale's law. */
       daleViolations?: number;
     }
