@@ -5,7 +5,7 @@
  * Every number comes from results/ (deterministic, like the rest of the document).
  */
 import type { SweepRow } from '../../cli/sweep.ts';
-import { against, fmt, ms, range, span, stats, words, wrapParagraph } from './format.ts';
+import { against, fmt, ms, range, span, stats, wrapParagraph } from './format.ts';
 import { planCommand, PLANS, type AuthorsCache, type Results, type ResultsSweep } from './results.ts';
 
 type Column = 'multitask-context' | 'multitask-context-n400' | 'multitask-context-dale';
@@ -66,6 +66,8 @@ export function scaleSection(res: Results): string {
   const theirs = (nets: AuthorsNet[], f: (a: AuthorsNet[]) => string): string =>
     nets.length ? f(nets) : 'not available';
   const short = (s: string): string => s.replace(/ \(.*/, '');
+  /** A second number in a cell: its mean ± std only, "n/a" when the column is missing. */
+  const sub = (s: string): string => (s === 'not run' ? 'n/a' : short(s));
 
   type Row = [string, (a: AuthorsNet[]) => string, (c: Column) => string];
   const table: Row[] = [
@@ -82,7 +84,7 @@ export function scaleSection(res: Results): string {
     [
       'W_rec spectral radius, trained (initial)',
       (a) => `${range(a.map((x) => x.radius[1]))} (${short(range(a.map((x) => x.radius[0])))})`,
-      (c) => `${ms(col(c, 'eigen.spectrum.radius'))} (${short(ms(col(c, 'eigen.spectrum.referenceRadius')))})`,
+      (c) => `${ms(col(c, 'eigen.spectrum.radius'))} (${sub(ms(col(c, 'eigen.spectrum.referenceRadius')))})`,
     ],
     [
       'eigenvalues with abs > 1.01, trained (initial)',
@@ -91,7 +93,7 @@ export function scaleSection(res: Results): string {
           a.map((x) => x.outside),
           0,
         ),
-      (c) => `${ms(col(c, 'eigen.spectrum.outside'), 1)} (${short(ms(col(c, 'eigen.spectrum.referenceOutside'), 1))})`,
+      (c) => `${ms(col(c, 'eigen.spectrum.outside'), 1)} (${sub(ms(col(c, 'eigen.spectrum.referenceOutside'), 1))})`,
     ],
     [
       'W_rec mean / std x sqrt(N) / skewness',
@@ -103,7 +105,7 @@ export function scaleSection(res: Results): string {
           ),
         )} / ${short(range(a.map((x) => x.stdSqrtN)))} / ${short(range(a.map((x) => x.skew)))}`,
       (c) =>
-        `${short(ms(col(c, 'wstats.stats.W_rec.mean'), 4))} / ${short(ms(col(c, 'wstats.stats.W_rec.stdTimesSqrtN')))} / ${short(ms(col(c, 'wstats.stats.W_rec.skewness')))}`,
+        `${sub(ms(col(c, 'wstats.stats.W_rec.mean'), 4))} / ${sub(ms(col(c, 'wstats.stats.W_rec.stdTimesSqrtN')))} / ${sub(ms(col(c, 'wstats.stats.W_rec.skewness')))}`,
     ],
     [
       'variance in the top 3 PCs, trained / untrained',
@@ -123,7 +125,7 @@ export function scaleSection(res: Results): string {
             ' %',
           ),
         )}`,
-      (c) => `${ms(col(c, 'pca.pca.top3'), 1, 100, ' %')} / ${short(ms(col(c, 'pca0.pca.top3'), 1, 100, ' %'))}`,
+      (c) => `${ms(col(c, 'pca.pca.top3'), 1, 100, ' %')} / ${sub(ms(col(c, 'pca0.pca.top3'), 1, 100, ' %'))}`,
     ],
     [
       'dominant eigenvalue frequency (cycles per step; 0 = real)',
@@ -155,7 +157,7 @@ export function scaleSection(res: Results): string {
           ),
         )})`,
       (c) =>
-        `${ms(fpOf(c, label, 'points'), 1)} (${short(ms(fpOf(c, label, 'stable'), 1))} / ${short(ms(fpOf(c, label, 'saddle'), 1))})`,
+        `${ms(fpOf(c, label, 'points'), 1)} (${sub(ms(fpOf(c, label, 'stable'), 1))} / ${sub(ms(fpOf(c, label, 'saddle'), 1))})`,
     ]),
     [
       'share of W_rec removable, every probe trial still right: smallest first / random',
@@ -176,7 +178,7 @@ export function scaleSection(res: Results): string {
           ),
         )}`,
       (c) =>
-        `${ms(col(c, 'prune.curve.all.maxFractionOk'), 1, 100, ' %')} / ${short(ms(col(c, 'prune.curve.random.maxFractionOk'), 1, 100, ' %'))}`,
+        `${ms(col(c, 'prune.curve.all.maxFractionOk'), 1, 100, ' %')} / ${sub(ms(col(c, 'prune.curve.random.maxFractionOk'), 1, 100, ' %'))}`,
     ],
     [
       'training steps to the criterion',
