@@ -173,7 +173,12 @@ async function deriveRun(name: string, runDir: string): Promise<Derived['runs'][
 }
 
 /** The 3-task sweeps (N = 200, N = 400, E/I): the same pipeline shape, the same derived numbers. */
-const MULTITASK = new Set<string>(['multitask-context', 'multitask-context-n400', 'multitask-context-dale']);
+const MULTITASK = new Set<string>([
+  'multitask-context',
+  'multitask-context-n400',
+  'multitask-context-n400-lr',
+  'multitask-context-dale',
+]);
 const FP_NOTE =
   'fixedPoints: fixed points found per constant input probed (zero input = the XOR context, context = 1 AND, context = -1 OR), by stability (fp/points.json); ' +
   'course: the best criterion check (probe trials within tolerance, of how many, at which step), the lowest and the last training loss and the steps trained (train/history.json; failed runs too)';
@@ -186,6 +191,7 @@ const DERIVED_NOTE: Record<string, string> = {
     "period: mean spacing of the output's upward mean crossings over [0.3 T, T - 20) in sim's triggered condition (sim/trajectories/y.npy)",
   'multitask-context': FP_NOTE,
   'multitask-context-n400': FP_NOTE,
+  'multitask-context-n400-lr': FP_NOTE,
   'multitask-context-dale': EI_NOTE,
   'pruning-study':
     'prune: share of |W_rec| < 0.003 / < 0.0205 (train/model), distance per condition at each fraction and tolerance of the "all" curve (prune/curve.json)',
@@ -316,6 +322,7 @@ const MULTITASK_COLUMNS = [
 export const FIGURE_COLUMNS: Record<(typeof SWEEP_NAMES)[number], string[]> = {
   'multitask-context': MULTITASK_COLUMNS,
   'multitask-context-n400': MULTITASK_COLUMNS,
+  'multitask-context-n400-lr': MULTITASK_COLUMNS,
   'multitask-context-dale': MULTITASK_COLUMNS,
   'pruning-study': ['prune.curve.all.maxFractionOk', 'derived.prune.share0205'],
   'time-reproduction': ['derived.peakAfterOnset'],

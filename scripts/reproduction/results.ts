@@ -141,6 +141,7 @@ export interface Results {
 export const SWEEP_NAMES = [
   'multitask-context',
   'multitask-context-n400',
+  'multitask-context-n400-lr',
   'multitask-context-dale',
   'pruning-study',
   'time-reproduction',
@@ -185,6 +186,13 @@ export const PLANS: Record<(typeof SWEEP_NAMES)[number], SweepPlan> = {
     pipeline: 'examples/multitask-context.json',
     seeds: '1..5',
     sets: ['net.units=400'],
+    workers: 1,
+    threads: 1,
+  },
+  'multitask-context-n400-lr': {
+    pipeline: 'examples/multitask-context.json',
+    seeds: '1..5',
+    sets: ['net.units=400', 'train.lr=0.0001'],
     workers: 1,
     threads: 1,
   },
