@@ -181,7 +181,7 @@ describe('reproduction document', () => {
       const flat = doc.replace(/\s+/g, ' ');
       expect(doc).toContain("## The 3-task scheme at N = 400, and with E/I networks (Dale's law)");
       expect(doc).toMatch(
-        /\| eigenvalues with abs > 1\.01, trained \(initial\) \| not available \| not run \| not available \| 9\.0 ± 0\.0 \(9\.0 to 9\.0, n = 1\) \(n\/a\) \| 5\.0 ± 0\.0/,
+        /\| eigenvalues with abs > 1\.01, trained \(initial\) \| not available \| not run \| not available \| 9\.0 ± 0\.0 \(9\.0 to 9\.0, n = 1\) \(n\/a\) \| not run \| 5\.0 ± 0\.0/,
       );
       expect(flat).toContain(
         '2 of 5 planned runs finished, gathered while the sweep ran: 1 met the criterion, 0 stopped at maxSteps without it, 1 failed.',
