@@ -302,7 +302,11 @@ function scaleComments(res: Results, rows: Record<Column, Rows>, a200: AuthorsNe
           a400.map((a) => a.pca[0]),
           1,
           100,
-        )} %). The authors' N = 400 nets were kept after 4-5 epochs, ours trained to the criterion.`
+        )} %). The authors' N = 400 nets were kept after 4-5 epochs of 45,150 trials (about 180,000-225,000 trials seen),` +
+        ` ours at the criterion after ${span(
+          col(c, 'train.history.steps').map((x) => x * num(train['batchSize'])),
+          0,
+        )} trials (steps x batch ${String(train['batchSize'])}): ours saw far fewer trials, so more training does not explain a larger radius.`
       : " None met the criterion, so this column has no trained-network numbers to set against the authors' N = 400 nets.";
     const few =
       done.length + failed.length < 5
@@ -324,11 +328,15 @@ function scaleComments(res: Results, rows: Record<Column, Rows>, a200: AuthorsNe
         (res.sweeps['multitask-context-n400-lr']
           ? ` With the authors' lr 1e-4 (everything else the same) ${low.met.length} of ${low.done.length + low.failed.length} met the criterion` +
             (low.met.length > 0 && low.failed.length === 0
-              ? ': the smaller step is enough at N = 400, which supports this explanation.'
+              ? ': consistent with this explanation (a few seeds, not a proof).'
               : low.met.length > 0
                 ? '; the smaller step helps but does not remove the failures.'
                 : ': the smaller step alone does not fix it.')
-          : " Not yet tested: the authors' lr 1e-4 at N = 400."),
+          : " Not yet tested: the authors' lr 1e-4 at N = 400.") +
+        (flag.done.length + flag.failed.length < (res.sweeps['multitask-context-n400']?.sweep.origin.planned ?? 0) &&
+        res.sweeps['multitask-context-n400-lr']
+          ? " The flagship-recipe sweep was stopped after these runs to spend the machine's time on the lr 1e-4 one."
+          : ''),
     );
   const dale = res.sweeps['multitask-context-dale']?.sweep;
   if (!dale)
