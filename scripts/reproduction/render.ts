@@ -441,7 +441,8 @@ ${gridTable('delay-sweep', 'task.memGap', 'delay (steps)', AUTHORS_DELAY)}
 ${gridTable('size-sweep', 'net.units', 'N', AUTHORS_SIZE)}
 ${legacy?.comments['delay-size'] && !R('delay-sweep') && !R('size-sweep') ? `\n### What the two sweeps said (${legacy.date})\n\n${wrapBullets(legacyComment('delay-size', ['delay-sweep', 'size-sweep']))}\n` : ''}`;
 
-  const figures = SWEEP_NAMES.filter((n) => R(n))
+  // A sweep whose runs all failed has no figure (its folder holds none).
+  const figures = SWEEP_NAMES.filter((n) => doneRows(R(n)).length > 0)
     .map((n) => `[results/${n}/figures/](../results/${n}/figures/)`)
     .join(', ');
 
