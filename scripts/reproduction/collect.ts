@@ -96,6 +96,36 @@ export function fixedPointCounts(fp: Pick<FixedPoints, 'points' | 'inputs'>): Fi
   return out;
 }
 
+/** The parts of train/history.json that trainingCourse reads. */
+interface HistoryFile {
+  steps: number[];
+  loss: number[];
+  criterion?: Array<{ step: number; passed: number; total: number }>;
+}
+
+/** Best criterion check and lowest loss of a training history, with their steps. */
+export function trainingCourse(h: HistoryFile): NonNullable<Derived['runs'][string]['course']> {
+  let best = { step: NaN, passed: -1, total: NaN };
+  for (const c of h.criterion ?? []) if (c.passed > best.passed) best = c;
+  let minLoss = Infinity;
+  let minAt = NaN;
+  h.loss.forEach((l, i) => {
+    if (Number.isFinite(l) && l < minLoss) {
+      minLoss = l;
+      minAt = h.steps[i] ?? i;
+    }
+  });
+  return {
+    bestPassed: best.passed < 0 ? NaN : best.passed,
+    probeTrials: best.total,
+    bestPassedAt: best.step,
+    minLoss: Number.isFinite(minLoss) ? minLoss : NaN,
+    minLossAt: minAt,
+    lastLoss: h.loss[h.loss.length - 1] ?? NaN,
+    steps: h.steps[h.steps.length - 1] ?? h.loss.length,
+  };
+}
+
 // ---------------------------------------------------------------- live sweeps
 
 /** Output y [C, T, 1] of a run's simulation node. */
@@ -118,9 +148,19 @@ async function deriveRun(name: string, runDir: string): Promise<Derived['runs'][
     const o = runOutputs(runDir);
     return o ? { period: periodOf(o.y, (o.C - 1) * o.T, Math.round(o.T * 0.3), o.T - 20) } : {};
   }
-  if (name === 'multitask-context') {
+  if (MULTITASK.has(name)) {
     const f = join(runDir, 'fp', 'points.json');
-    return existsSync(f) ? { fixedPoints: fixedPointCounts(JSON.parse(readFileSync(f, 'utf8')) as FixedPoints) } : {};
+    const out: Derived['runs'][string] = existsSync(f)
+      ? { fixedPoints: fixedPointCounts(JSON.parse(readFileSync(f, 'utf8')) as FixedPoints) }
+      : {};
+    // How training went (for runs that did not meet the criterion: how close they came, and when).
+    const hf = join(runDir, 'train', 'history.json');
+    if (existsSync(hf)) out.course = trainingCourse(JSON.parse(readFileSync(hf, 'utf8')) as HistoryFile);
+    // E/I networks: weights that break Dale's law after training (dale.ei-stats has no headline numbers).
+    const ei = join(runDir, 'ei-after', 'stats.json');
+    if (existsSync(ei))
+      out.daleViolations = (JSON.parse(readFileSync(ei, 'utf8')) as { violations: { count: number } }).violations.count;
+    return out;
   }
   if (name === 'pruning-study') {
     const cf = join(runDir, 'prune', 'curve.json');
@@ -132,26 +172,55 @@ async function deriveRun(name: string, runDir: string): Promise<Derived['runs'][
   return {};
 }
 
+/** The 3-task sweeps (N = 200, N = 400, E/I): the same pipeline shape, the same derived numbers. */
+const MULTITASK = new Set<string>([
+  'multitask-context',
+  'multitask-context-n400',
+  'multitask-context-n400-lr',
+  'multitask-context-dale',
+]);
+const FP_NOTE =
+  'fixedPoints: fixed points found per constant input probed (zero input = the XOR context, context = 1 AND, context = -1 OR), by stability (fp/points.json); ' +
+  'course: the best criterion check (probe trials within tolerance, of how many, at which step), the lowest and the last training loss and the steps trained (train/history.json; failed runs too)';
+const EI_NOTE = `${FP_NOTE}; daleViolations: weights of the trained W_rec whose sign breaks Dale's law (ei-after/stats.json)`;
+
 const DERIVED_NOTE: Record<string, string> = {
   'time-reproduction':
     "peakAfterOnset: steps from the pulse onset (50) to the output's maximum, in sim's pulse-present condition (sim/trajectories/y.npy)",
   oscillation:
     "period: mean spacing of the output's upward mean crossings over [0.3 T, T - 20) in sim's triggered condition (sim/trajectories/y.npy)",
-  'multitask-context':
-    'fixedPoints: fixed points found per constant input probed (zero input = the XOR context, context = 1 AND, context = -1 OR), by stability (fp/points.json)',
+  'multitask-context': FP_NOTE,
+  'multitask-context-n400': FP_NOTE,
+  'multitask-context-n400-lr': FP_NOTE,
+  'multitask-context-dale': EI_NOTE,
   'pruning-study':
     'prune: share of |W_rec| < 0.003 / < 0.0205 (train/model), distance per condition at each fraction and tolerance of the "all" curve (prune/curve.json)',
 };
 
-/** Only the params the prose quotes, of the pipeline file as it is now. */
-function pipelineParams(pipeline: string): Record<string, Record<string, unknown>> {
+/**
+ * Only the params the prose quotes, of the pipeline file as it is now, with the sweep's own
+ * `--set node.param=value` applied (the N = 400 sweep is the flagship file with net.units=400).
+ */
+function pipelineParams(pipeline: string, sets: string[] = []): Record<string, Record<string, unknown>> {
   if (!existsSync(pipeline)) return {};
   const doc = JSON.parse(readFileSync(pipeline, 'utf8')) as {
     nodes?: Array<{ id: string; params?: Record<string, unknown> }>;
   };
   const out: Record<string, Record<string, unknown>> = {};
   for (const n of doc.nodes ?? [])
-    if (['net', 'train', 'eigen', 'fp', 'prune'].includes(n.id)) out[n.id] = n.params ?? {};
+    if (['net', 'train', 'eigen', 'fp', 'prune'].includes(n.id)) out[n.id] = { ...(n.params ?? {}) };
+  for (const s of sets) {
+    const m = /^([^.=]+)\.([^=]+)=(.*)$/.exec(s);
+    const node = m ? out[m[1] as string] : undefined;
+    if (!m || !node) continue;
+    let v: unknown = m[3];
+    try {
+      v = JSON.parse(m[3] as string);
+    } catch {
+      // a bare string value, as `--set` takes it
+    }
+    node[m[2] as string] = v;
+  }
   return out;
 }
 
@@ -201,7 +270,7 @@ async function refreshSweep(name: (typeof SWEEP_NAMES)[number], live: string, re
     pipeline: plan.pipeline,
     sets: plan.sets ?? [],
     runs: rows,
-    origin: { dir: live, from, plan, planned: seeds * points, params: pipelineParams(plan.pipeline) },
+    origin: { dir: live, from, plan, planned: seeds * points, params: pipelineParams(plan.pipeline, plan.sets) },
   };
   writeJson(join(out, 'sweep.json'), { ...sweep, summary: describeColumns(rows) });
   writeFileSync(join(out, 'sweep.csv'), tableCsv(rows));
@@ -209,7 +278,9 @@ async function refreshSweep(name: (typeof SWEEP_NAMES)[number], live: string, re
     note: DERIVED_NOTE[name] ?? 'nothing derived: every number of this sweep is in sweep.json',
     runs: {},
   };
-  for (const r of rows) if (r.status === 'done') derived.runs[r.run] = await deriveRun(name, join(runsDir, r.run));
+  for (const r of rows)
+    if (r.status === 'done' || (r.status === 'failed' && MULTITASK.has(name)))
+      derived.runs[r.run] = await deriveRun(name, join(runsDir, r.run));
   writeJson(join(out, 'derived.json'), derived);
   // Figures of the numbers the document uses (a derived number is plotted like a column).
   const plotted = rows.map((r) => {
@@ -229,24 +300,30 @@ async function refreshSweep(name: (typeof SWEEP_NAMES)[number], live: string, re
   return true;
 }
 
+/** The columns of a 3-task sweep's figures (the document's rows). */
+const MULTITASK_COLUMNS = [
+  'eigen.spectrum.radius',
+  'eigen.spectrum.outside',
+  'eigen.spectrum.dominantFreqAtan2',
+  'wstats.stats.W_rec.mean',
+  'wstats.stats.W_rec.stdTimesSqrtN',
+  'wstats.stats.W_rec.skewness',
+  'wstats.stats.W_rec.excessKurtosis',
+  'pca.pca.top3',
+  'pca0.pca.top3',
+  'fp.points.points',
+  'prune.curve.all.maxFractionOk',
+  'prune.curve.random.maxFractionOk',
+  'train.history.steps',
+  'train.history.seconds',
+];
+
 /** The columns each sweep's committed figures show (the ones the document's rows are made of). */
 export const FIGURE_COLUMNS: Record<(typeof SWEEP_NAMES)[number], string[]> = {
-  'multitask-context': [
-    'eigen.spectrum.radius',
-    'eigen.spectrum.outside',
-    'eigen.spectrum.dominantFreqAtan2',
-    'wstats.stats.W_rec.mean',
-    'wstats.stats.W_rec.stdTimesSqrtN',
-    'wstats.stats.W_rec.skewness',
-    'wstats.stats.W_rec.excessKurtosis',
-    'pca.pca.top3',
-    'pca0.pca.top3',
-    'fp.points.points',
-    'prune.curve.all.maxFractionOk',
-    'prune.curve.random.maxFractionOk',
-    'train.history.steps',
-    'train.history.seconds',
-  ],
+  'multitask-context': MULTITASK_COLUMNS,
+  'multitask-context-n400': MULTITASK_COLUMNS,
+  'multitask-context-n400-lr': MULTITASK_COLUMNS,
+  'multitask-context-dale': MULTITASK_COLUMNS,
   'pruning-study': ['prune.curve.all.maxFractionOk', 'derived.prune.share0205'],
   'time-reproduction': ['derived.peakAfterOnset'],
   oscillation: ['derived.period'],

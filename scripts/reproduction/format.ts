@@ -63,3 +63,17 @@ export function against(
   if (b < lo) return 'below';
   return 'overlaps';
 }
+
+/** Re-wrap a paragraph to `width` columns (markdown: one line break is a space). */
+export function wrapParagraph(text: string, width = 100): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of text.replace(/\s+/g, ' ').trim().split(' ')) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}

@@ -10,6 +10,7 @@ import { trialDistance } from '../../nodes/sim/metrics.ts';
 import type { SweepRow } from '../../cli/sweep.ts';
 import { against, fmt, ms, range, span, stats, words } from './format.ts';
 import { PLANS, SWEEP_NAMES, planCommand, type PruneResult, type Results, type ResultsSweep } from './results.ts';
+import { budgetParagraph, scaleSection } from './scale.ts';
 
 type Name = (typeof SWEEP_NAMES)[number];
 /** The constant inputs `analysis.fixed-points` probes at the context levels, and the task each level names. */
@@ -429,6 +430,8 @@ probe) at delay 25, ${flatAt(flat150)} at delay 150 (it hardly depends on the de
 VM, one run at a time beside other engineers' jobs (hence the spread);
 the sweeps took ${minutesOf('delay-sweep')} min (delay) and ${minutesOf('size-sweep')} min (size) in all.
 
+${budgetParagraph(res)}
+
 ### Delay sweep, N = 50
 
 ${gridTable('delay-sweep', 'task.memGap', 'delay (steps)', AUTHORS_DELAY)}
@@ -438,7 +441,8 @@ ${gridTable('delay-sweep', 'task.memGap', 'delay (steps)', AUTHORS_DELAY)}
 ${gridTable('size-sweep', 'net.units', 'N', AUTHORS_SIZE)}
 ${legacy?.comments['delay-size'] && !R('delay-sweep') && !R('size-sweep') ? `\n### What the two sweeps said (${legacy.date})\n\n${wrapBullets(legacyComment('delay-size', ['delay-sweep', 'size-sweep']))}\n` : ''}`;
 
-  const figures = SWEEP_NAMES.filter((n) => R(n))
+  // A sweep whose runs all failed has no figure (its folder holds none).
+  const figures = SWEEP_NAMES.filter((n) => doneRows(R(n)).length > 0)
     .map((n) => `[results/${n}/figures/](../results/${n}/figures/)`)
     .join(', ');
 
@@ -471,6 +475,8 @@ The distribution figures of each committed sweep (one point per network, box = q
 | quantity | authors' value | authors' networks, here | ours (mean ± std over seeds) |
 |---|---|---|---|
 ${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
+
+${wrapBullets(scaleSection(res))}
 
 ${sweepsDoc.trim()}
 

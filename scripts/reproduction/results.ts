@@ -17,6 +17,10 @@ export interface SweepPlan {
   sets?: string[];
   workers: number;
   nice?: boolean;
+  /** `--plugin` arguments the pipeline needs. */
+  plugins?: string[];
+  /** CORTEXFLOW_THREADS for the runs (threads of each run's trainer), when the sweep was pinned to it. */
+  threads?: number;
 }
 
 /** results/NAME/sweep.json: `cortexflow sweep`'s own sweep.json plus where it came from. */
@@ -51,7 +55,24 @@ export interface Derived {
   note: string;
   runs: Record<
     string,
-    { peakAfterOnset?: number; period?: number; prune?: PruneResult; fixedPoints?: FixedPointCounts }
+    {
+      peakAfterOnset?: number;
+      period?: number;
+      prune?: PruneResult;
+      fixedPoints?: FixedPointCounts;
+      /** 3-task sweeps: how training went (best criterion check, lowest and last loss, steps). */
+      course?: {
+        bestPassed: number;
+        probeTrials: number;
+        bestPassedAt: number;
+        minLoss: number;
+        minLossAt: number;
+        lastLoss: number;
+        steps: number;
+      };
+      /** E/I sweeps: trained W_rec weights whose sign breaks Dale's law. */
+      daleViolations?: number;
+    }
   >;
 }
 
@@ -119,6 +140,9 @@ export interface Results {
 /** The sweeps the document knows, in its order. */
 export const SWEEP_NAMES = [
   'multitask-context',
+  'multitask-context-n400',
+  'multitask-context-n400-lr',
+  'multitask-context-dale',
   'pruning-study',
   'time-reproduction',
   'oscillation',
@@ -158,6 +182,27 @@ export function readResults(dir: string): Results {
  */
 export const PLANS: Record<(typeof SWEEP_NAMES)[number], SweepPlan> = {
   'multitask-context': { pipeline: 'examples/multitask-context.json', seeds: '1..20', workers: 2, nice: true },
+  'multitask-context-n400': {
+    pipeline: 'examples/multitask-context.json',
+    seeds: '1..5',
+    sets: ['net.units=400'],
+    workers: 1,
+    threads: 1,
+  },
+  'multitask-context-n400-lr': {
+    pipeline: 'examples/multitask-context.json',
+    seeds: '1..5',
+    sets: ['net.units=400', 'train.lr=0.0001'],
+    workers: 1,
+    threads: 1,
+  },
+  'multitask-context-dale': {
+    pipeline: 'examples/plugin-dale-multitask.json',
+    seeds: '1..10',
+    plugins: ['plugins/dale'],
+    workers: 1,
+    threads: 1,
+  },
   'pruning-study': { pipeline: 'examples/pruning-study.json', seeds: '1..4', workers: 2 },
   'time-reproduction': { pipeline: 'examples/time-reproduction.json', seeds: '1..6', workers: 2 },
   oscillation: { pipeline: 'examples/oscillation.json', seeds: '1..2', workers: 2 },
@@ -182,5 +227,7 @@ export const PLANS: Record<(typeof SWEEP_NAMES)[number], SweepPlan> = {
 export function planCommand(p: SweepPlan, out: string): string {
   const grid = p.grid ? ` --grid ${p.grid}` : '';
   const sets = (p.sets ?? []).map((s) => ` --set ${s}`).join('');
-  return `${p.nice ? 'nice -n 5 ' : ''}cortexflow sweep ${p.pipeline} --seeds ${p.seeds}${grid} --workers ${p.workers} --out ${out}${sets}`;
+  const plugins = (p.plugins ?? []).map((s) => ` --plugin ${s}`).join('');
+  const env = p.threads === undefined ? '' : `CORTEXFLOW_THREADS=${p.threads} `;
+  return `${env}${p.nice ? 'nice -n 5 ' : ''}cortexflow sweep ${p.pipeline} --seeds ${p.seeds}${grid} --workers ${p.workers} --out ${out}${sets}${plugins}`;
 }

@@ -126,3 +126,39 @@ describe('example pipelines', () => {
       );
     });
 });
+
+describe('the E/I multitask example (plugin)', () => {
+  it(
+    'runs shortened with the Dale plugin: signs kept, start at radius 1, same analyses as the flagship',
+    { timeout: 120_000 },
+    async () => {
+      const name = 'plugin-dale-multitask';
+      const doc = read(name);
+      const flagship = read('multitask-context');
+      // The same scheme and analyses as the flagship, only the network differs (figure titles may say so).
+      const ids = (d: Doc) =>
+        d.nodes
+          .filter((n) => n.id !== 'net' && !n.type.startsWith('dale.'))
+          .map((n) => `${n.id}:${n.type}:${n.type.startsWith('plot.') ? '' : JSON.stringify(n.params)}`);
+      expect(ids(doc)).toEqual(ids(flagship));
+      const out = mkdtempSync(join(tmpdir(), `cortexflow-example-${name}-`));
+      const sets = [...shortened(doc), '--set', 'net.units=20'];
+      const r = await cli(['run', `examples/${name}.json`, '--plugin', 'plugins/dale', '--out', out, ...sets]);
+      expect(r.code, r.stderr.slice(-2000)).toBe(0);
+      const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+        status: string;
+        nodes: Record<string, { status: string; outputs: Record<string, { numbers?: Record<string, number> }> }>;
+      };
+      expect(m.status).toBe('done');
+      for (const n of doc.nodes) expect(m.nodes[n.id]?.status, `${name}.${n.id}`).toBe('done');
+      expect(m.nodes['eigen']?.outputs['spectrum']?.numbers?.['referenceRadius']).toBeCloseTo(1, 6);
+      const after = JSON.parse(readFileSync(join(out, 'ei-after', 'stats.json'), 'utf8')) as {
+        typesFrom: string;
+        violations: { count: number };
+      };
+      expect(after.typesFrom).toBe('constraints');
+      expect(after.violations.count).toBe(0);
+      expect(existsSync(join(out, 'report', 'report.html'))).toBe(true);
+    },
+  );
+});

@@ -102,6 +102,99 @@ describe('reproduction document', () => {
     expect(readFileSync(out, 'utf8')).toBe(doc);
   });
 
+  it(
+    'puts N = 400 and E/I sweeps beside N = 200, with how a failed run went and the Dale check',
+    { timeout: 120_000 },
+    () => {
+      const root = mkdtempSync(join(tmpdir(), 'cortexflow-repro-scale-'));
+      const sweeps = join(root, 'sweeps');
+      // N = 400: one run met the criterion, one diverged after nearly getting there.
+      writeRun(join(sweeps, 'multitask-context-n400', 'runs', 'seed-1'), 'done', 1.06, 9);
+      const failed = join(sweeps, 'multitask-context-n400', 'runs', 'seed-2');
+      mkdirSync(join(failed, 'train'), { recursive: true });
+      writeFileSync(
+        join(failed, 'manifest.json'),
+        JSON.stringify({
+          status: 'failed',
+          durationMs: 2_000_000,
+          overrides: ['net.units=400', 'net.seed=2'],
+          nodes: {
+            train: {
+              error: 'training diverged at step 1304: the gradient became NaN (exploding gradients); more',
+              outputs: { history: { numbers: { steps: 1303, seconds: 1430, finalLoss: 0.29 } } },
+            },
+          },
+        }),
+      );
+      writeFileSync(
+        join(failed, 'train', 'history.json'),
+        JSON.stringify({
+          steps: [1, 2, 3, 4],
+          loss: [0.3, 0.01, 0.2, 0.29],
+          criterion: [
+            { step: 2, passed: 33, total: 36 },
+            { step: 4, passed: 18, total: 36 },
+          ],
+        }),
+      );
+      // E/I: one run, its trained weights checked against Dale's law.
+      const ei = join(sweeps, 'multitask-context-dale', 'runs', 'seed-1');
+      writeRun(ei, 'done', 1.2, 5);
+      mkdirSync(join(ei, 'ei-after'), { recursive: true });
+      writeFileSync(join(ei, 'ei-after', 'stats.json'), JSON.stringify({ violations: { count: 0 } }));
+      const out = join(root, 'REPRODUCTION.md');
+      const results = join(root, 'results');
+      const r = spawnSync(
+        process.execPath,
+        [
+          'bin/tsx.mjs',
+          'scripts/reproduction.ts',
+          '--refresh',
+          '--sweeps',
+          sweeps,
+          '--skip-authors',
+          '--results',
+          results,
+          '--out',
+          out,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const derived = (n: string) =>
+        (
+          JSON.parse(readFileSync(join(results, n, 'derived.json'), 'utf8')) as {
+            runs: Record<string, Record<string, unknown>>;
+          }
+        ).runs;
+      expect(derived('multitask-context-n400')['seed-2']?.['course']).toEqual({
+        bestPassed: 33,
+        probeTrials: 36,
+        bestPassedAt: 2,
+        minLoss: 0.01,
+        minLossAt: 2,
+        lastLoss: 0.29,
+        steps: 4,
+      });
+      expect(derived('multitask-context-dale')['seed-1']?.['daleViolations']).toBe(0);
+      const doc = readFileSync(out, 'utf8');
+      const flat = doc.replace(/\s+/g, ' ');
+      expect(doc).toContain("## The 3-task scheme at N = 400, and with E/I networks (Dale's law)");
+      expect(doc).toMatch(
+        /\| eigenvalues with abs > 1\.01, trained \(initial\) \| not available \| not run \| not available \| 9\.0 ± 0\.0 \(9\.0 to 9\.0, n = 1\) \(n\/a\) \| not run \| 5\.0 ± 0\.0/,
+      );
+      expect(flat).toContain(
+        '2 of 5 planned runs finished, gathered while the sweep ran: 1 met the criterion, 0 stopped at maxSteps without it, 1 failed.',
+      );
+      expect(flat).toContain(
+        'seed-2 failed (training diverged at step 1304: the gradient became NaN): at best 33 of 36 probe trials right (first at step 2), lowest loss 0.0100 at step 2, last loss 0.2900.',
+      );
+      expect(flat).toContain("Weights breaking Dale's law after training: 0");
+      expect(doc).toContain('`multitask-context-dale`: 1 runs done of 10 planned');
+      expect(doc).toContain('--plugin plugins/dale');
+    },
+  );
+
   it("derives the peak after onset and the period from the runs' simulated outputs", { timeout: 120_000 }, () => {
     const root = mkdtempSync(join(tmpdir(), 'cortexflow-repro-derived-'));
     const sweep = (name: string, T: number, y: (t: number) => number): void => {
