@@ -41,7 +41,8 @@ function rowsOf(s: ResultsSweep | undefined): Rows {
 
 /** The gist of a failed run's error: without the node prefix, up to the first ';', ' (' or '. '. */
 export function errorGist(error: string | undefined): string {
-  const e = (error ?? 'no error recorded').replace(/^[\w.-]+: /, '');
+  // The trainer's own errors say what they are; another node's keep its id (which analysis failed).
+  const e = (error ?? 'no error recorded').replace(/^train: /, '');
   return (e.split(/; | \(|\. /)[0] ?? e).replace(/\|/g, '/');
 }
 
@@ -251,10 +252,14 @@ function scaleComments(res: Results, rows: Record<Column, Rows>, a200: AuthorsNe
           r.status === 'failed'
             ? `failed (${errorGist(r.error)})`
             : `reached maxSteps (${fmt(k?.steps ?? NaN, 0)}) without the criterion`;
-        if (!k) return ` ${r.run} ${how}.`;
+        const radius = num(r.values['eigen.spectrum.radius']);
+        const spectrum = Number.isFinite(radius)
+          ? ` Its W_rec ended at radius ${fmt(radius, 3)} with ${fmt(num(r.values['eigen.spectrum.outside']), 0)} eigenvalues outside |lambda| > 1.01.`
+          : '';
+        if (!k) return ` ${r.run} ${how}.${spectrum}`;
         return (
-          ` ${r.run} ${how}: at best ${fmt(k.bestPassed, 0)} of ${fmt(k.probeTrials, 0)} probe trials right (first at step ${fmt(k.bestPassedAt, 0)}),` +
-          ` lowest loss ${fmt(k.minLoss, 4)} at step ${fmt(k.minLossAt, 0)}, last loss ${fmt(k.lastLoss, 4)}.`
+          ` ${r.run} ${how}: trained ${fmt(k.steps, 0)} steps, at best ${fmt(k.bestPassed, 0)} of ${fmt(k.probeTrials, 0)} probe trials right (first at step ${fmt(k.bestPassedAt, 0)}),` +
+          ` lowest loss ${fmt(k.minLoss, 4)} at step ${fmt(k.minLossAt, 0)}, last loss ${fmt(k.lastLoss, 4)}.${spectrum}`
         );
       })
       .join('');
@@ -349,14 +354,16 @@ function scaleComments(res: Results, rows: Record<Column, Rows>, a200: AuthorsNe
     const oE = col('multitask-context-dale', 'eigen.spectrum.outside');
     const r2 = col('multitask-context', 'eigen.spectrum.radius');
     const o2 = col('multitask-context', 'eigen.spectrum.outside');
-    const viol = done.map((r) => num(res.sweeps['multitask-context-dale']?.derived?.runs[r.run]?.daleViolations));
+    const viol = [...done, ...failed].map((r) =>
+      num(res.sweeps['multitask-context-dale']?.derived?.runs[r.run]?.daleViolations),
+    );
     out.push(
       `- **E/I networks.** ${head('multitask-context-dale', dale)}${unmet('multitask-context-dale')}` +
         (met.length
           ? ` The ones that met it took ${span(col('multitask-context-dale', 'train.history.steps'), 0)} steps (unconstrained: ${span(col('multitask-context', 'train.history.steps'), 0)}).` +
             ` Trained W_rec radius ${span(rE, 3)} with ${span(oE, 0)} eigenvalues outside |lambda| > 1.01 (unconstrained: ${span(r2, 3)}, ${span(o2, 0)}).`
           : '') +
-        (done.length
+        (viol.some((x) => Number.isFinite(x))
           ? ` Weights breaking Dale's law after training: ${span(viol, 0)} (the projection keeps every sign).`
           : '') +
         ` Jarne & Caruso (2023) report that with the E/I constraint the non-dominant eigenvalues stay inside a circle of radius below 1` +

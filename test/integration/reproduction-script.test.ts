@@ -187,7 +187,7 @@ describe('reproduction document', () => {
         '2 of 5 planned runs finished, gathered while the sweep ran: 1 met the criterion, 0 stopped at maxSteps without it, 1 failed.',
       );
       expect(flat).toContain(
-        'seed-2 failed (training diverged at step 1304: the gradient became NaN): at best 33 of 36 probe trials right (first at step 2), lowest loss 0.0100 at step 2, last loss 0.2900.',
+        'seed-2 failed (training diverged at step 1304: the gradient became NaN): trained 4 steps, at best 33 of 36 probe trials right (first at step 2), lowest loss 0.0100 at step 2, last loss 0.2900.',
       );
       expect(flat).toContain("Weights breaking Dale's law after training: 0");
       expect(doc).toContain('`multitask-context-dale`: 1 runs done of 10 planned');
