@@ -19,9 +19,9 @@ import { downloadBlob } from './download.ts';
 import type { Example } from './examples.ts';
 import { BLOCK_MIME } from './palette.ts';
 
-export const AUTOSAVE_KEY = 'cortexflow.editor.autosave.v1';
-/** Where an autosave that could not be opened is kept, so that no later autosave overwrites it. */
-export const REFUSED_AUTOSAVE_KEY = `${AUTOSAVE_KEY}.refused`;
+import { AUTOSAVE_KEY, REFUSED_AUTOSAVE_KEY } from './autosave-keys.ts';
+
+export { AUTOSAVE_KEY, REFUSED_AUTOSAVE_KEY } from './autosave-keys.ts';
 
 /** What the store needs from the page. */
 export interface DocumentHost {

@@ -39,7 +39,8 @@ export interface ArchiveFile {
 
 /** SHA-256, hex, with Web Crypto (the editor's worker; Node has it too). */
 async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  // Web Crypto takes only ArrayBuffer-backed views (never a SharedArrayBuffer): copy one that may be shared.
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : new Uint8Array(data);
   const digest = await crypto.subtle.digest('SHA-256', bytes);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

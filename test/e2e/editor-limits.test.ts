@@ -17,9 +17,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { artifactDir, browserAvailable, launchBrowser } from './browser.ts';
-import { editorReady, openEditorPage, startEditor, type EditorServer } from '../../editor/testing.ts';
+import { editorReady, openEditorPage, startEditor, type EditorServer } from './editor-server.ts';
 import { encodePipeline } from '../../editor/src/share.ts';
-import { AUTOSAVE_KEY, REFUSED_AUTOSAVE_KEY } from '../../editor/src/document-store.ts';
+import { AUTOSAVE_KEY, REFUSED_AUTOSAVE_KEY } from '../../editor/src/autosave-keys.ts';
 import { MAX_DOCUMENT_DEPTH, MAX_NODES } from '../../core/limits.ts';
 
 const run = promisify(execFile);
