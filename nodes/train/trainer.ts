@@ -275,7 +275,7 @@ export async function trainModel(
       const res = finish(checkpoint.theta, s);
       throw new BlockError(
         `training diverged at step ${s + 1}: ${what}; ${last}. Likely cause: the learning rate (lr = ${o.lr}) is too high ` +
-          `for this network; lower it (e.g. ${o.lr / 10})${o.clipNorm > 0 ? ` (clipNorm = ${o.clipNorm} cannot help once the gradient overflows float32)` : ' or set clipNorm (e.g. 1)'}. The outputs hold the last good checkpoint (step ${checkpoint.step}).`,
+          `for this network; lower it (e.g. ${Number((o.lr / 10).toPrecision(3))})${o.clipNorm > 0 ? ` (clipNorm = ${o.clipNorm} cannot help once the gradient overflows float32)` : ' or set clipNorm (e.g. 1)'}. The outputs hold the last good checkpoint (step ${checkpoint.step}).`,
         { outputs: { model: res.model, history: res.history } },
       );
     }
