@@ -4,7 +4,7 @@
  * Henrici's departure from normality built on them.
  */
 import type { Eigenvalue } from '../ports/spectrum.ts';
-import { EPS, checkFinite } from './linalg-common.ts';
+import { DEFLATION_FLOOR, EPS, checkFinite } from './linalg-common.ts';
 import { linalgWasm } from './linalg-wasm.ts';
 
 /**
@@ -144,6 +144,10 @@ export function hessenbergEigenvalues(a: Float64Array, n: number, wr: Float64Arr
       for (l = nn; l >= 1; l--) {
         let s = Math.abs(A(l - 1, l - 1)) + Math.abs(A(l, l));
         if (s === 0) s = anorm;
+        // Never relative to less than a thousandth of the norm: blocks at rounding level (the exact
+        // zero rows of a relu network's Jacobian, perturbed by the reduction) would otherwise never
+        // deflate and the iteration would not converge.
+        s = Math.max(s, DEFLATION_FLOOR * anorm);
         if (Math.abs(A(l, l - 1)) <= EPS * s) {
           a[l * n + l - 1] = 0;
           break;

@@ -110,6 +110,9 @@ export function hqr(a: usize, n: i32, wr: usize, wi: usize): i32 {
       for (l = nn; l >= 1; l--) {
         let s = abs<f64>(ld(a + <usize>(l - 1) * rb + (<usize>(l - 1) << 3))) + abs<f64>(ld(a + <usize>l * rb + (<usize>l << 3)));
         if (s == 0) s = anorm;
+        // Never relative to less than a thousandth of the norm (DEFLATION_FLOOR in linalg-common.ts):
+        // rounding-level blocks, as in a relu network's Jacobian, must deflate.
+        if (s < 1e-3 * anorm) s = 1e-3 * anorm;
         if (abs<f64>(ld(a + <usize>l * rb + (<usize>(l - 1) << 3))) <= EPS * s) {
           st(a + <usize>l * rb + (<usize>(l - 1) << 3), 0);
           break;
