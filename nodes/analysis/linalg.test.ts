@@ -74,8 +74,8 @@ describe('linalg.wasm', () => {
   });
 
   it('committed bytes are what the AssemblyScript source builds to', () => {
-    const script = fileURLToPath(new URL('../../scripts/build-linalg-wasm.mjs', import.meta.url));
-    const out = execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+    const script = fileURLToPath(new URL('../../scripts/build-as-module.mjs', import.meta.url));
+    const out = execFileSync(process.execPath, [script, 'linalg', '--check'], { encoding: 'utf8' });
     expect(out).toContain('match');
   });
 });

@@ -28,8 +28,8 @@ describe('qr.wasm', () => {
   });
 
   it('committed bytes are what the AssemblyScript source builds to', () => {
-    const script = fileURLToPath(new URL('../../scripts/build-qr-wasm.mjs', import.meta.url));
-    const out = execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+    const script = fileURLToPath(new URL('../../scripts/build-as-module.mjs', import.meta.url));
+    const out = execFileSync(process.execPath, [script, 'qr', '--check'], { encoding: 'utf8' });
     expect(out).toContain('match');
   });
 

@@ -1,6 +1,6 @@
 // AssemblyScript source of linalg.wasm: the hot loops of the analyses' linear algebra, in WebAssembly
 // with 128-bit SIMD (two float64 per instruction). Built by `npm run build:linalg-wasm`
-// (scripts/build-linalg-wasm.mjs); the bytes are committed as linalg-wasm.generated.ts and a test
+// (scripts/build-as-module.mjs linalg); the bytes are committed as linalg-wasm.generated.ts and a test
 // checks that rebuilding gives the same bytes. The TypeScript reference of every kernel is in
 // ../linalg.ts (the same algorithms, used when WebAssembly cannot be compiled synchronously).
 //

@@ -2,7 +2,7 @@
 // (nodes/model/qr.ts), blocked the LAPACK way (dgeqrf + dorgqr, compact WY: H_k0 ... H_k0+NB-1 =
 // I - V T V^T) so that almost all of the work is two matrix products per panel, in WebAssembly with
 // 128-bit SIMD (two float64 per instruction). Built by `npm run build:qr-wasm`
-// (scripts/build-qr-wasm.mjs); the bytes are committed as qr-wasm.generated.ts and a test checks that
+// (scripts/build-as-module.mjs qr); the bytes are committed as qr-wasm.generated.ts and a test checks that
 // rebuilding gives the same bytes.
 //
 // Every SIMD loop runs across independent output entries (columns), never across the terms of one
