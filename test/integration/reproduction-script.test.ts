@@ -11,6 +11,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy } from '../../nodes/lib/npy.ts';
 
+/** `scripts/reproduction.ts --refresh` into `results` and `out`, with `args` (sweeps and authors). */
+function refresh(args: string[], results: string, out: string) {
+  return spawnSync(
+    process.execPath,
+    ['bin/tsx.mjs', 'scripts/reproduction.ts', '--refresh', ...args, '--results', results, '--out', out],
+    { encoding: 'utf8' },
+  );
+}
+
+/** The per-run numbers a refresh derived for sweep `name`. */
+function derivedRuns(results: string, name: string): Record<string, Record<string, unknown>> {
+  return (
+    JSON.parse(readFileSync(join(results, name, 'derived.json'), 'utf8')) as {
+      runs: Record<string, Record<string, unknown>>;
+    }
+  ).runs;
+}
+
 function writeSweep(dir: string, key: string, points: Array<[number, number, number[]]>): void {
   mkdirSync(dir, { recursive: true });
   const runs = points.map(([seed, v, [heldOut, probe]]) => ({
@@ -144,29 +162,9 @@ describe('reproduction document', () => {
       writeFileSync(join(ei, 'ei-after', 'stats.json'), JSON.stringify({ violations: { count: 0 } }));
       const out = join(root, 'REPRODUCTION.md');
       const results = join(root, 'results');
-      const r = spawnSync(
-        process.execPath,
-        [
-          'bin/tsx.mjs',
-          'scripts/reproduction.ts',
-          '--refresh',
-          '--sweeps',
-          sweeps,
-          '--skip-authors',
-          '--results',
-          results,
-          '--out',
-          out,
-        ],
-        { encoding: 'utf8' },
-      );
+      const r = refresh(['--sweeps', sweeps, '--skip-authors'], results, out);
       expect(r.status, r.stderr).toBe(0);
-      const derived = (n: string) =>
-        (
-          JSON.parse(readFileSync(join(results, n, 'derived.json'), 'utf8')) as {
-            runs: Record<string, Record<string, unknown>>;
-          }
-        ).runs;
+      const derived = (n: string) => derivedRuns(results, n);
       expect(derived('multitask-context-n400')['seed-2']?.['course']).toEqual({
         bestPassed: 33,
         probeTrials: 36,
@@ -214,30 +212,9 @@ describe('reproduction document', () => {
     sweep('oscillation', 420, (t) => (t >= 160 ? Math.sin((2 * Math.PI * t) / 35) : 0));
     const out = join(root, 'REPRODUCTION.md');
     const results = join(root, 'results');
-    const r = spawnSync(
-      process.execPath,
-      [
-        'bin/tsx.mjs',
-        'scripts/reproduction.ts',
-        '--refresh',
-        '--sweeps',
-        join(root, 'sweeps'),
-        '--authors',
-        join(root, 'none'),
-        '--results',
-        results,
-        '--out',
-        out,
-      ],
-      { encoding: 'utf8' },
-    );
+    const r = refresh(['--sweeps', join(root, 'sweeps'), '--authors', join(root, 'none')], results, out);
     expect(r.status, r.stderr).toBe(0);
-    const d = (n: string) =>
-      (
-        JSON.parse(readFileSync(join(results, n, 'derived.json'), 'utf8')) as {
-          runs: Record<string, Record<string, number>>;
-        }
-      ).runs['seed-1'];
+    const d = (n: string) => derivedRuns(results, n)['seed-1'];
     expect(d('time-reproduction')?.['peakAfterOnset']).toBe(53);
     expect(d('oscillation')?.['period']).toBeCloseTo(35, 1);
     const doc = readFileSync(out, 'utf8');
