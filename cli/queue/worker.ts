@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { writeAtomic, type Manifest } from '../artifacts.ts';
+import { lockHolder } from '../outdir.ts';
 import { parseQueueUrl, redactText } from './connection.ts';
 import {
   cortexflowVersion,
@@ -30,6 +31,8 @@ import {
   type RunProgress,
 } from './jobs.ts';
 
+/** How long a job waits for a dead worker's run to release its folder (ms). */
+const LOCK_WAIT_MS = 30_000;
 const BIN = fileURLToPath(new URL('../../bin/cortexflow.mjs', import.meta.url));
 const GUARD = fileURLToPath(new URL('./orphan-guard.mjs', import.meta.url));
 
@@ -107,6 +110,11 @@ export async function runWorker(opts: WorkerOptions): Promise<number> {
     if (!existsSync(pipelinePath) || readFileSync(pipelinePath, 'utf8') !== data.pipelineText)
       await writeAtomic(pipelinePath, data.pipelineText);
     const dir = runDirOf(store, data.sweep, data.run);
+    // The run of a worker that died (a stalled job) may still be ending in a shared store: its guard
+    // ends it once the IPC channel closes, which a loaded machine can delay. Wait for its lock rather
+    // than fail this attempt on a busy folder.
+    for (const t0 = Date.now(); Date.now() - t0 < LOCK_WAIT_MS && (await lockHolder(dir));)
+      await new Promise((r) => setTimeout(r, 250));
     const args = ['--import', GUARD, BIN, 'run', pipelinePath, '--out', dir, '--json'];
     for (const p of data.plugins) args.push('--plugin', (plugins.find((q) => q.name === p.name) as LocalPlugin).spec);
     for (const s of [...data.sets, ...data.run.sets]) args.push('--set', s);
