@@ -11,6 +11,7 @@ import type { SweepRow } from '../../cli/sweep.ts';
 import { against, fmt, ms, range, span, stats, words } from './format.ts';
 import { PLANS, SWEEP_NAMES, planCommand, type PruneResult, type Results, type ResultsSweep } from './results.ts';
 import { budgetParagraph, scaleSection } from './scale.ts';
+import { minUnitsSection } from './min-units.ts';
 
 type Name = (typeof SWEEP_NAMES)[number];
 /** The constant inputs `analysis.fixed-points` probes at the context levels, and the task each level names. */
@@ -479,6 +480,8 @@ ${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
 ${wrapBullets(scaleSection(res))}
 
 ${sweepsDoc.trim()}
+
+${minUnitsSection(res.minUnits ?? {})}
 
 ${wrapBullets(
   [

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepRow } from '../../cli/sweep.ts';
+import { readMinUnits, type MinUnits } from './min-units.ts';
 
 /** How the document was asked to reproduce a sweep: the `cortexflow sweep` command's parts. */
 export interface SweepPlan {
@@ -135,6 +136,8 @@ export interface Results {
   sweeps: Record<string, { sweep: ResultsSweep; derived: Derived | undefined } | undefined>;
   authors: AuthorsCache | undefined;
   legacy: Legacy | undefined;
+  /** results/min-units/: single tasks vs the 3-task scheme over N (absent when not read). */
+  minUnits?: MinUnits;
 }
 
 /** The sweeps the document knows, in its order. */
@@ -173,6 +176,7 @@ export function readResults(dir: string): Results {
     sweeps,
     authors: readJson<AuthorsCache>(join(dir, 'authors.json')),
     legacy: readJson<Legacy>(join(dir, 'legacy.json')),
+    minUnits: readMinUnits(join(dir, 'min-units')),
   };
 }
 
