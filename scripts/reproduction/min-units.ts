@@ -106,7 +106,9 @@ d ~ U{1..50}, the context pulse at the level the 3-task scheme gives the task (X
 Adam 3e-4, clip 1, batch 64, criterion checked every 25 steps), with only task -> mux -> net ->
 train (\`results/min-units/pipelines/\`), so that a run's one number is whether it met the
 criterion. The data are the same for every seed (\`--seed-nodes net,train\`: the seed varies the
-network's initial weights and the batch order).`;
+network's initial weights and the batch order). The criterion is checked on each pipeline's probe
+trials: its task's 4 conditions at jitters 1, 25 and 50 (12 trials) for a single task, all 12
+conditions (36 trials) for the 3-task scheme.`;
   const present = MIN_UNITS_SWEEPS.filter((t) => m[t.name]);
   if (present.length === 0) return `${head}\n\nNot run (no results/min-units/*/sweep.json).`;
 
@@ -128,9 +130,10 @@ network's initial weights and the batch order).`;
       n === undefined
         ? `no N of this grid (up to ${maxGrid[t.name]}) met it in ${NEED} of ${OF} seeds`
         : `smallest N meeting it in ${NEED} of ${OF} seeds: **${n}**`;
+    const minutes = s.runs.reduce((a, r) => a + (r.durationMs ?? 0), 0) / 60_000;
     return `### ${t.label}: ${verdict}
 
-\`${s.pipeline}\`, \`${s.sets.join(' ')}\`
+\`${s.pipeline}\`, \`${s.sets.join(' ')}\`; ${s.runs.length} runs, ${minutes.toFixed(1)} min of run time in all.
 
 | N | seeds met / seeds run | steps to criterion (seeds met) |
 |---|---|---|
