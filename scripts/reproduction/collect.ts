@@ -208,7 +208,7 @@ function pipelineParams(pipeline: string, sets: string[] = []): Record<string, R
   };
   const out: Record<string, Record<string, unknown>> = {};
   for (const n of doc.nodes ?? [])
-    if (['net', 'train', 'eigen', 'fp', 'prune'].includes(n.id)) out[n.id] = { ...(n.params ?? {}) };
+    if (['task', 'net', 'train', 'eigen', 'fp', 'prune'].includes(n.id)) out[n.id] = { ...(n.params ?? {}) };
   for (const s of sets) {
     const m = /^([^.=]+)\.([^=]+)=(.*)$/.exec(s);
     const node = m ? out[m[1] as string] : undefined;

@@ -3,14 +3,11 @@
  * clone regenerates the committed document byte for byte. The numeric sentences of the multitask
  * comments are generated from the same numbers as the table, so they cannot go stale.
  */
-import { runBlock } from '../../core/index.ts';
-import { timeReproductionTask } from '../../nodes/tasks/index.ts';
-import type { Dataset } from '../../nodes/ports/index.ts';
-import { trialDistance } from '../../nodes/sim/metrics.ts';
 import type { SweepRow } from '../../cli/sweep.ts';
-import { against, fmt, ms, range, span, stats, words } from './format.ts';
+import { against, fmt, ms, range, span, words } from './format.ts';
 import { PLANS, SWEEP_NAMES, planCommand, type PruneResult, type Results, type ResultsSweep } from './results.ts';
-import { budgetParagraph, scaleSection } from './scale.ts';
+import { scaleSection } from './scale.ts';
+import { AUTHORS_DELAY, AUTHORS_SIZE, gridSummary, timeSweepsSection } from './time-sweeps.ts';
 import { minUnitsSection } from './min-units.ts';
 
 type Name = (typeof SWEEP_NAMES)[number];
@@ -20,54 +17,12 @@ const FP_INPUTS = [
   ['context = -1', 'OR'],
   ['zero input', 'XOR: no context pulse'],
 ] as const;
-const HELD_OUT = 'sim-test.trajectories.meanDistance';
-const PROBE = 'sim.trajectories.meanDistance';
-const AUTHORS_DELAY: Record<number, string> = {
-  25: '0.99',
-  50: '1.27',
-  80: 'not given (between 1.27 and ~1.7)',
-  110: '~1.7-1.8',
-  140: '~1.7-1.8',
-  170: '~1.7-1.8',
-};
-const AUTHORS_SIZE: Record<number, string> = {
-  50: '1.71',
-  100: '1.23',
-  200: '1.10',
-  300: '1.04-1.08 (N = 250-450)',
-  450: '1.04-1.08 (N = 250-450)',
-};
-
 /** Finished ("done") rows of a sweep; for the multitask sweep only those that met the criterion. */
 function doneRows(s: ResultsSweep | undefined): SweepRow[] {
   return (s?.runs ?? []).filter((r) => r.status === 'done');
 }
 const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
 const colOf = (rows: SweepRow[], c: string): number[] => rows.map((r) => num(r.values[c]));
-const gridValue = (r: SweepRow, key: string): number => {
-  const x = r.sets.find((v) => v.startsWith(`${key}=`));
-  return x === undefined ? NaN : Number(x.slice(key.length + 1));
-};
-
-/**
- * The distance of a network that learned nothing but the baseline (output 0.045 throughout), at a
- * delay: mean over the 2 noise-free probe conditions and over 50 noisy trials of the same task.
- * Computed from the seeded task generator (no training), so it is part of the code, not of results/.
- */
-async function flatDistance(memGap: number): Promise<{ probe: number; heldOut: number }> {
-  const params = { samples: 200, testFraction: 0.25, seed: 1, T: 300, memGap };
-  const ds = (await runBlock<{ dataset: Dataset }>(timeReproductionTask, { params })).outputs.dataset;
-  const mean = (d: Dataset, n: number): number => {
-    const size = d.T * d.outputs;
-    const flat = new Float32Array(size).fill(0.045);
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += trialDistance(flat, d.targets.subarray(i * size, (i + 1) * size), 0, size);
-    return sum / n;
-  };
-  const probe = ds.probe ?? ds;
-  return { probe: mean(probe, probe.samples), heldOut: mean(ds, ds.testCount) };
-}
-
 /** Render the whole document. */
 export async function renderDocument(res: Results): Promise<string> {
   const R = (n: Name): ResultsSweep | undefined => res.sweeps[n]?.sweep;
@@ -199,32 +154,6 @@ export async function renderDocument(res: Results): Promise<string> {
   ]);
 
   // --------------------------------------------------------------- delay and size
-  const gridPoints = (
-    s: ResultsSweep | undefined,
-    key: string,
-    authors: Record<number, string>,
-  ): Array<[number, SweepRow[]]> => {
-    const points = new Set<number>(Object.keys(authors).map(Number));
-    for (const r of doneRows(s)) points.add(gridValue(r, key));
-    return [...points]
-      .filter((v) => Number.isFinite(v))
-      .sort((a, b) => a - b)
-      .map((v) => [v, doneRows(s).filter((r) => gridValue(r, key) === v)]);
-  };
-  const gridSummary = (
-    s: ResultsSweep | undefined,
-    key: string,
-    authors: Record<number, string>,
-    unit: string,
-  ): string => {
-    const done = gridPoints(s, key, authors).filter(([, runs]) => runs.length > 0);
-    const at = ([v, runs]: [number, SweepRow[]]): string =>
-      `${fmt(stats(colOf(runs, HELD_OUT)).mean, 2)} at ${unit}${v}`;
-    const first = done[0];
-    const last = done[done.length - 1];
-    if (!first || !last) return 'not run';
-    return `${at(first)} ... ${at(last)} (held-out trials; see below)`;
-  };
   rows.push([
     'Delay sweep, time reproduction, N = 50: distance',
     '0.99 at 25 ms ... ~1.7-1.8 at 110-170 ms',
@@ -371,76 +300,12 @@ export async function renderDocument(res: Results): Promise<string> {
   ]);
 
   // --------------------------------------------------------------- sections
-  const flat25 = await flatDistance(25);
-  const flat150 = await flatDistance(150);
-  const flatAt = (f: { probe: number; heldOut: number }): string => `${fmt(f.heldOut, 2)} / ${fmt(f.probe, 2)}`;
-  const gridTable = (name: Name, key: string, label: string, authors: Record<number, string>): string => {
-    const head = `| ${label} | authors' distance | ours: 50 held-out noisy trials | ours: noise-free probe (2 conditions) | final training loss | minutes per net |`;
-    const s = R(name);
-    const l = legacy?.grids[name];
-    let lines: string[];
-    if (!s && l) lines = l.lines;
-    else
-      lines = gridPoints(s, key, authors).map(([v, runs]) => {
-        const a = authors[v] ?? 'not given';
-        if (runs.length === 0) return `| ${v} | ${a} | not run | not run | | |`;
-        const minutes = runs.map((r) => num(r.durationMs) / 60_000);
-        return `| ${v} | ${a} | ${ms(colOf(runs, HELD_OUT), 2)} | ${ms(colOf(runs, PROBE), 2)} | ${ms(colOf(runs, 'train.history.finalLoss'), 4)} | ${range(minutes, 1).replace(/ \(.*/, '')} |`;
-      });
-    const note =
-      !s && l ? `\n\n(${legacyLabel(`${legacy?.sweeps[name]?.runs ?? '?'} runs`)}: the table as printed then.)` : '';
-    return [head, '|---|---|---|---|---|---|', ...lines].join('\n') + note;
-  };
-  const minutesOf = (name: Name): string => {
-    const s = R(name);
-    if (s)
-      return fmt(
-        doneRows(s).reduce((a, r) => a + (Number.isFinite(num(r.durationMs)) ? num(r.durationMs) : 0), 0) / 60_000,
-        0,
-      );
-    return legacy?.grids[name]?.minutes ?? '0';
-  };
+  const sweepsDoc = await timeSweepsSection(res, legacyLabel);
   const legacyComment = (key: string, names: Name[]): string => {
     const c = legacy?.comments[key];
     if (!c || names.some((n) => R(n))) return '';
     return `${c}\n  (${legacyLabel(names.map((n) => `${legacy?.sweeps[n]?.runs ?? '?'}`).join(' + '))}.)`;
   };
-
-  const sweepsDoc = `## Delay sweep and size sweep (time reproduction)
-
-Both sweeps run \`examples/delay-sweep.json\`: the time-reproduction task on the authors' timing
-(T = 300, pulse at [50, 70), bump over [70 + delay, 90 + delay), noise N(0, 0.03) on input and
-target; 2,000 trials of which the first 50 are held out), a CTRNN (orthogonal W_rec, tanh, alpha 1)
-trained with Adam lr 0.002, gradient clip 1, batch 64 for 600 steps, stopping earlier only at the
-authors' loss < 1e-3 (not at the trainer's looser success criterion). The authors trained with Adam
-lr 1e-4 (Keras decay 1e-4), batch 64, up to 20 epochs of 15,050 trials (about 4,700 steps), stopping at
-loss < 1e-3. A 4,700-step budget at lr 1e-4 (the trainer has the authors' recipe: \`--set
-train.lr=0.0001 --set train.decay=0.0001 --set train.maxSteps=4700\`) costs about 8x the time in the
-last column (N = 50: over 10 min per network here, N = 450: hours), too slow for these sweeps in the
-time we had; lr 0.002 with clipping is what the example pipelines use.
-Delays are in steps (the authors' "ms": one step is one ms).
-
-The distance is ||y - target||_2 over the whole trial, per trial, averaged over trials, on the 50
-held-out trials with their noise (the kind of data the authors' numbers come from) and on the two
-noise-free probe conditions (pulse absent, present). A network reproducing the clean target exactly
-is still about sqrt(300 x 0.03^2) = 0.52 from a noisy target: the held-out distance cannot go much
-below 0.5, the probe distance can go to 0. The scale of "failed": an output that stays at the
-baseline 0.045 throughout (a network that learned nothing of the bump) is at ${flatAt(flat25)} (held-out /
-probe) at delay 25, ${flatAt(flat150)} at delay 150 (it hardly depends on the delay).
-"Minutes per net" is the whole run (training, two simulations, two figures) on the shared 2-core
-VM, one run at a time beside other engineers' jobs (hence the spread);
-the sweeps took ${minutesOf('delay-sweep')} min (delay) and ${minutesOf('size-sweep')} min (size) in all.
-
-${budgetParagraph(res)}
-
-### Delay sweep, N = 50
-
-${gridTable('delay-sweep', 'task.memGap', 'delay (steps)', AUTHORS_DELAY)}
-
-### Size sweep, delay 150
-
-${gridTable('size-sweep', 'net.units', 'N', AUTHORS_SIZE)}
-${legacy?.comments['delay-size'] && !R('delay-sweep') && !R('size-sweep') ? `\n### What the two sweeps said (${legacy.date})\n\n${wrapBullets(legacyComment('delay-size', ['delay-sweep', 'size-sweep']))}\n` : ''}`;
 
   // A sweep whose runs all failed has no figure (its folder holds none).
   const figures = SWEEP_NAMES.filter((n) => doneRows(R(n)).length > 0)

@@ -210,20 +210,24 @@ export const PLANS: Record<(typeof SWEEP_NAMES)[number], SweepPlan> = {
   'pruning-study': { pipeline: 'examples/pruning-study.json', seeds: '1..4', workers: 2 },
   'time-reproduction': { pipeline: 'examples/time-reproduction.json', seeds: '1..6', workers: 2 },
   oscillation: { pipeline: 'examples/oscillation.json', seeds: '1..2', workers: 2 },
+  // The example's defaults are the authors' recipe and budget (15,050 trials, Adam 1e-4 with decay, 4,700 steps).
   'delay-sweep': {
     pipeline: 'examples/delay-sweep.json',
-    seeds: '1..2',
+    seeds: '1..5',
     grid: 'task.memGap=25,50,80,110,140,170',
     sets: ['net.units=50'],
-    workers: 1,
+    workers: 2,
+    threads: 1,
     nice: true,
   },
   'size-sweep': {
     pipeline: 'examples/delay-sweep.json',
-    seeds: '1..2',
+    seeds: '1..5',
     grid: 'net.units=50,100,200,300,450',
     sets: ['task.memGap=150'],
     workers: 2,
+    threads: 1,
+    nice: true,
   },
 };
 

@@ -1,7 +1,7 @@
 /**
  * The 3-task scheme beyond the flagship sweep, for docs/REPRODUCTION.md: N = 400 next to N = 200
  * and next to the authors' N = 200 and N = 400 networks, and E/I networks (Dale's law) next to
- * the unconstrained ones; plus what the authors' size and delay sweeps would cost at their budget.
+ * the unconstrained ones.
  * Every number comes from results/ (deterministic, like the rest of the document).
  */
 import type { SweepRow } from '../../cli/sweep.ts';
@@ -377,49 +377,4 @@ function scaleComments(res: Results, rows: Record<Column, Rows>, a200: AuthorsNe
     );
   }
   return out.join('\n');
-}
-
-/**
- * What the authors' size and delay sweeps cost at their budget (~4,700 steps per network), from the
- * N = 400 sweep's measured seconds per step (one thread), scaled as N^2 (the recurrent products
- * dominate; small N cost more than that, their fixed per-step costs are not in the scaling).
- */
-export function budgetParagraph(res: Results): string {
-  // Every N = 400 run, finished or failed: the trainer's clock counts the steps it took either way.
-  const all = (['multitask-context-n400', 'multitask-context-n400-lr'] as const).flatMap((n) => {
-    const r = rowsOf(res.sweeps[n]?.sweep);
-    return [...r.done, ...r.failed];
-  });
-  const sps = stats(secondsPerStep(all));
-  const cmd =
-    'cortexflow sweep examples/delay-sweep.json --seeds 1..5 --grid net.units=450,300,200,100,50 --set task.memGap=150 ' +
-    '--set train.lr=0.0001 --set train.decay=0.0001 --set train.maxSteps=4700 --queue "$CORTEXFLOW_QUEUE" --detach ' +
-    '--out runs/repro/size-sweep';
-  const delayCmd =
-    'cortexflow sweep examples/delay-sweep.json --seeds 1..5 --grid task.memGap=170,140,110,80,50,25 --set net.units=50 ' +
-    '--set train.lr=0.0001 --set train.decay=0.0001 --set train.maxSteps=4700 --queue "$CORTEXFLOW_QUEUE" --detach ' +
-    '--out runs/repro/delay-sweep';
-  let estimate: string;
-  if (sps.n === 0 || !Number.isFinite(sps.mean))
-    estimate =
-      "docs/cluster.md's estimate (from the 600-step sweeps of 2026-11-28, before the fused kernel): about 310 network-hours for 9 sizes x 20 seeds, ~155 h on one 2-core machine.";
-  else {
-    const hours = (Ns: number[], seeds: number): number =>
-      (Ns.reduce((a, N) => a + 4700 * sps.mean * (N / 400) ** 2, 0) * seeds) / 3600;
-    const size5 = hours([50, 100, 200, 300, 450], 5);
-    const delay5 = hours([50, 50, 50, 50, 50, 50], 5);
-    const full = hours([50, 100, 150, 200, 250, 300, 350, 400, 450], 20);
-    estimate =
-      `From the N = 400 sweeps here (${fmt(sps.mean, 2)} s per training step on one thread, mean of ${sps.n} runs; the` +
-      ` time-reproduction network at T = 300 and batch 64 does the same work per step as the 3-task one at T = 290), scaled` +
-      ` as N^2: the issue's size sweep (N = 50, 100, 200, 300, 450, 5 seeds, 4,700 steps) is about ${fmt(size5, 0)} CPU-hours of training,` +
-      ` the delay sweep at N = 50 (6 delays, 5 seeds) about ${fmt(delay5, 1)} (more in practice: at N = 50 the fixed costs of a` +
-      ` step, which N^2 leaves out, dominate), the authors' full size sweep (N = 50 to 450 every 50, 20 seeds) about ${fmt(full, 0)}.` +
-      ` docs/cluster.md's older estimate (600-step sweeps of 2026-11-28 scaled, before the fused kernel, two runs per 2-core machine) is` +
-      ` 310 network-hours for the full sweep.`;
-  }
-  return wrapParagraph(`**At the authors' budget (not run here).** ${estimate} Too long for one shared 2-core machine; on the queue
-(docs/cluster.md: Redis, then \`cortexflow worker --store /shared/cf-store\` on every machine, one per core):
-\`${cmd}\` and \`${delayCmd}\`, then \`cortexflow sweep collect SWEEP --store /shared/cf-store --out runs/repro/size-sweep\`
-(likewise delay-sweep) and \`node bin/tsx.mjs scripts/reproduction.ts --refresh --sweeps runs/repro --skip-authors\`.`);
 }
