@@ -207,9 +207,9 @@ export const PLANS: Record<(typeof SWEEP_NAMES)[number], SweepPlan> = {
     workers: 1,
     threads: 1,
   },
-  'pruning-study': { pipeline: 'examples/pruning-study.json', seeds: '1..4', workers: 2 },
-  'time-reproduction': { pipeline: 'examples/time-reproduction.json', seeds: '1..6', workers: 2 },
-  oscillation: { pipeline: 'examples/oscillation.json', seeds: '1..2', workers: 2 },
+  'pruning-study': { pipeline: 'examples/pruning-study.json', seeds: '1..20', workers: 2, threads: 1, nice: true },
+  'time-reproduction': { pipeline: 'examples/time-reproduction.json', seeds: '1..20', workers: 2, threads: 1, nice: true },
+  oscillation: { pipeline: 'examples/oscillation.json', seeds: '1..20', workers: 2, threads: 1, nice: true },
   // The example's defaults are the authors' recipe and budget (15,050 trials, Adam 1e-4 with decay, 4,700 steps).
   'delay-sweep': {
     pipeline: 'examples/delay-sweep.json',
