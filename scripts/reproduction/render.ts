@@ -9,6 +9,7 @@ import { PLANS, SWEEP_NAMES, planCommand, type PruneResult, type Results, type R
 import { scaleSection } from './scale.ts';
 import { AUTHORS_DELAY, AUTHORS_SIZE, gridSummary, timeSweepsSection } from './time-sweeps.ts';
 import { minUnitsSection } from './min-units.ts';
+import { pruningComment, timeOscComment } from './single-tasks.ts';
 
 type Name = (typeof SWEEP_NAMES)[number];
 /** The constant inputs `analysis.fixed-points` probes at the context levels, and the task each level names. */
@@ -351,8 +352,8 @@ ${minUnitsSection(res.minUnits ?? {})}
 ${wrapBullets(
   [
     multitaskComments(mAll, multi, res).trim(),
-    legacyComment('pruning', ['pruning-study']),
-    legacyComment('time-osc', ['time-reproduction', 'oscillation']),
+    pruningComment(res) || legacyComment('pruning', ['pruning-study']),
+    timeOscComment(res) || legacyComment('time-osc', ['time-reproduction', 'oscillation']),
     '- **Delay and size sweeps**: see their own section above.',
   ]
     .filter(Boolean)
