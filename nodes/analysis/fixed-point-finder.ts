@@ -16,12 +16,12 @@
  * unstable if every |lambda| > 1, else saddle.
  */
 import { Matrix, solve } from 'ml-matrix';
-import type { Activation, Eigenvalue, FixedPoint, Model } from '../ports/index.ts';
-import { activateTf, derivativeTf } from '../dynamics/activations-tf.ts';
+import type { Eigenvalue, FixedPoint, Model } from '../ports/index.ts';
 import { eigenvalues } from './linalg.ts';
-import { tf } from '../lib/tf.ts';
+import { FpAdamBatch } from './fixed-point-wasm.ts';
+import { TfAdamBatch } from './fixed-point-tfjs.ts';
 
-export { CtrnnMap, FPF_DEFAULTS, type FinderSettings } from './ctrnn-map.ts';
+export { CtrnnMap, FPF_DEFAULTS, type FinderEngine, type FinderSettings } from './ctrnn-map.ts';
 import { CtrnnMap, type FinderSettings } from './ctrnn-map.ts';
 
 export interface RawPoint {
@@ -37,20 +37,46 @@ export const STALL_FACTOR = 0.9;
 export const TAIL_FRACTION = 1 / 32;
 export const TAIL_MIN_ITERS = 200;
 
-/** Apply an activation to a tensor. */
-const tfAct = (a: Activation, x: tf.Tensor): tf.Tensor => activateTf(x, a);
+/** Which implementation runs the Adam phase: see {@link FinderEngine}. */
+export type AdamBatch = FpAdamBatch | TfAdamBatch;
 
-/** f'(pre) as a tensor, from pre and f(pre). */
-const tfDeriv = derivativeTf;
+/**
+ * The batch of starts in the engine asked for. 'auto' and 'wasm': the fused kernel's `fpAdam`
+ * (one wasm call per iteration); 'auto' falls back to tfjs where the wasm module cannot be built
+ * (no WebAssembly SIMD) and says why in `fallback`.
+ */
+export async function adamBatch(
+  model: Model,
+  map: CtrnnMap,
+  starts: ArrayLike<number>,
+  S: number,
+  s: FinderSettings,
+): Promise<{ batch: AdamBatch; fallback?: string }> {
+  const k = { b1: 0.9, b2: 0.999, eps: s.adamEpsilon };
+  const engine = s.engine ?? 'auto';
+  if (engine !== 'tfjs') {
+    try {
+      return { batch: await FpAdamBatch.create(map, model.activation, starts, S, k) };
+    } catch (e) {
+      if (engine === 'wasm') throw e;
+      return {
+        batch: new TfAdamBatch(map, model.activation, starts, S, k),
+        fallback: `the wasm fixed-point kernel is unavailable here (${e instanceof Error ? e.message : String(e)}): Adam phase on tfjs`,
+      };
+    }
+  }
+  return { batch: new TfAdamBatch(map, model.activation, starts, S, k) };
+}
 
 /**
  * Minimise q from every start (rows of `starts` [S, N]) with Adam, all starts at once in one batch
- * (tfjs: two [S, N] x [N, N] matrix products per iteration). The per-start bookkeeping (termination,
- * learning rate) runs in JS on the q values read back each iteration; finished starts are dropped
- * from the batch whenever they are a quarter of it. A start stops when q < tol_q, when its q changed
- * by less than tol_dq * its learning rate, when q < `handoffQ`, or when q fell by less than 10 % over
- * the last 200 iterations (Adam crawls on the ill-conditioned q near a point: the polish takes over).
- * The phase ends when at most 1/32 of the starts are left (after 200 iterations at least).
+ * (one wasm call per iteration, or two [S, N] x [N, N] tfjs products: `s.engine`). The per-start
+ * bookkeeping (termination, learning rate) runs in JS on the q values read back each iteration;
+ * finished starts are dropped from the batch whenever they are a quarter of it. A start stops when
+ * q < tol_q, when its q changed by less than tol_dq * its learning rate, when q < `handoffQ`, or
+ * when q fell by less than 10 % over the last 200 iterations (Adam crawls on the ill-conditioned q
+ * near a point: the polish takes over). The phase ends when at most 1/32 of the starts are left
+ * (after 200 iterations at least).
  * `onIter(iter, active, medianQ)` is called every `reportEvery` iterations and may be async.
  */
 export async function adamMinimise(
@@ -61,9 +87,9 @@ export async function adamMinimise(
   s: FinderSettings,
   onIter: (iter: number, active: number, medianQ: number) => void | Promise<void> = () => {},
   reportEvery = 100,
+  given?: AdamBatch,
 ): Promise<RawPoint[]> {
-  const { N, alpha } = map;
-  const act = model.activation;
+  const { N } = map;
   const b1 = 0.9;
   const b2 = 0.999;
   const result = Float64Array.from(starts);
@@ -74,14 +100,9 @@ export async function adamMinimise(
   const done = new Uint8Array(S);
   // Stall test: q at the start of the current window of STALL_WINDOW iterations.
   const qMark = new Float64Array(S).fill(Infinity);
-  // The batch: rows of H are the starts listed in `rows`.
+  // The batch: its rows are the starts listed in `rows`.
   let rows = Int32Array.from({ length: S }, (_, i) => i);
-  const W = tf.tensor2d(Float32Array.from(map.W), [N, N]);
-  const Wt = tf.transpose(W);
-  const c = tf.tensor2d(Float32Array.from(map.c), [1, N]);
-  let H: tf.Tensor = tf.tensor2d(Float32Array.from(starts), [S, N]);
-  let m1: tf.Tensor = tf.zerosLike(H);
-  let m2: tf.Tensor = tf.zerosLike(H);
+  const batch = given ?? (await adamBatch(model, map, starts, S, s)).batch;
   const writeBack = (Hdata: Float32Array) => {
     rows.forEach((si, r) => {
       for (let j = 0; j < N; j++) result[si * N + j] = Hdata[r * N + j] as number;
@@ -93,18 +114,7 @@ export async function adamMinimise(
     for (let it = 0; it < s.maxIters; it++) {
       p1 *= b1;
       p2 *= b2;
-      // Forward: q per row, and the gradient.
-      const [qT, gradT] = tf.tidy(() => {
-        const pre = tf.add(tf.matMul(H, Wt), c);
-        const fx = tfAct(act, pre);
-        const G = tf.mul(alpha, tf.sub(fx, H));
-        const q = tf.mul(0.5, tf.sum(tf.square(G), 1));
-        const u = tf.mul(tfDeriv(act, pre, fx), G);
-        const grad = tf.mul(alpha, tf.sub(tf.matMul(u, W), G));
-        return [q, grad];
-      });
-      const q = qT.dataSync() as Float32Array;
-      qT.dispose();
+      const q = batch.evaluate();
       const step = new Float32Array(rows.length);
       let activeCount = 0;
       rows.forEach((si, r) => {
@@ -139,27 +149,11 @@ export async function adamMinimise(
       });
       // The last few starts crawl for thousands of iterations at full per-iteration overhead: once
       // no more than TAIL_FRACTION of the starts are left, hand them all to the polish.
-      if (activeCount === 0 || (it >= TAIL_MIN_ITERS && activeCount <= Math.ceil(S * TAIL_FRACTION))) {
-        gradT.dispose();
-        break;
-      }
-      const c1 = 1 / (1 - p1);
-      const c2 = 1 / (1 - p2);
-      const next = tf.tidy(() => {
-        const nm1 = tf.add(tf.mul(b1, m1), tf.mul(1 - b1, gradT));
-        const nm2 = tf.add(tf.mul(b2, m2), tf.mul(1 - b2, tf.square(gradT)));
-        const upd = tf.div(tf.mul(nm1, c1), tf.add(tf.sqrt(tf.mul(nm2, c2)), s.adamEpsilon));
-        const nH = tf.sub(H, tf.mul(tf.tensor2d(step, [rows.length, 1]), upd));
-        return [nH, nm1, nm2] as const;
-      });
-      gradT.dispose();
-      H.dispose();
-      m1.dispose();
-      m2.dispose();
-      [H, m1, m2] = next;
+      if (activeCount === 0 || (it >= TAIL_MIN_ITERS && activeCount <= Math.ceil(S * TAIL_FRACTION))) break;
+      batch.update(step, 1 / (1 - p1), 1 / (1 - p2));
       // Drop finished rows once they are a quarter of the batch.
       if (activeCount <= (rows.length * 3) / 4) {
-        writeBack(H.dataSync() as Float32Array);
+        writeBack(batch.readH());
         const keepIdx: number[] = [];
         const keepRows: number[] = [];
         rows.forEach((si, r) => {
@@ -168,13 +162,7 @@ export async function adamMinimise(
             keepRows.push(si);
           }
         });
-        const idx = tf.tensor1d(keepIdx, 'int32');
-        const g = [tf.gather(H, idx), tf.gather(m1, idx), tf.gather(m2, idx)] as const;
-        idx.dispose();
-        H.dispose();
-        m1.dispose();
-        m2.dispose();
-        [H, m1, m2] = g;
+        batch.compact(keepIdx);
         rows = Int32Array.from(keepRows);
       }
       if ((it + 1) % reportEvery === 0) {
@@ -184,9 +172,9 @@ export async function adamMinimise(
         await onIter(it + 1, rows.length, qs.length > 0 ? (qs[qs.length >> 1] as number) : 0);
       }
     }
-    writeBack(H.dataSync() as Float32Array);
+    writeBack(batch.readH());
   } finally {
-    for (const t of [W, Wt, c, H, m1, m2]) t.dispose();
+    batch.dispose();
   }
   const out: RawPoint[] = [];
   const pre = new Float64Array(N);
@@ -327,10 +315,20 @@ export async function findFixedPoints(
   s: FinderSettings,
   onIter?: (iter: number, active: number, medianQ: number) => void | Promise<void>,
   signal?: AbortSignal,
-): Promise<{ points: FoundPoint[]; raw: RawPoint[]; outliers: number; polished: number }> {
+): Promise<{
+  points: FoundPoint[];
+  raw: RawPoint[];
+  outliers: number;
+  polished: number;
+  /** What ran the Adam phase, and why not wasm when 'auto' fell back to tfjs. */
+  engine: 'wasm' | 'tfjs';
+  fallback?: string;
+}> {
   const map = new CtrnnMap(model, x);
   const N = model.N;
-  const raw = await adamMinimise(model, map, starts, S, s, onIter);
+  const { batch, fallback } = await adamBatch(model, map, starts, S, s);
+  const engine = batch instanceof FpAdamBatch ? 'wasm' : 'tfjs';
+  const raw = await adamMinimise(model, map, starts, S, s, onIter, 100, batch);
   // Distance outliers, as FixedPointFinder: relative to the starts' centroid and mean spread.
   let candidates = raw;
   let outliers = 0;
@@ -386,5 +384,5 @@ export async function findFixedPoints(
     const c = classify(eig);
     points.push({ h: p.h, q: p.q, stability: c.stability, eigenvalues: eig, maxAbsEigenvalue: c.maxAbs });
   }
-  return { points, raw, outliers, polished };
+  return { points, raw, outliers, polished, engine, ...(fallback !== undefined ? { fallback } : {}) };
 }
