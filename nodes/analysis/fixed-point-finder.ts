@@ -4,7 +4,8 @@
  *
  *     F(h) = (1 - alpha) h + alpha f(W_rec h + W_in x + b),   q(h) = 1/2 ||F(h) - h||^2
  *
- * q is minimised from many starts at once with Adam on the analytic gradient
+ * q is minimised from many starts at once with Adam (one wasm call per iteration, fixed-point-wasm.ts,
+ * or tfjs ops where WebAssembly SIMD is missing, fixed-point-tfjs.ts) on the analytic gradient
  *     grad q = J_G^T G,  G = F(h) - h = alpha (f(pre) - h),  J_G = alpha (diag(f'(pre)) W_rec - I)
  * with FixedPointFinder's settings (Adam epsilon 0.01, tol_q 1e-12, tol_dq 1e-20, 5,000 iterations,
  * uniqueness 1e-3 along every dimension, distance outliers beyond 10x the starts' mean spread), a
