@@ -2,8 +2,10 @@
  * The fixed-point finder before and after issue 16 item 3, in the same run on the same network and
  * the same starts: its Adam phase as ~15 tfjs ops per iteration (engine 'tfjs', on tfjs's wasm
  * backend, the fastest tfjs backend in Node) against one call of the fused kernel's `fpAdam` per
- * iteration (engine 'wasm'). Rows: the Adam phase alone, the whole search (Adam, Levenberg-Marquardt
- * polish, Jacobian eigenvalues) per engine, and the eigenvalues of one Jacobian.
+ * iteration (engine 'wasm'), and the Newton / Levenberg-Marquardt polish's solves and J^T J with
+ * ml-matrix and plain loops against linalg's wasm module. Rows: one iteration at the full batch, the
+ * Adam phase alone, the whole search (Adam, polish, Jacobian eigenvalues) before (tfjs + ml-matrix)
+ * and after (wasm + wasm), and the eigenvalues of one Jacobian.
  *
  * Networks: N = 200 and N = 400 random CTRNNs (tanh, alpha 1, g = 1.07: the spectral radius of the
  * trained multitask nets), probed like the flagship's fp node (zero input and a context channel at
@@ -170,7 +172,8 @@ const suite: BenchSuite = async ({ quick }) => {
     for (const { x, starts } of c.probes) {
       const map = new CtrnnMap(model, x);
       for (const engine of ['tfjs', 'wasm'] as const) {
-        const s = { ...FPF_DEFAULTS, engine };
+        // Before: tfjs Adam and the ml-matrix polish; after: wasm Adam and the wasm polish.
+        const s = { ...FPF_DEFAULTS, engine, polishLinalg: engine === 'tfjs' ? ('js' as const) : ('auto' as const) };
         adam[engine] += await sec(async () => {
           const raw = await adamMinimise(model, map, starts, c.S, s);
           iters[engine] += Math.max(...raw.map((p) => p.iters));
@@ -210,19 +213,19 @@ const suite: BenchSuite = async ({ quick }) => {
       },
       {
         suite: 'fixed-points',
-        name: `whole search, ${c.name}, tfjs ops`,
+        name: `whole search, ${c.name}, tfjs ops + ml-matrix polish`,
         value: whole.tfjs,
         unit: 's',
-        note: `CPU ${wholeCpu.tfjs.toFixed(2)} s; points stable+saddle+unstable per input: ${found.tfjs}`,
+        note: `CPU ${wholeCpu.tfjs.toFixed(2)} s; points stable+saddle+unstable per input: ${found.tfjs}; polish (ml-matrix) + eigenvalues ${(whole.tfjs - adam.tfjs).toFixed(2)} s`,
       },
       {
         suite: 'fixed-points',
-        name: `whole search, ${c.name}, wasm fpAdam`,
+        name: `whole search, ${c.name}, wasm fpAdam + wasm polish`,
         value: whole.wasm,
         unit: 's',
         peer,
         ratio: whole.wasm / whole.tfjs,
-        note: `CPU ${wholeCpu.wasm.toFixed(2)} s (ratio ${(wholeCpu.wasm / wholeCpu.tfjs).toFixed(2)}); points: ${found.wasm}; ${(whole.tfjs / whole.wasm).toFixed(2)}x faster; polish + eigenvalues ${(whole.wasm - adam.wasm).toFixed(2)} s`,
+        note: `CPU ${wholeCpu.wasm.toFixed(2)} s (ratio ${(wholeCpu.wasm / wholeCpu.tfjs).toFixed(2)}); points: ${found.wasm}; ${(whole.tfjs / whole.wasm).toFixed(2)}x faster; polish (wasm) + eigenvalues ${(whole.wasm - adam.wasm).toFixed(2)} s`,
       },
     );
     if (eig.length > 0) {

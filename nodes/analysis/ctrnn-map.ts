@@ -38,6 +38,11 @@ export interface FinderSettings {
   polishQ: number;
   /** What runs the Adam phase (default 'auto'). */
   engine?: FinderEngine;
+  /**
+   * The polish's dense linear algebra: 'auto' (default) linalg's wasm module where it runs, 'js'
+   * ml-matrix and plain loops (the path before issue 16, kept for benchmarks and hosts without it).
+   */
+  polishLinalg?: 'auto' | 'js';
 }
 
 export const FPF_DEFAULTS: FinderSettings = {

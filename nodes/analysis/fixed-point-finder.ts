@@ -16,11 +16,13 @@
  * eigenvalues of the Jacobian of F (linalg.ts, eigenvalues only): stable if every |lambda| < 1,
  * unstable if every |lambda| > 1, else saddle.
  */
-import { Matrix, solve } from 'ml-matrix';
 import type { Eigenvalue, FixedPoint, Model } from '../ports/index.ts';
 import { eigenvalues } from './linalg.ts';
 import { FpAdamBatch } from './fixed-point-wasm.ts';
 import { TfAdamBatch } from './fixed-point-tfjs.ts';
+import { polish } from './fixed-point-polish.ts';
+
+export { normalMatrix, polish, solveDense } from './fixed-point-polish.ts';
 
 export { CtrnnMap, FPF_DEFAULTS, type FinderEngine, type FinderSettings } from './ctrnn-map.ts';
 import { CtrnnMap, type FinderSettings } from './ctrnn-map.ts';
@@ -187,88 +189,6 @@ export async function adamMinimise(
   return out;
 }
 
-/** Levenberg-Marquardt on G(h) = F(h) - h; returns the improved point (never worse). */
-export function polish(map: CtrnnMap, h0: Float64Array, iters: number, tolQ: number): { h: Float64Array; q: number } {
-  const { N, alpha } = map;
-  const pre = new Float64Array(N);
-  const fx = new Float64Array(N);
-  let h = Float64Array.from(h0);
-  let q = map.q(h, pre, fx);
-  let qStart = q;
-  let mu = 1e-3;
-  let slow = 0;
-  for (let it = 0; it < iters && q > tolQ; it++) {
-    // A slow point: q barely falls; stop after 3 such steps in a row.
-    if (it > 0 && q > 0.5 * qStart) {
-      if (++slow >= 3) break;
-    } else slow = 0;
-    qStart = q;
-    // J_G = J_F - I, G = alpha (fx - h)
-    const J = map.jacobian(h);
-    for (let i = 0; i < N; i++) J[i * N + i] = (J[i * N + i] as number) - 1;
-    map.q(h, pre, fx);
-    const G = new Float64Array(N);
-    for (let i = 0; i < N; i++) G[i] = alpha * ((fx[i] as number) - (h[i] as number));
-    // Newton step first (J_G d = -G); when it does not lower q, damped normal equations
-    // (J^T J + mu diag) d = -J^T G, raising mu until q falls.
-    try {
-      const Jm = new Matrix(N, N);
-      const g = new Matrix(N, 1);
-      for (let i = 0; i < N; i++) {
-        g.set(i, 0, -(G[i] as number));
-        for (let j = 0; j < N; j++) Jm.set(i, j, J[i * N + j] as number);
-      }
-      const d = solve(Jm, g);
-      const hn = new Float64Array(N);
-      for (let i = 0; i < N; i++) hn[i] = (h[i] as number) + d.get(i, 0);
-      const qn = map.q(hn, pre, fx);
-      if (Number.isFinite(qn) && qn < q) {
-        h = hn;
-        q = qn;
-        continue;
-      }
-    } catch {
-      // singular: fall through to the damped step
-    }
-    const A = new Matrix(N, N);
-    const rhs = new Matrix(N, 1);
-    for (let a = 0; a < N; a++) {
-      let r = 0;
-      for (let i = 0; i < N; i++) r += (J[i * N + a] as number) * (G[i] as number);
-      rhs.set(a, 0, -r);
-      for (let b = a; b < N; b++) {
-        let s = 0;
-        for (let i = 0; i < N; i++) s += (J[i * N + a] as number) * (J[i * N + b] as number);
-        A.set(a, b, s);
-        A.set(b, a, s);
-      }
-    }
-    let improved = false;
-    for (let tries = 0; tries < 4 && !improved; tries++) {
-      const Ad = A.clone();
-      for (let a = 0; a < N; a++) Ad.set(a, a, Ad.get(a, a) * (1 + mu) + mu * 1e-12);
-      let d: Matrix;
-      try {
-        d = solve(Ad, rhs);
-      } catch {
-        mu *= 10;
-        continue;
-      }
-      const hn = new Float64Array(N);
-      for (let i = 0; i < N; i++) hn[i] = (h[i] as number) + d.get(i, 0);
-      const qn = map.q(hn, pre, fx);
-      if (Number.isFinite(qn) && qn < q) {
-        h = hn;
-        q = qn;
-        mu = Math.max(1e-12, mu / 10);
-        improved = true;
-      } else mu *= 10;
-    }
-    if (!improved) break;
-  }
-  return { h, q };
-}
-
 /**
  * Unique points: two points are the same when they differ by less than `tol` along every dimension
  * (FixedPointFinder's rule); of each group the lowest q is kept. Input order: any; output: by q.
@@ -367,7 +287,7 @@ export async function findFixedPoints(
       if (p.q > s.polishQ) continue;
       if (done.some((d) => near(d.from, p.h) || near(d.h, p.h))) continue;
       if (polished >= s.maxPolish) break;
-      const r = p.q > s.tolQ ? polish(map, p.h, s.polishIters, s.tolQ) : p;
+      const r = p.q > s.tolQ ? polish(map, p.h, s.polishIters, s.tolQ, s.polishLinalg !== 'js') : p;
       polished++;
       done.push({ h: r.h, q: r.q, iters: p.iters, from: p.h });
     }
