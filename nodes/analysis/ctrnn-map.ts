@@ -9,6 +9,12 @@ import { activationFns as activations, derivative } from '../dynamics/activation
 /** f'(pre) given pre and f(pre). */
 const derivatives = derivative;
 
+/**
+ * What runs the Adam phase: 'wasm' the fused kernel's one-call iteration (WebAssembly SIMD), 'tfjs'
+ * the tfjs ops on the active backend, 'auto' wasm where WebAssembly SIMD exists, else tfjs.
+ */
+export type FinderEngine = 'auto' | 'wasm' | 'tfjs';
+
 export interface FinderSettings {
   tolQ: number;
   tolDq: number;
@@ -30,6 +36,13 @@ export interface FinderSettings {
   maxPolish: number;
   /** Only candidates with q <= this after the Adam phase are polished. */
   polishQ: number;
+  /** What runs the Adam phase (default 'auto'). */
+  engine?: FinderEngine;
+  /**
+   * The polish's dense linear algebra: 'auto' (default) linalg's wasm module where it runs, 'js'
+   * ml-matrix and plain loops (the path before issue 16, kept for benchmarks and hosts without it).
+   */
+  polishLinalg?: 'auto' | 'js';
 }
 
 export const FPF_DEFAULTS: FinderSettings = {

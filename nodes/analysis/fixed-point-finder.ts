@@ -4,7 +4,8 @@
  *
  *     F(h) = (1 - alpha) h + alpha f(W_rec h + W_in x + b),   q(h) = 1/2 ||F(h) - h||^2
  *
- * q is minimised from many starts at once with Adam on the analytic gradient
+ * q is minimised from many starts at once with Adam (one wasm call per iteration, fixed-point-wasm.ts,
+ * or tfjs ops where WebAssembly SIMD is missing, fixed-point-tfjs.ts) on the analytic gradient
  *     grad q = J_G^T G,  G = F(h) - h = alpha (f(pre) - h),  J_G = alpha (diag(f'(pre)) W_rec - I)
  * with FixedPointFinder's settings (Adam epsilon 0.01, tol_q 1e-12, tol_dq 1e-20, 5,000 iterations,
  * uniqueness 1e-3 along every dimension, distance outliers beyond 10x the starts' mean spread), a
@@ -15,13 +16,15 @@
  * eigenvalues of the Jacobian of F (linalg.ts, eigenvalues only): stable if every |lambda| < 1,
  * unstable if every |lambda| > 1, else saddle.
  */
-import { Matrix, solve } from 'ml-matrix';
-import type { Activation, Eigenvalue, FixedPoint, Model } from '../ports/index.ts';
-import { activateTf, derivativeTf } from '../dynamics/activations-tf.ts';
+import type { Eigenvalue, FixedPoint, Model } from '../ports/index.ts';
 import { eigenvalues } from './linalg.ts';
-import { tf } from '../lib/tf.ts';
+import { FpAdamBatch } from './fixed-point-wasm.ts';
+import { TfAdamBatch } from './fixed-point-tfjs.ts';
+import { polish } from './fixed-point-polish.ts';
 
-export { CtrnnMap, FPF_DEFAULTS, type FinderSettings } from './ctrnn-map.ts';
+export { normalMatrix, polish, solveDense } from './fixed-point-polish.ts';
+
+export { CtrnnMap, FPF_DEFAULTS, type FinderEngine, type FinderSettings } from './ctrnn-map.ts';
 import { CtrnnMap, type FinderSettings } from './ctrnn-map.ts';
 
 export interface RawPoint {
@@ -37,20 +40,46 @@ export const STALL_FACTOR = 0.9;
 export const TAIL_FRACTION = 1 / 32;
 export const TAIL_MIN_ITERS = 200;
 
-/** Apply an activation to a tensor. */
-const tfAct = (a: Activation, x: tf.Tensor): tf.Tensor => activateTf(x, a);
+/** Which implementation runs the Adam phase: see {@link FinderEngine}. */
+export type AdamBatch = FpAdamBatch | TfAdamBatch;
 
-/** f'(pre) as a tensor, from pre and f(pre). */
-const tfDeriv = derivativeTf;
+/**
+ * The batch of starts in the engine asked for. 'auto' and 'wasm': the fused kernel's `fpAdam`
+ * (one wasm call per iteration); 'auto' falls back to tfjs where the wasm module cannot be built
+ * (no WebAssembly SIMD) and says why in `fallback`.
+ */
+export async function adamBatch(
+  model: Model,
+  map: CtrnnMap,
+  starts: ArrayLike<number>,
+  S: number,
+  s: FinderSettings,
+): Promise<{ batch: AdamBatch; fallback?: string }> {
+  const k = { b1: 0.9, b2: 0.999, eps: s.adamEpsilon };
+  const engine = s.engine ?? 'auto';
+  if (engine !== 'tfjs') {
+    try {
+      return { batch: await FpAdamBatch.create(map, model.activation, starts, S, k) };
+    } catch (e) {
+      if (engine === 'wasm') throw e;
+      return {
+        batch: new TfAdamBatch(map, model.activation, starts, S, k),
+        fallback: `the wasm fixed-point kernel is unavailable here (${e instanceof Error ? e.message : String(e)}): Adam phase on tfjs`,
+      };
+    }
+  }
+  return { batch: new TfAdamBatch(map, model.activation, starts, S, k) };
+}
 
 /**
  * Minimise q from every start (rows of `starts` [S, N]) with Adam, all starts at once in one batch
- * (tfjs: two [S, N] x [N, N] matrix products per iteration). The per-start bookkeeping (termination,
- * learning rate) runs in JS on the q values read back each iteration; finished starts are dropped
- * from the batch whenever they are a quarter of it. A start stops when q < tol_q, when its q changed
- * by less than tol_dq * its learning rate, when q < `handoffQ`, or when q fell by less than 10 % over
- * the last 200 iterations (Adam crawls on the ill-conditioned q near a point: the polish takes over).
- * The phase ends when at most 1/32 of the starts are left (after 200 iterations at least).
+ * (one wasm call per iteration, or two [S, N] x [N, N] tfjs products: `s.engine`). The per-start
+ * bookkeeping (termination, learning rate) runs in JS on the q values read back each iteration;
+ * finished starts are dropped from the batch whenever they are a quarter of it. A start stops when
+ * q < tol_q, when its q changed by less than tol_dq * its learning rate, when q < `handoffQ`, or
+ * when q fell by less than 10 % over the last 200 iterations (Adam crawls on the ill-conditioned q
+ * near a point: the polish takes over). The phase ends when at most 1/32 of the starts are left
+ * (after 200 iterations at least).
  * `onIter(iter, active, medianQ)` is called every `reportEvery` iterations and may be async.
  */
 export async function adamMinimise(
@@ -61,9 +90,9 @@ export async function adamMinimise(
   s: FinderSettings,
   onIter: (iter: number, active: number, medianQ: number) => void | Promise<void> = () => {},
   reportEvery = 100,
+  given?: AdamBatch,
 ): Promise<RawPoint[]> {
-  const { N, alpha } = map;
-  const act = model.activation;
+  const { N } = map;
   const b1 = 0.9;
   const b2 = 0.999;
   const result = Float64Array.from(starts);
@@ -74,14 +103,9 @@ export async function adamMinimise(
   const done = new Uint8Array(S);
   // Stall test: q at the start of the current window of STALL_WINDOW iterations.
   const qMark = new Float64Array(S).fill(Infinity);
-  // The batch: rows of H are the starts listed in `rows`.
+  // The batch: its rows are the starts listed in `rows`.
   let rows = Int32Array.from({ length: S }, (_, i) => i);
-  const W = tf.tensor2d(Float32Array.from(map.W), [N, N]);
-  const Wt = tf.transpose(W);
-  const c = tf.tensor2d(Float32Array.from(map.c), [1, N]);
-  let H: tf.Tensor = tf.tensor2d(Float32Array.from(starts), [S, N]);
-  let m1: tf.Tensor = tf.zerosLike(H);
-  let m2: tf.Tensor = tf.zerosLike(H);
+  const batch = given ?? (await adamBatch(model, map, starts, S, s)).batch;
   const writeBack = (Hdata: Float32Array) => {
     rows.forEach((si, r) => {
       for (let j = 0; j < N; j++) result[si * N + j] = Hdata[r * N + j] as number;
@@ -93,18 +117,7 @@ export async function adamMinimise(
     for (let it = 0; it < s.maxIters; it++) {
       p1 *= b1;
       p2 *= b2;
-      // Forward: q per row, and the gradient.
-      const [qT, gradT] = tf.tidy(() => {
-        const pre = tf.add(tf.matMul(H, Wt), c);
-        const fx = tfAct(act, pre);
-        const G = tf.mul(alpha, tf.sub(fx, H));
-        const q = tf.mul(0.5, tf.sum(tf.square(G), 1));
-        const u = tf.mul(tfDeriv(act, pre, fx), G);
-        const grad = tf.mul(alpha, tf.sub(tf.matMul(u, W), G));
-        return [q, grad];
-      });
-      const q = qT.dataSync() as Float32Array;
-      qT.dispose();
+      const q = batch.evaluate();
       const step = new Float32Array(rows.length);
       let activeCount = 0;
       rows.forEach((si, r) => {
@@ -139,27 +152,11 @@ export async function adamMinimise(
       });
       // The last few starts crawl for thousands of iterations at full per-iteration overhead: once
       // no more than TAIL_FRACTION of the starts are left, hand them all to the polish.
-      if (activeCount === 0 || (it >= TAIL_MIN_ITERS && activeCount <= Math.ceil(S * TAIL_FRACTION))) {
-        gradT.dispose();
-        break;
-      }
-      const c1 = 1 / (1 - p1);
-      const c2 = 1 / (1 - p2);
-      const next = tf.tidy(() => {
-        const nm1 = tf.add(tf.mul(b1, m1), tf.mul(1 - b1, gradT));
-        const nm2 = tf.add(tf.mul(b2, m2), tf.mul(1 - b2, tf.square(gradT)));
-        const upd = tf.div(tf.mul(nm1, c1), tf.add(tf.sqrt(tf.mul(nm2, c2)), s.adamEpsilon));
-        const nH = tf.sub(H, tf.mul(tf.tensor2d(step, [rows.length, 1]), upd));
-        return [nH, nm1, nm2] as const;
-      });
-      gradT.dispose();
-      H.dispose();
-      m1.dispose();
-      m2.dispose();
-      [H, m1, m2] = next;
+      if (activeCount === 0 || (it >= TAIL_MIN_ITERS && activeCount <= Math.ceil(S * TAIL_FRACTION))) break;
+      batch.update(step, 1 / (1 - p1), 1 / (1 - p2));
       // Drop finished rows once they are a quarter of the batch.
       if (activeCount <= (rows.length * 3) / 4) {
-        writeBack(H.dataSync() as Float32Array);
+        writeBack(batch.readH());
         const keepIdx: number[] = [];
         const keepRows: number[] = [];
         rows.forEach((si, r) => {
@@ -168,13 +165,7 @@ export async function adamMinimise(
             keepRows.push(si);
           }
         });
-        const idx = tf.tensor1d(keepIdx, 'int32');
-        const g = [tf.gather(H, idx), tf.gather(m1, idx), tf.gather(m2, idx)] as const;
-        idx.dispose();
-        H.dispose();
-        m1.dispose();
-        m2.dispose();
-        [H, m1, m2] = g;
+        batch.compact(keepIdx);
         rows = Int32Array.from(keepRows);
       }
       if ((it + 1) % reportEvery === 0) {
@@ -184,9 +175,9 @@ export async function adamMinimise(
         await onIter(it + 1, rows.length, qs.length > 0 ? (qs[qs.length >> 1] as number) : 0);
       }
     }
-    writeBack(H.dataSync() as Float32Array);
+    writeBack(batch.readH());
   } finally {
-    for (const t of [W, Wt, c, H, m1, m2]) t.dispose();
+    batch.dispose();
   }
   const out: RawPoint[] = [];
   const pre = new Float64Array(N);
@@ -196,88 +187,6 @@ export async function adamMinimise(
     out.push({ h, q: map.q(h, pre, fxb), iters: iters[si] as number });
   }
   return out;
-}
-
-/** Levenberg-Marquardt on G(h) = F(h) - h; returns the improved point (never worse). */
-export function polish(map: CtrnnMap, h0: Float64Array, iters: number, tolQ: number): { h: Float64Array; q: number } {
-  const { N, alpha } = map;
-  const pre = new Float64Array(N);
-  const fx = new Float64Array(N);
-  let h = Float64Array.from(h0);
-  let q = map.q(h, pre, fx);
-  let qStart = q;
-  let mu = 1e-3;
-  let slow = 0;
-  for (let it = 0; it < iters && q > tolQ; it++) {
-    // A slow point: q barely falls; stop after 3 such steps in a row.
-    if (it > 0 && q > 0.5 * qStart) {
-      if (++slow >= 3) break;
-    } else slow = 0;
-    qStart = q;
-    // J_G = J_F - I, G = alpha (fx - h)
-    const J = map.jacobian(h);
-    for (let i = 0; i < N; i++) J[i * N + i] = (J[i * N + i] as number) - 1;
-    map.q(h, pre, fx);
-    const G = new Float64Array(N);
-    for (let i = 0; i < N; i++) G[i] = alpha * ((fx[i] as number) - (h[i] as number));
-    // Newton step first (J_G d = -G); when it does not lower q, damped normal equations
-    // (J^T J + mu diag) d = -J^T G, raising mu until q falls.
-    try {
-      const Jm = new Matrix(N, N);
-      const g = new Matrix(N, 1);
-      for (let i = 0; i < N; i++) {
-        g.set(i, 0, -(G[i] as number));
-        for (let j = 0; j < N; j++) Jm.set(i, j, J[i * N + j] as number);
-      }
-      const d = solve(Jm, g);
-      const hn = new Float64Array(N);
-      for (let i = 0; i < N; i++) hn[i] = (h[i] as number) + d.get(i, 0);
-      const qn = map.q(hn, pre, fx);
-      if (Number.isFinite(qn) && qn < q) {
-        h = hn;
-        q = qn;
-        continue;
-      }
-    } catch {
-      // singular: fall through to the damped step
-    }
-    const A = new Matrix(N, N);
-    const rhs = new Matrix(N, 1);
-    for (let a = 0; a < N; a++) {
-      let r = 0;
-      for (let i = 0; i < N; i++) r += (J[i * N + a] as number) * (G[i] as number);
-      rhs.set(a, 0, -r);
-      for (let b = a; b < N; b++) {
-        let s = 0;
-        for (let i = 0; i < N; i++) s += (J[i * N + a] as number) * (J[i * N + b] as number);
-        A.set(a, b, s);
-        A.set(b, a, s);
-      }
-    }
-    let improved = false;
-    for (let tries = 0; tries < 4 && !improved; tries++) {
-      const Ad = A.clone();
-      for (let a = 0; a < N; a++) Ad.set(a, a, Ad.get(a, a) * (1 + mu) + mu * 1e-12);
-      let d: Matrix;
-      try {
-        d = solve(Ad, rhs);
-      } catch {
-        mu *= 10;
-        continue;
-      }
-      const hn = new Float64Array(N);
-      for (let i = 0; i < N; i++) hn[i] = (h[i] as number) + d.get(i, 0);
-      const qn = map.q(hn, pre, fx);
-      if (Number.isFinite(qn) && qn < q) {
-        h = hn;
-        q = qn;
-        mu = Math.max(1e-12, mu / 10);
-        improved = true;
-      } else mu *= 10;
-    }
-    if (!improved) break;
-  }
-  return { h, q };
 }
 
 /**
@@ -327,10 +236,20 @@ export async function findFixedPoints(
   s: FinderSettings,
   onIter?: (iter: number, active: number, medianQ: number) => void | Promise<void>,
   signal?: AbortSignal,
-): Promise<{ points: FoundPoint[]; raw: RawPoint[]; outliers: number; polished: number }> {
+): Promise<{
+  points: FoundPoint[];
+  raw: RawPoint[];
+  outliers: number;
+  polished: number;
+  /** What ran the Adam phase, and why not wasm when 'auto' fell back to tfjs. */
+  engine: 'wasm' | 'tfjs';
+  fallback?: string;
+}> {
   const map = new CtrnnMap(model, x);
   const N = model.N;
-  const raw = await adamMinimise(model, map, starts, S, s, onIter);
+  const { batch, fallback } = await adamBatch(model, map, starts, S, s);
+  const engine = batch instanceof FpAdamBatch ? 'wasm' : 'tfjs';
+  const raw = await adamMinimise(model, map, starts, S, s, onIter, 100, batch);
   // Distance outliers, as FixedPointFinder: relative to the starts' centroid and mean spread.
   let candidates = raw;
   let outliers = 0;
@@ -368,7 +287,7 @@ export async function findFixedPoints(
       if (p.q > s.polishQ) continue;
       if (done.some((d) => near(d.from, p.h) || near(d.h, p.h))) continue;
       if (polished >= s.maxPolish) break;
-      const r = p.q > s.tolQ ? polish(map, p.h, s.polishIters, s.tolQ) : p;
+      const r = p.q > s.tolQ ? polish(map, p.h, s.polishIters, s.tolQ, s.polishLinalg !== 'js') : p;
       polished++;
       done.push({ h: r.h, q: r.q, iters: p.iters, from: p.h });
     }
@@ -386,5 +305,5 @@ export async function findFixedPoints(
     const c = classify(eig);
     points.push({ h: p.h, q: p.q, stability: c.stability, eigenvalues: eig, maxAbsEigenvalue: c.maxAbs });
   }
-  return { points, raw, outliers, polished };
+  return { points, raw, outliers, polished, engine, ...(fallback !== undefined ? { fallback } : {}) };
 }

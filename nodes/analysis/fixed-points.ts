@@ -15,7 +15,10 @@ import {
 } from '../ports/index.ts';
 import { Rng } from '../lib/rng.ts';
 import { BACKEND_CHOICES } from '../lib/backends.ts';
-import { CtrnnMap, FPF_DEFAULTS, type FinderSettings } from './ctrnn-map.ts';
+import { CtrnnMap, FPF_DEFAULTS, type FinderEngine, type FinderSettings } from './ctrnn-map.ts';
+
+/** What runs the Adam phase (see FinderEngine). */
+export const FINDER_ENGINES = ['auto', 'wasm', 'tfjs'] as const satisfies readonly FinderEngine[];
 
 export const PROBE_MODES = ['context-levels', 'zero', 'given'] as const;
 export type ProbeMode = (typeof PROBE_MODES)[number];
@@ -218,7 +221,14 @@ export const fixedPointsBlock = defineBlock({
         "Drop points farther from the starts' centroid than this x the starts' mean distance to it (0: keep all; FixedPointFinder: 10).",
     }),
     seed: int(0, 2 ** 31 - 1, 0, { description: 'Seed of the start sampling.' }),
-    backend: oneOf(BACKEND_CHOICES, 'auto', { description: 'tfjs backend of the batched Adam phase.' }),
+    engine: oneOf(FINDER_ENGINES, 'auto', {
+      description:
+        "What runs the batched Adam phase: 'wasm' the fused kernel (one WebAssembly SIMD call per iteration), 'tfjs' tfjs ops on the backend below, 'auto' wasm where WebAssembly SIMD exists, else tfjs.",
+    }),
+    backend: oneOf(BACKEND_CHOICES, 'auto', {
+      description:
+        "tfjs backend of the batched Adam phase when it runs on tfjs (engine 'tfjs', or 'auto' without WebAssembly SIMD).",
+    }),
   }),
   run: async ({ params, inputs, progress, warn, signal, env }) => {
     const model = inputs.model;
@@ -227,7 +237,10 @@ export const fixedPointsBlock = defineBlock({
     const probe = probeInputs(model, params.probe, params.inputs, inputs.trajectories);
     if (probe.warning) warn(probe.warning);
     // The batched tfjs search loads when the block runs, not when it is declared.
-    const [{ useBackend }, { findFixedPoints }] = await Promise.all([import('../lib/tf.ts'), import('./fixed-point-finder.ts')]);
+    const [{ useBackend }, { findFixedPoints }] = await Promise.all([
+      import('../lib/tf.ts'),
+      import('./fixed-point-finder.ts'),
+    ]);
     await useBackend(params.backend, env.backend);
     const settings: FinderSettings = {
       tolQ: params.tolQ,
@@ -243,6 +256,7 @@ export const fixedPointsBlock = defineBlock({
       clusterTolerance: params.clusterTolerance,
       maxPolish: params.maxPolish,
       polishQ: FPF_DEFAULTS.polishQ,
+      engine: params.engine,
     };
     const rng = new Rng(params.seed);
     const points: FixedPoint[] = [];
@@ -276,6 +290,7 @@ export const fixedPointsBlock = defineBlock({
         },
         signal,
       );
+      if (r.fallback !== undefined && k === 0) warn(r.fallback);
       if (r.outliers > 0)
         warn(`${x.label}: ${r.outliers} of ${params.starts} starts ended far from the sampled states and were dropped`);
       for (const p of r.points)

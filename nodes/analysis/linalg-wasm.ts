@@ -13,6 +13,7 @@ interface Exports {
   hqr(a: number, n: number, wr: number, wi: number): number;
   gram(x: number, n: number, m: number, c: number): void;
   tridiag(a: number, n: number, v: number, beta: number, d: number, e: number, p: number): void;
+  luSolve(a: number, n: number, b: number): number;
 }
 
 /** The kernels, working on float64 arrays the caller hands over (copied in and out of wasm memory). */
@@ -26,6 +27,11 @@ export interface LinalgWasm {
     a: ArrayLike<number>,
     n: number,
   ): { d: Float64Array; e: Float64Array; v: Float64Array; beta: Float64Array };
+  /**
+   * x with A x = b for the row-major n x n matrix `a` (not modified), by LU with partial pivoting;
+   * null when a pivot is exactly 0 (singular). Used by the fixed-point finder's Newton polish.
+   */
+  solve(a: ArrayLike<number>, n: number, b: ArrayLike<number>): Float64Array | null;
 }
 
 let cached: LinalgWasm | null | undefined;
@@ -79,6 +85,15 @@ function wrap(ex: Exports): LinalgWasm {
       mem.set(x, 0);
       ex.gram(0, n, m, 8 * n * m);
       return new Float64Array(ex.memory.buffer).slice(n * m, n * m + n * n);
+    },
+    solve(a, n, b) {
+      // [a | b]
+      const nn = n * n;
+      const mem = ensure(8 * (nn + n));
+      mem.set(a, 0);
+      mem.set(b, nn);
+      if (ex.luSolve(0, n, 8 * nn) !== 0) return null;
+      return new Float64Array(ex.memory.buffer).slice(nn, nn + n);
     },
     tridiagonalize(a, n) {
       // [a | v | beta | d | e | p]

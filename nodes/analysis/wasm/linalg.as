@@ -414,3 +414,58 @@ export function tridiag(a: usize, n: i32, vv: usize, beta: usize, d: usize, e: u
     st(beta + (<usize>(n - 1) << 3), 0);
   }
 }
+
+/**
+ * Solve A x = b for the n x n matrix at `a` (destroyed: it becomes U and the multipliers) by LU
+ * with partial pivoting (the largest |a[i][j]| of the column, as LINPACK and ml-matrix choose),
+ * eliminating row by row so every update is one contiguous axpy. `b` (n float64) becomes x.
+ * Returns 1, with b undefined, when a pivot is exactly 0 (singular), else 0.
+ */
+export function luSolve(a: usize, n: i32, b: usize): i32 {
+  const rb = <usize>n << 3;
+  for (let j = 0; j < n; j++) {
+    const cj = <usize>j << 3;
+    let p = j;
+    let mx = Math.abs(ld(a + <usize>j * rb + cj));
+    for (let i = j + 1; i < n; i++) {
+      const v = Math.abs(ld(a + <usize>i * rb + cj));
+      if (v > mx) {
+        mx = v;
+        p = i;
+      }
+    }
+    if (mx == 0) return 1;
+    const rowj = a + <usize>j * rb;
+    if (p != j) {
+      const rowp = a + <usize>p * rb;
+      for (let k = 0; k < n; k++) {
+        const o = <usize>k << 3;
+        const t = ld(rowp + o);
+        st(rowp + o, ld(rowj + o));
+        st(rowj + o, t);
+      }
+      const t = ld(b + (<usize>p << 3));
+      st(b + (<usize>p << 3), ld(b + cj));
+      st(b + cj, t);
+    }
+    const d = ld(rowj + cj);
+    const bj = ld(b + cj);
+    const rest = n - j - 1;
+    for (let i = j + 1; i < n; i++) {
+      const rowi = a + <usize>i * rb;
+      const l = ld(rowi + cj) / d;
+      st(rowi + cj, l);
+      if (l != 0) {
+        axpy(rowi + cj + 8, rowj + cj + 8, -l, rest);
+        st(b + (<usize>i << 3), ld(b + (<usize>i << 3)) - l * bj);
+      }
+    }
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const rowi = a + <usize>i * rb;
+    const ci = <usize>i << 3;
+    const s = ld(b + ci) - dot(rowi + ci + 8, b + ci + 8, n - i - 1);
+    st(b + ci, s / ld(rowi + ci));
+  }
+  return 0;
+}

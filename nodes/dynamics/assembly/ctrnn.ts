@@ -22,85 +22,16 @@
 // Model:  pre_t = h_{t-1} W_rec^T + x_t W_in^T + b,  a_t = f(pre_t),
 //         h_t = (1 - alpha) h_{t-1} + alpha a_t + noise_t,  y_t = h_t W_out^T + b_out.
 
-const TANH: i32 = 0;
-const RELU: i32 = 1;
-const SIGMOID: i32 = 2;
-const SOFTPLUS: i32 = 3;
+import { activate, deriv4, madd } from './activations';
 
-/** Above this, softplus(x) = x in float32 (log1p(e^-20) < 2.1e-9, below half an ulp of 20). */
-const SOFTPLUS_LINEAR: f32 = 20.0;
+export { fpAdam } from './fixed-point';
 
 // Rows of K per block of the weight-gradient product: both packed panels of a block (2 x KB x Np
 // floats, 400 KB at Np = 200) stay in L2 while every 4x8 tile of the output sweeps them.
 export const KB: i32 = 256;
 
-/** c + a b: one fused multiply-add in the relaxed-SIMD build, a multiply then an add otherwise. */
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
-}
-
 export function heapBase(): usize {
   return __heap_base;
-}
-
-// --- activations -------------------------------------------------------------------------------
-
-// tanh as the [13/6] rational approximation used by Eigen (generic_fast_tanh_float): about 2 ulp
-// on [-7.9, 7.9], exactly +-1 beyond, and x itself for |x| < 4e-4.
-@inline function tanh4(x0: v128): v128 {
-  const clamp = f32x4.splat(7.90531110763549805);
-  const x = f32x4.max(f32x4.min(x0, clamp), f32x4.neg(clamp));
-  const tiny = f32x4.lt(f32x4.abs(x0), f32x4.splat(0.0004));
-  const x2 = f32x4.mul(x, x);
-  let p = f32x4.splat(-2.76076847742355e-16);
-  p = madd(x2, p, f32x4.splat(2.00018790482477e-13));
-  p = madd(x2, p, f32x4.splat(-8.60467152213735e-11));
-  p = madd(x2, p, f32x4.splat(5.12229709037114e-8));
-  p = madd(x2, p, f32x4.splat(1.48572235717979e-5));
-  p = madd(x2, p, f32x4.splat(6.37261928875436e-4));
-  p = madd(x2, p, f32x4.splat(4.89352455891786e-3));
-  p = f32x4.mul(x, p);
-  let q = f32x4.splat(1.19825839466702e-6);
-  q = madd(x2, q, f32x4.splat(1.18534705686654e-4));
-  q = madd(x2, q, f32x4.splat(2.26843463243900e-3));
-  q = madd(x2, q, f32x4.splat(4.89352518554385e-3));
-  return v128.bitselect(x0, f32x4.div(p, q), tiny);
-}
-
-@inline function softplus1(x: f32): f32 {
-  return x > SOFTPLUS_LINEAR ? x : <f32>Math.log1p(Math.exp(<f64>x));
-}
-
-/** a = f(a) in place over n floats (n a multiple of 4). */
-function activate(p: usize, n: i32, act: i32): void {
-  const end = p + (<usize>n << 2);
-  if (act == TANH) {
-    for (let q = p; q < end; q += 16) v128.store(q, tanh4(v128.load(q)));
-  } else if (act == RELU) {
-    const z = f32x4.splat(0);
-    for (let q = p; q < end; q += 16) v128.store(q, f32x4.max(v128.load(q), z));
-  } else if (act == SIGMOID) {
-    // sigmoid(x) = (1 + tanh(x / 2)) / 2, exactly.
-    const h = f32x4.splat(0.5);
-    for (let q = p; q < end; q += 16) v128.store(q, f32x4.add(h, f32x4.mul(h, tanh4(f32x4.mul(h, v128.load(q))))));
-  } else {
-    for (let q = p; q < end; q += 4) store<f32>(q, softplus1(load<f32>(q)));
-  }
-}
-
-/** f'(pre) from a = f(pre). */
-@inline function deriv4(a: v128, act: i32): v128 {
-  const one = f32x4.splat(1);
-  if (act == TANH) return f32x4.sub(one, f32x4.mul(a, a));
-  if (act == SIGMOID) return f32x4.mul(a, f32x4.sub(one, a));
-  if (act == RELU) return v128.and(f32x4.gt(a, f32x4.splat(0)), one);
-  return f32x4(
-    <f32>(1 - Math.exp(-<f64>f32x4.extract_lane(a, 0))),
-    <f32>(1 - Math.exp(-<f64>f32x4.extract_lane(a, 1))),
-    <f32>(1 - Math.exp(-<f64>f32x4.extract_lane(a, 2))),
-    <f32>(1 - Math.exp(-<f64>f32x4.extract_lane(a, 3))),
-  );
 }
 
 // --- small vector helpers ----------------------------------------------------------------------
