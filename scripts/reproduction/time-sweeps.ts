@@ -61,7 +61,12 @@ export function gridPoints(
 }
 
 /** "1.23 at N = 50 ... 0.98 at N = 450 (held-out trials; see below)" for the main table. */
-export function gridSummary(s: ResultsSweep | undefined, key: string, authors: Record<number, string>, unit: string): string {
+export function gridSummary(
+  s: ResultsSweep | undefined,
+  key: string,
+  authors: Record<number, string>,
+  unit: string,
+): string {
   const done = gridPoints(s, key, authors).filter(([, runs]) => runs.length > 0);
   const at = ([v, runs]: [number, SweepRow[]]): string => `${fmt(stats(colOf(runs, HELD_OUT)).mean, 2)} at ${unit}${v}`;
   const first = done[0];
@@ -160,7 +165,7 @@ export async function timeSweepsSection(res: Results, legacyLabel: (n: string) =
     ? `trained with Adam lr ${recipe.lr}${recipe.decay ? ` with Keras' time decay ${recipe.decay} (lr / (1 + decay x step))` : ''}, batch ${recipe.batch}, ` +
       `global-norm gradient clipping ${recipe.clip}, for ${recipe.steps.toLocaleString('en-US')} steps, stopping earlier only at the authors' loss < ${recipe.lossThreshold} ` +
       `(not at the trainer's looser success criterion), on ${recipe.samples.toLocaleString('en-US')} trials of which the first ${recipe.heldOut} are held out`
-    : 'trained with Adam lr 0.002, gradient clip 1, batch 64 for 600 steps, stopping earlier only at the authors\' loss < 1e-3; 2,000 trials of which the first 50 are held out';
+    : "trained with Adam lr 0.002, gradient clip 1, batch 64 for 600 steps, stopping earlier only at the authors' loss < 1e-3; 2,000 trials of which the first 50 are held out";
   const budgetNote =
     recipe && atAuthorsBudget(recipe)
       ? `This is the authors' recipe (Adam lr 1e-4, Keras decay 1e-4, batch 64, up to 20 epochs of 15,050 trials = ${AUTHORS_STEPS.toLocaleString('en-US')} steps, stopping at loss < 1e-3) with one addition kept from the example pipeline: clipping the gradient's global norm at ${recipe.clip} (Keras' default does not clip; Adam's step hardly depends on a constant gradient scale, so clipping acts only on spikes).`
@@ -230,9 +235,12 @@ function verdicts(
     const share = (p: { n: number; learned: number }): number => p.learned / p.n;
     const moreLearn = pts.every((p, i) => i === 0 || share(p) >= share(pts[i - 1] ?? p));
     const lower = first && last && last.v !== first.v ? last.mean < first.mean - 0.1 : false;
-    const ours = first && last ? `from ${fmt(first.mean, 2)} at N = ${first.v} to ${fmt(last.mean, 2)} at N = ${last.v}` : 'n/a';
+    const ours =
+      first && last ? `from ${fmt(first.mean, 2)} at N = ${first.v} to ${fmt(last.mean, 2)} at N = ${last.v}` : 'n/a';
     const theirs =
-      first && last ? `${fmt(AUTHORS_SIZE_NUM[first.v] ?? NaN, 2)} to ${fmt(AUTHORS_SIZE_NUM[last.v] ?? NaN, 2)}` : 'n/a';
+      first && last
+        ? `${fmt(AUTHORS_SIZE_NUM[first.v] ?? NaN, 2)} to ${fmt(AUTHORS_SIZE_NUM[last.v] ?? NaN, 2)}`
+        : 'n/a';
     const verdict = lower
       ? falls
         ? `**The trend is reproduced**: the mean held-out distance falls with N, ${ours} (the authors' ${theirs})${moreLearn ? ', and the share of networks that learn the bump does not drop as N grows' : ''}.`
@@ -302,7 +310,9 @@ export function costParagraph(res: Results): string {
   return wrapParagraph(
     `**Cost at the authors' budget (measured).** Per network (whole run, one thread): ${perNet
       .map(([v, h]) => `N = ${v}: ${fmt(h * 60, 0)} min`)
-      .join(', ')}. The two sweeps here took ${fmt(total, 1)} hours of one core in all. At these prices the authors' full size sweep` +
+      .join(
+        ', ',
+      )}. The two sweeps here took ${fmt(total, 1)} hours of one core in all. At these prices the authors' full size sweep` +
       ` (N = 50 to 450 every 50, 20 seeds) is about ${fmt(full, 0)} hours of one core${maxN < 450 ? ` (extrapolated beyond N = ${maxN})` : ''}: on the queue,` +
       ` one worker per core (docs/cluster.md), 20 two-core machines do it in about ${fmt(full / 40, 1)} hours.`,
   );
