@@ -146,10 +146,14 @@ export async function renderStripPlot(
     lo -= pad;
     hi += pad;
   }
+  // A one-param grid ("task.memGap=25", "task.memGap=50", ...) names its param once, on the axis,
+  // and each group by its value: the full labels overlap from about five groups on.
+  const axis = sharedGridKey(groups.map((g) => g.label));
+  const tickLabel = (label: string): string => (axis ? label.slice(axis.length + 1) : label);
   const panel = addPanel(canvas, {
     box: { left, top, width: inner, height: height - top - 58 },
     x: {
-      label: groups.length > 1 ? 'grid point' : 'runs (jittered horizontally)',
+      label: groups.length > 1 ? (axis ?? 'grid point') : 'runs (jittered horizontally)',
       domain: [0, groups.length],
       ticks: groups.length,
       showTickLabels: false,
@@ -207,9 +211,22 @@ export async function renderStripPlot(
         .attr('text-anchor', 'middle')
         .attr('font-size', 11)
         .attr('fill', COLORS.ink)
-        .text(g.label.length > 28 ? `${g.label.slice(0, 27)}…` : g.label);
+        .text(fitLabel(tickLabel(g.label), x(1) - x(0)));
   });
   return canvas.toString();
+}
+
+/** The param every label sets when each is one `key=value` with the same key, else undefined. */
+export function sharedGridKey(labels: string[]): string | undefined {
+  const keys = labels.map((l) => /^([^\s=]+)=[^\s=]+$/.exec(l)?.[1]);
+  const k = keys[0];
+  return k !== undefined && keys.every((x) => x === k) ? k : undefined;
+}
+
+/** A group label cut to the width of its slot (about 6.5 px per character at 11 px). */
+function fitLabel(label: string, slot: number): string {
+  const max = Math.max(4, Math.floor(slot / 6.5));
+  return label.length > max ? `${label.slice(0, max - 1)}…` : label;
 }
 
 function fmtNum(v: number): string {

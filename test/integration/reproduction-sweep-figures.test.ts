@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { figureBase, groupsOf, quantile, renderStripPlot, writeSweepFigures } from '../../cli/sweep-figures.ts';
+import {
+  figureBase,
+  groupsOf,
+  quantile,
+  renderStripPlot,
+  sharedGridKey,
+  writeSweepFigures,
+} from '../../cli/sweep-figures.ts';
 import type { SweepRow } from '../../cli/sweep.ts';
 
 const row = (i: number, values: Record<string, number>, status = 'done', units = 50): SweepRow => ({
@@ -34,6 +41,23 @@ describe('sweep distribution figures', () => {
     const g = groupsOf(rows, 'eigen.spectrum.radius');
     expect(g.map((x) => x.label)).toEqual(['net.units=50', 'net.units=100']);
     expect(g[0]?.values.map((v) => v.value)).toEqual([1.05, 1.09]);
+  });
+
+  it('names a one-param grid once, on the axis, and each group by its value (six delays do not overlap)', async () => {
+    const rows = [25, 50, 80, 110, 140, 170].flatMap((d) =>
+      [1, 2].map((i) => ({
+        ...row(i, { 'sim.trajectories.meanDistance': d / 100 }),
+        sets: [`task.seed=${i}`, `task.memGap=${d}`],
+      })),
+    );
+    const svg = await renderStripPlot('sim.trajectories.meanDistance', groupsOf(rows, 'sim.trajectories.meanDistance'));
+    expect(svg).toContain('>task.memGap</text>');
+    for (const d of [25, 50, 80, 110, 140, 170]) expect(svg).toContain(`>${d}</text>`);
+    expect(svg).not.toContain('>task.memGap=25</text>');
+    // Two params per point: no shared key, the full labels stay.
+    expect(sharedGridKey(['net.units=50 task.memGap=25', 'net.units=50 task.memGap=50'])).toBeUndefined();
+    expect(sharedGridKey(['net.units=50', 'task.memGap=50'])).toBeUndefined();
+    expect(sharedGridKey(['net.units=50', 'net.units=100'])).toBe('net.units');
   });
 
   it('draws one point per run and states n, mean and std', async () => {
