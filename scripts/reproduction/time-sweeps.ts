@@ -294,14 +294,17 @@ export function costParagraph(res: Results): string {
   const pts = gridPoints(size, 'net.units', AUTHORS_SIZE).filter(([, runs]) => runs.length > 0);
   const perNet = pts.map(([v, runs]) => [v, runHours(runs) / runs.length] as const);
   const at = (N: number): number => {
-    // Interpolate hours per net linearly in N^2 between measured sizes; extrapolate from the last two.
+    // Between measured sizes: linear in N^2. Beyond the largest: its cost scaled as N^2 (the
+    // recurrent products dominate there); below the smallest: the smallest's (fixed costs dominate).
     const xs = perNet.map(([v, h]) => [v * v, h] as const);
-    if (xs.length === 0) return NaN;
-    if (xs.length === 1) return (xs[0]?.[1] ?? NaN) * ((N * N) / (xs[0]?.[0] ?? NaN));
-    let i = xs.findIndex(([x]) => x >= N * N);
-    if (i <= 0) i = i === 0 ? 1 : xs.length - 1;
-    const [x0, y0] = xs[i - 1] ?? [NaN, NaN];
-    const [x1, y1] = xs[i] ?? [NaN, NaN];
+    const first = xs[0];
+    const last = xs[xs.length - 1];
+    if (!first || !last) return NaN;
+    if (N * N >= last[0]) return last[1] * ((N * N) / last[0]);
+    if (N * N <= first[0]) return first[1];
+    const i = xs.findIndex(([x]) => x >= N * N);
+    const [x0, y0] = xs[i - 1] ?? first;
+    const [x1, y1] = xs[i] ?? last;
     return y0 + ((y1 - y0) * (N * N - x0)) / (x1 - x0);
   };
   const full = [50, 100, 150, 200, 250, 300, 350, 400, 450].reduce((a, N) => a + 20 * at(N), 0);
@@ -313,7 +316,7 @@ export function costParagraph(res: Results): string {
       .join(
         ', ',
       )}. The two sweeps here took ${fmt(total, 1)} hours of one core in all. At these prices the authors' full size sweep` +
-      ` (N = 50 to 450 every 50, 20 seeds) is about ${fmt(full, 0)} hours of one core${maxN < 450 ? ` (extrapolated beyond N = ${maxN})` : ''}: on the queue,` +
+      ` (N = 50 to 450 every 50, 20 seeds) is about ${fmt(full, 0)} hours of one core${maxN < 450 ? ` (beyond N = ${maxN} scaled as N^2: ${fmt(at(450) * 60, 0)} min per network at N = 450)` : ''}: on the queue,` +
       ` one worker per core (docs/cluster.md), 20 two-core machines do it in about ${fmt(full / 40, 1)} hours.`,
   );
 }

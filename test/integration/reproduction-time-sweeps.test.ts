@@ -76,7 +76,7 @@ describe('delay and size sweep section', () => {
       const cost = costParagraph(results(s));
       expect(cost.replace(/\n/g, ' ')).toContain('N = 50: 1 min, N = 100: 4 min, N = 200: 16 min');
       expect(cost.replace(/\n/g, ' ')).toMatch(
-        /full size sweep .* about \d+ hours of one core \(extrapolated beyond N = 200\)/s,
+        /full size sweep .* about \d+ hours of one core \(beyond N = 200 scaled as N\^2: 81 min per network at N = 450\)/s,
       );
     },
   );
