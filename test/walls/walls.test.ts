@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { readSources, reachableImports, staticImportsOf, wallViolations } from './walls.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,3 +63,15 @@ describe('layer walls (docs/DEVELOPING.md)', () => {
   });
 });
 
+
+describe('the repository tracks no symbolic links', () => {
+  // A worktree sharing another's node_modules or runs through a symlink once committed it: a clone
+  // then got a self-referencing link, and checking the commit out replaced the real (ignored) folders.
+  it('git ls-files has no entry of mode 120000', () => {
+    const r = spawnSync('git', ['ls-files', '-s'], { cwd: root, encoding: 'utf8' });
+    expect(r.status, `git ls-files failed: ${r.stderr}`).toBe(0);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(100);
+    expect(lines.filter((l) => l.startsWith('120000 ')).map((l) => l.split('\t')[1])).toEqual([]);
+  });
+});
