@@ -5,7 +5,17 @@
  */
 import type { SweepRow } from '../../cli/sweep.ts';
 import { against, fmt, ms, range, span, words } from './format.ts';
-import { PLANS, SWEEP_NAMES, planCommand, type PruneResult, type Results, type ResultsSweep } from './results.ts';
+import {
+  PLANS,
+  SWEEP_NAMES,
+  colOf,
+  doneRows,
+  num,
+  planCommand,
+  type PruneResult,
+  type Results,
+  type ResultsSweep,
+} from './results.ts';
 import { scaleSection } from './scale.ts';
 import { AUTHORS_DELAY, AUTHORS_SIZE, gridSummary, timeSweepsSection } from './time-sweeps.ts';
 import { minUnitsSection } from './min-units.ts';
@@ -18,12 +28,6 @@ const FP_INPUTS = [
   ['context = -1', 'OR'],
   ['zero input', 'XOR: no context pulse'],
 ] as const;
-/** Finished ("done") rows of a sweep; for the multitask sweep only those that met the criterion. */
-function doneRows(s: ResultsSweep | undefined): SweepRow[] {
-  return (s?.runs ?? []).filter((r) => r.status === 'done');
-}
-const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
-const colOf = (rows: SweepRow[], c: string): number[] => rows.map((r) => num(r.values[c]));
 /** Render the whole document. */
 export async function renderDocument(res: Results): Promise<string> {
   const R = (n: Name): ResultsSweep | undefined => res.sweeps[n]?.sweep;

@@ -130,6 +130,15 @@ export interface Legacy {
   comments: Record<string, string>;
 }
 
+/** A row value as a number (NaN when absent or not a number). */
+export const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+
+/** Finished ("done") rows of a sweep. */
+export const doneRows = (s: ResultsSweep | undefined): SweepRow[] => (s?.runs ?? []).filter((r) => r.status === 'done');
+
+/** One column of the rows, as numbers. */
+export const colOf = (rows: SweepRow[], c: string): number[] => rows.map((r) => num(r.values[c]));
+
 /** Everything the document is built from. */
 export interface Results {
   dir: string;

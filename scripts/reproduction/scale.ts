@@ -6,12 +6,11 @@
  */
 import type { SweepRow } from '../../cli/sweep.ts';
 import { against, fmt, ms, range, span, stats, wrapParagraph } from './format.ts';
-import { planCommand, PLANS, type AuthorsCache, type Results, type ResultsSweep } from './results.ts';
+import { num, planCommand, PLANS, type AuthorsCache, type Results, type ResultsSweep } from './results.ts';
 
 type Column = 'multitask-context' | 'multitask-context-n400' | 'multitask-context-n400-lr' | 'multitask-context-dale';
 type AuthorsNet = AuthorsCache['multitask'][number];
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
 const FP = [
   ['context = 1', 'AND'],
   ['context = -1', 'OR'],

@@ -3,12 +3,9 @@
  * reproduction's peak, the oscillator's period): every number and verdict computed from results/,
  * like the multitask comments, so they cannot go stale when the sweeps are re-run.
  */
-import type { SweepRow } from '../../cli/sweep.ts';
 import { against, fmt, span, words } from './format.ts';
-import type { Results, ResultsSweep } from './results.ts';
+import { doneRows as done, num, type Results, type ResultsSweep } from './results.ts';
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
-const done = (s: ResultsSweep | undefined): SweepRow[] => (s?.runs ?? []).filter((r) => r.status === 'done');
 const say = (v: ReturnType<typeof against>, what: string): string =>
   v === 'within'
     ? `agrees with ${what}`

@@ -10,7 +10,7 @@ import type { Dataset } from '../../nodes/ports/index.ts';
 import { trialDistance } from '../../nodes/sim/metrics.ts';
 import type { SweepRow } from '../../cli/sweep.ts';
 import { fmt, ms, range, stats, wrapParagraph } from './format.ts';
-import type { Legacy, Results, ResultsSweep } from './results.ts';
+import { colOf, doneRows, num, type Legacy, type Results, type ResultsSweep } from './results.ts';
 
 type GridName = 'delay-sweep' | 'size-sweep';
 
@@ -38,9 +38,6 @@ const AUTHORS_STEPS = 4700;
 /** Target noise std of the task (docs/science.md): a perfect network is sqrt(T) * 0.03 from a noisy target. */
 const TARGET_NOISE = 0.03;
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
-const colOf = (rows: SweepRow[], c: string): number[] => rows.map((r) => num(r.values[c]));
-const doneRows = (s: ResultsSweep | undefined): SweepRow[] => (s?.runs ?? []).filter((r) => r.status === 'done');
 const gridValue = (r: SweepRow, key: string): number => {
   const x = r.sets.find((v) => v.startsWith(`${key}=`));
   return x === undefined ? NaN : Number(x.slice(key.length + 1));
